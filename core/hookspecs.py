@@ -1,0 +1,180 @@
+"""The add-on contract: every hook the host calls, each with its docstring contract.
+
+Add-ons implement these with :data:`core.hookimpl`. Implementations may accept fewer
+arguments than the spec names (pluggy passes only what they ask for), so a spec can gain
+arguments without breaking add-ons that predate them.
+
+The host always calls a hook on one add-on at a time (the facade in
+:mod:`core.manager` targets the add-on by id), so an implementation never has to check
+whether a call is meant for it.
+
+Two families of hooks, with different failure rules:
+
+* **UI and registration hooks** (``configure_module``, ``register_entry_points``,
+  ``register_routes``, ``render_entry_point``, ``register_commands``, ``lifecycle``) are
+  called *fail-soft* per add-on by :class:`core.manager.AddonHooks`: an exception is logged,
+  attached to that add-on, and the other add-ons still run. A broken widget shows an
+  error box; the page still renders.
+* **Money hooks** (``pay_invoice``, ``refill_balance``, ``bulk_charge``) target exactly one
+  add-on and fail *loudly*: an exception propagates to the caller, which keeps the payment
+  attempt in ``unknown`` state so it is reconciled, never retried blindly.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+PROJECT = "splynx"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+
+# --- registration ---------------------------------------------------------------------
+
+
+@hookspec
+def splynx_configure_module():
+    """Describe the add-on's module: title, settings schema, methods and account types.
+
+    Called when the host syncs the add-on set (install, upgrade, start-up
+    reconciliation, ``splynx addons sync``) and whenever the Modules list settings form
+    is built.
+
+    :returns: a :class:`core.manifest.ModuleSpec` (title, :class:`core.settings.SettingsSchema`,
+        payment method names, payment-account types) or ``None``.
+    :money: never; declarative data with no side effects.
+    :failure: fail-soft. An exception marks the add-on *broken* with the error shown on
+        the Add-ons page; the module is not (re)registered.
+    """
+
+
+@hookspec
+def splynx_register_entry_points():
+    """Return the add-on's default entry points (widgets, menu links, action icons, tabs).
+
+    Called on sync. The host stores them keyed by ``(module, name)``: a new name is
+    inserted, an existing row keeps every field an admin edited (and its ``enabled``
+    flag) so edits survive upgrades; names no longer returned are removed.
+
+    :returns: a list of :class:`core.entry_points.EntryPoint` (may be empty) or ``None``.
+    :money: never.
+    :failure: fail-soft, as for :func:`splynx_configure_module`.
+    """
+
+
+@hookspec
+def splynx_register_routes():
+    """Return the Flask blueprint that serves the add-on's pages under its URL prefix.
+
+    Called once per application build (the app is rebuilt when the add-on set changes).
+    The host mounts the blueprint at the prefix derived from the id (``/ippay``) and
+    only routes requests to it while the module is enabled.
+
+    :returns: a :class:`flask.Blueprint` or ``None``.
+    :money: never at registration; the views themselves move money only through the
+        host's payment services.
+    :failure: fail-soft: the add-on's routes are missing and the error is recorded.
+    """
+
+
+@hookspec
+def splynx_register_commands():
+    """Return a :class:`click.Group` of CLI commands, added as ``splynx <group name>``.
+
+    Called when the ``splynx`` CLI starts.
+
+    :returns: a click command or group, or ``None``.
+    :money: never at registration.
+    :failure: fail-soft: the command is missing and a warning is printed to stderr.
+    """
+
+
+@hookspec
+def splynx_render_entry_point(point, context: dict):
+    """Render one ``code`` entry point (a dashboard widget) as HTML.
+
+    Called while a page that holds the point's root renders (for example the portal
+    dashboard), once per enabled point of this add-on that passed its partner, location
+    and payment-type filters.
+
+    :param point: the stored entry point (:class:`core.entry_points.EntryPoint`).
+    :param context: ``{"customer": Customer | None, "admin": Admin | None,
+        "request": flask.Request}``; read-only.
+    :returns: HTML as :class:`markupsafe.Markup` or ``str`` (escaped if plain ``str``),
+       .
+    :money: never.
+    :failure: fail-soft: the widget becomes an error box naming the add-on; the error
+        is logged; the rest of the page renders.
+    """
+
+
+@hookspec
+def splynx_lifecycle(event: str, from_version: str | None, to_version: str | None):
+    """Notice of a lifecycle step of *this* add-on, after the host finished it.
+
+    :param event: one of ``installed``, ``upgraded``, ``removed``, ``purged``,
+        ``enabled``, ``disabled``.
+    :param from_version: version before the step (``None`` on first install).
+    :param to_version: version after the step (``None`` on remove and purge).
+    :returns: ignored.
+    :money: never.
+    :failure: fail-soft: logged and recorded on the module; the step is not rolled back.
+    """
+
+
+# --- money ----------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def splynx_pay_invoice(request):
+    """Pay one invoice or proforma invoice through the add-on's gateway.
+
+    Called by the host's payment service for the add-on named in the request
+    (customer portal, admin profile, direct link, or one invoice of a charge batch),
+    after it created a *pending* payment attempt whose key is ``request.attempt_key``.
+
+    :param request: a :class:`core.payments.PaymentRequest` (attempt key, customer,
+        target kind and id, amount, payment account token or one-off payment details).
+    :returns: a :class:`core.payments.PaymentResult` (approved / declined / pending /
+        unknown, gateway reference, approval code, message).
+    :money: **yes**. It must be idempotent per ``attempt_key``: a second call with the
+        same key must never charge again (send the key as the gateway's transaction id
+        or idempotency key, and look the outcome up before re-sending).
+    :failure: fail-loud. A timeout or an unparseable answer is returned as ``unknown``
+        (the host reconciles it); an unexpected exception propagates and leaves the
+        attempt ``unknown`` too. Declines are results, not exceptions.
+    """
+
+
+@hookspec(firstresult=True)
+def splynx_refill_balance(request):
+    """Top up a customer's balance (a gateway amount or a refill-card code).
+
+    Called by the host's payment service for the named add-on, after it created a
+    pending attempt. ``request.target_kind`` is ``"balance"``; ``request.source`` names
+    what pays (``"card"``, ``"bank"``, ``"refill_card"``) and ``request.details`` carries
+    source data such as the refill-card code.
+
+    :returns: a :class:`core.payments.PaymentResult`.
+    :money: **yes**; idempotent per ``attempt_key`` as for :func:`splynx_pay_invoice`.
+    :failure: fail-loud, as for :func:`splynx_pay_invoice`.
+    """
+
+
+@hookspec(firstresult=True)
+def splynx_bulk_charge(batch):
+    """Charge many invoices for a Charge batch; yield one result per invoice.
+
+    Called by the host's charge runner with a :class:`core.payments.ChargeBatch`: the
+    invoices already selected, locked and marked *pending*, each with its attempt key
+    and the customer's default saved payment account (or ``None``). The host owns
+    selection, locking, concurrency limits, progress and history.
+
+    :returns: an iterable of :class:`core.payments.ChargeItemResult`, one per invoice in
+        any order. Results are
+        consumed as they are produced (a generator streams progress).
+    :money: **yes**; each item idempotent per its attempt key.
+    :failure: fail-loud per item: a per-invoice problem ("Customer payment account is
+        empty!") is a declined item result; an exception stops the batch, and the host
+        resolves unfinished items as ``unknown``.
+    """

@@ -1,0 +1,75 @@
+"""What an add-on declares about itself: the manifest (loading) and the module spec (sync)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+from .identity import AddonIdentity
+from .settings import SettingsSchema
+
+
+class CompatibilityError(RuntimeError):
+    """The add-on needs a host version this host is not."""
+
+
+@dataclass(frozen=True)
+class AddonManifest:
+    """The static facts the host checks before it registers an add-on's hooks.
+
+    An add-on's entry point names a module (or object) with a ``MANIFEST`` attribute of
+    this type; the manager reads it before registering any hook.
+    """
+
+    id: str
+    title: str
+    #: PEP 440 specifier the host version must satisfy, e.g. ``">=1.0,<2"``.
+    requires_host: str = ""
+    description: str = ""
+    #: what the add-on does, shown on the Add-ons page and in the install plan
+    capabilities: tuple[str, ...] = ()
+
+    @property
+    def identity(self) -> AddonIdentity:
+        return AddonIdentity(self.id)
+
+    def check_host(self, host_version: str) -> None:
+        """Raise :class:`CompatibilityError` when ``host_version`` is outside ``requires_host``."""
+        if not self.requires_host:
+            return
+        try:
+            spec = SpecifierSet(self.requires_host)
+        except InvalidSpecifier as exc:
+            raise CompatibilityError(f"add-on {self.id!r} declares an invalid host bound {self.requires_host!r}") from exc
+        if Version(host_version) not in spec:
+            raise CompatibilityError(
+                f"add-on {self.id!r} needs splynx-host {self.requires_host}; this host is {host_version}"
+            )
+
+
+@dataclass(frozen=True)
+class PaymentAccountType:
+    """A kind of saved credential an add-on stores for customers (e.g. "IPpay card").
+
+    ``fields`` are the labels of the account's free fields; the host always stores the
+    gateway token, brand, last 4 digits and expiry separately.
+    """
+
+    key: str
+    title: str
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """What :func:`core.hookspecs.splynx_configure_module` returns."""
+
+    title: str
+    settings: SettingsSchema = field(default_factory=SettingsSchema)
+    #: payment methods (Config → Finance → Payment methods) the host creates if missing
+    payment_methods: tuple[str, ...] = ()
+    payment_account_types: tuple[PaymentAccountType, ...] = ()
+    #: where the module's admin pages hang in the menu (``finance``, ``customers``, ``config``)
+    root: str = "finance"

@@ -1,0 +1,35 @@
+"""Host configuration: ``SPLYNX_*`` environment variables over sane defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"SPLYNX_{name}", default)
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    """Every setting the host reads, with its ``SPLYNX_`` variable named in the README."""
+
+    #: folder for the SQLite database, the encryption key and job logs
+    instance_path: Path = field(default_factory=lambda: Path(_env("INSTANCE_PATH", "instance")).resolve())
+    #: SQLAlchemy URL; SQLite in the instance folder when unset
+    database_url: str = field(default_factory=lambda: _env("DATABASE_URL", ""))
+    #: Flask session signing key; generated into the instance folder when unset
+    session_secret: str = field(default_factory=lambda: _env("SESSION_SECRET", ""))
+    #: Celery broker (redis:// or amqp://) for charge batches; in-process when empty
+    broker_url: str = field(default_factory=lambda: _env("BROKER_URL", ""))
+    #: the public base URL used in direct payment links (no trailing slash)
+    public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"))
+    #: currency symbol shown next to amounts
+    currency: str = field(default_factory=lambda: _env("CURRENCY", "$"))
+    #: rows per page in admin and portal tables
+    page_size: int = field(default_factory=lambda: int(_env("PAGE_SIZE", "25")))
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.instance_path / 'splynx.db'}"

@@ -1,0 +1,28 @@
+"""The host's SQLAlchemy models, one module per concern."""
+
+from .base import Base, utcnow
+from .finance import (
+    DEFAULT_PAYMENT_METHODS,
+    DEFAULT_TRANSACTION_CATEGORIES,
+    Invoice,
+    InvoiceItem,
+    NumberSequence,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    ProformaInvoice,
+    ProformaItem,
+    Transaction,
+    TransactionCategory,
+)
+from .gateway import PaymentAccount, PaymentAccountType, PaymentAttempt
+from .ops import AuditEntry, Job
+from .people import Admin, Customer, Location, Partner
+from .registry import EntryPointRecord, Module, ModuleSetting
+
+__all__ = [
+    "DEFAULT_PAYMENT_METHODS", "DEFAULT_TRANSACTION_CATEGORIES", "Admin", "AuditEntry", "Base", "Customer",
+    "EntryPointRecord", "Invoice", "InvoiceItem", "Job", "Location", "Module", "ModuleSetting", "NumberSequence",
+    "Partner", "Payment", "PaymentAccount", "PaymentAccountType", "PaymentAllocation", "PaymentAttempt",
+    "PaymentMethod", "ProformaInvoice", "ProformaItem", "Transaction", "TransactionCategory", "utcnow",
+]

@@ -1,0 +1,78 @@
+"""Partners, locations, administrators and customers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import ZERO, Base, Timestamped
+
+
+class Partner(Base):
+    """A reseller or brand owning customers, settings overrides and refill-card series."""
+
+    __tablename__ = "partners"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Location(Base):
+    """A service area customers belong to."""
+
+    __tablename__ = "locations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Admin(Timestamped, Base):
+    """An administrator of the admin UI (separate login from customers)."""
+
+    __tablename__ = "admins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    email: Mapped[str] = mapped_column(String(128), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="super")  # super | manager
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    last_login: Mapped[datetime | None]
+
+    partner: Mapped[Partner | None] = relationship()
+
+
+CUSTOMER_STATUSES = {"new": "New (Not yet connected)", "active": "Active", "blocked": "Blocked",
+                     "disabled": "Inactive (Doesn't use services)"}
+BILLING_TYPES = {"recurring": "Recurring", "prepaid": "Prepaid (daily)", "prepaid_monthly": "Prepaid (monthly)"}
+
+
+class Customer(Timestamped, Base):
+    """A subscriber: portal login, billing facts and the account balance."""
+
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    name: Mapped[str] = mapped_column(String(128))
+    email: Mapped[str] = mapped_column(String(128), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    category: Mapped[str] = mapped_column(String(16), default="person")
+    billing_type: Mapped[str] = mapped_column(String(16), default="recurring")
+    street: Mapped[str] = mapped_column(String(128), default="")
+    zip_code: Mapped[str] = mapped_column(String(16), default="")
+    city: Mapped[str] = mapped_column(String(64), default="")
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    payment_method_id: Mapped[int | None] = mapped_column(ForeignKey("payment_methods.id"))
+    balance: Mapped[Decimal] = mapped_column(default=ZERO)
+
+    partner: Mapped[Partner] = relationship()
+    location: Mapped[Location] = relationship()
+    payment_method: Mapped["PaymentMethod | None"] = relationship()  # noqa: F821
+
+    @property
+    def status_label(self) -> str:
+        return CUSTOMER_STATUSES.get(self.status, self.status)
