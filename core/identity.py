@@ -82,6 +82,13 @@ class AddonIdentity:
             raise IdentityError(f"{dist_name!r} is not an add-on package: names start with 'splynx-'")
         return cls(canonical[len("splynx-"):].replace("-", "_"))
 
+    @classmethod
+    def from_module_name(cls, module_name: str) -> "AddonIdentity":
+        """The identity whose module name (``splynx_<id>_addon``) is ``module_name``."""
+        if not (module_name.startswith("splynx_") and module_name.endswith("_addon")):
+            raise IdentityError(f"{module_name!r} is not an add-on module name (splynx_<id>_addon)")
+        return cls(module_name[len("splynx_"):-len("_addon")])
+
     def check(
         self,
         *,

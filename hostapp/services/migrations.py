@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 from pathlib import Path
 
 from alembic import command
@@ -44,14 +45,36 @@ def alembic_config(engine: Engine, addon_dirs: list[Path] | None = None) -> Conf
 
 
 class Migrator:
-    """Upgrade and downgrade the host and add-on branches on one engine."""
+    """Upgrade and downgrade the host and add-on branches on one engine.
 
-    def __init__(self, engine: Engine, addon_ids: list[str] | tuple[str, ...] = ()) -> None:
+    Each add-on's revisions are copied into ``<instance>/addon-migrations/<id>`` when it is
+    synced, and Alembic reads them from there. So a removed add-on's revisions stay
+    locatable: the database keeps working, and a later purge can still downgrade the
+    branch even though the package's files are gone.
+    """
+
+    def __init__(self, engine: Engine, instance_path: Path) -> None:
         self.engine = engine
-        self.addon_dirs = {a: d for a in addon_ids if (d := addon_migrations_dir(a)) is not None}
+        self.stash_root = Path(instance_path) / "addon-migrations"
+
+    def stash(self, addon_id: str) -> bool:
+        """Copy the installed add-on's migrations into the stash; ``False`` if it has none."""
+        source = addon_migrations_dir(addon_id)
+        target = self.stash_root / addon_id
+        if source is None:
+            return False
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        return True
+
+    def _dirs(self) -> list[Path]:
+        if not self.stash_root.is_dir():
+            return []
+        return sorted(p for p in self.stash_root.iterdir() if p.is_dir())
 
     def _run(self, fn, *args) -> None:
-        cfg = alembic_config(self.engine, list(self.addon_dirs.values()))
+        cfg = alembic_config(self.engine, self._dirs())
         with self.engine.begin() as connection:
             cfg.attributes["connection"] = connection
             fn(cfg, *args)
@@ -63,22 +86,25 @@ class Migrator:
         self._run(command.upgrade, "heads")
 
     def upgrade_addon(self, addon_id: str) -> None:
-        if addon_id in self.addon_dirs:
+        if self.stash(addon_id):
             self._run(command.upgrade, f"{addon_id}@head")
 
     def downgrade_addon(self, addon_id: str) -> None:
-        """Drop the add-on's tables: its branch goes back to base (purge)."""
-        if addon_id in self.addon_dirs and self._branch_applied(addon_id):
+        """Drop the add-on's tables (its branch back to base) and forget its revisions."""
+        target = self.stash_root / addon_id
+        if not target.is_dir():
+            return
+        if self._branch_applied(addon_id):
             self._run(command.downgrade, f"{addon_id}@base")
+        shutil.rmtree(target)
 
     def _branch_applied(self, label: str) -> bool:
-        cfg = alembic_config(self.engine, list(self.addon_dirs.values()))
-        script = ScriptDirectory.from_config(cfg)
-        with self.engine.connect() as connection:
-            heads = MigrationContext.configure(connection).get_current_heads()
-        return any(label in (script.get_revision(h).branch_labels or ()) or
-                   any(label in (r.branch_labels or ()) for r in script.iterate_revisions(h, "base"))
-                   for h in heads)
+        script = ScriptDirectory.from_config(alembic_config(self.engine, self._dirs()))
+        for head in self.current_heads():
+            for revision in script.iterate_revisions(head, "base"):
+                if label in (revision.branch_labels or ()):
+                    return True
+        return False
 
     def current_heads(self) -> tuple[str, ...]:
         with self.engine.connect() as connection:

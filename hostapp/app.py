@@ -1,0 +1,82 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import Flask, abort, redirect, request, url_for
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import select
+
+from core.identity import AddonIdentity
+
+from .host import Host
+from .models import Module
+from .web import entry_point_views, filters
+
+log = logging.getLogger(__name__)
+
+
+def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
+    """Build the app for one host; add-on blueprints are mounted at their URL prefixes."""
+    host = host or Host.build()
+    app = Flask(__name__, instance_path=str(host.config.instance_path))
+    app.config.update(
+        SECRET_KEY=host.session_secret(),
+        TESTING=testing,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+    )
+    app.extensions["splynx"] = host
+    CSRFProtect(app)
+    filters.register(app)
+    entry_point_views.register(app)
+
+    from .web.admin import bp as admin_bp
+    from .web.portal import bp as portal_bp
+
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(portal_bp, url_prefix="/portal")
+    addon_blueprints = _mount_addons(app, host)
+
+    @app.before_request
+    def _addon_enabled():
+        """Requests to an add-on's prefix reach it only while its module is enabled."""
+        addon_id = addon_blueprints.get(request.blueprint or "")
+        if addon_id is None:
+            return None
+        status = host.db.session.execute(
+            select(Module.status).where(Module.addon_id == addon_id)).scalar_one_or_none()
+        if status != "enabled":
+            abort(404)
+        return None
+
+    @app.teardown_appcontext
+    def _close_session(_exc):
+        host.db.session.remove()
+
+    @app.get("/")
+    def index():
+        return redirect(url_for("portal.dashboard"))
+
+    return app
+
+
+def _mount_addons(app: Flask, host: Host) -> dict[str, str]:
+    """Register each loaded add-on's blueprint under its prefix; return blueprint name -> id."""
+    mounted = {}
+    for addon_id in sorted(host.addons.loaded):
+        blueprint = host.addons.hooks.blueprint(addon_id)
+        if blueprint is None:
+            continue
+        try:
+            app.register_blueprint(blueprint, url_prefix=AddonIdentity(addon_id).url_prefix)
+        except Exception as exc:  # noqa: BLE001 - a bad blueprint must not take the host down
+            host.addons.record_ui_error(addon_id, "splynx_register_routes", exc)
+            continue
+        mounted[blueprint.name] = addon_id
+    return mounted

@@ -1,0 +1,117 @@
+"""``splynx addons``: list, sync, enable, disable and configure add-ons."""
+
+import click
+from sqlalchemy import select
+
+from ..models import Module
+from ..services.bootstrap import prepare_database
+from ..services.settings_store import SettingsStore
+
+ACTOR = "cli"
+
+
+@click.group()
+def addons() -> None:
+    """Installed add-ons and their settings."""
+
+
+@addons.command("list")
+@click.pass_obj
+def list_addons(obj) -> None:
+    """Show every discovered add-on with its version and status."""
+    host = obj.host
+    with host.db.transaction() as session:
+        modules = {m.addon_id: m for m in session.execute(select(Module)).scalars()}
+    rows = []
+    for addon_id, addon in sorted(host.addons.loaded.items()):
+        status = modules[addon_id].status if addon_id in modules else "not synced"
+        rows.append((addon_id, addon.dist_name, addon.version, status, addon.manifest.title))
+    for addon_id, broken in sorted(host.addons.broken.items()):
+        rows.append((addon_id, broken.dist_name, broken.version, "broken", broken.error))
+    for addon_id, module in sorted(modules.items()):
+        if addon_id not in host.addons.loaded and addon_id not in host.addons.broken:
+            rows.append((addon_id, "", module.version, module.status, module.title))
+    if not rows:
+        click.echo("No add-ons installed.")
+        return
+    click.echo(f"{'ID':<16}{'PACKAGE':<24}{'VERSION':<12}{'STATUS':<12}TITLE")
+    for row in rows:
+        click.echo(f"{row[0]:<16}{row[1]:<24}{row[2]:<12}{row[3]:<12}{row[4]}")
+
+
+@addons.command()
+@click.pass_obj
+def sync(obj) -> None:
+    """Register installed add-ons, migrate their tables; mark vanished ones removed."""
+    report = prepare_database(obj.host, actor=ACTOR)
+    for label, ids in (("installed", report.installed), ("upgraded", report.upgraded), ("removed", report.removed)):
+        if ids:
+            click.echo(f"{label}: {', '.join(ids)}")
+    for addon_id, error in report.failed.items():
+        click.echo(f"failed: {addon_id}: {error}", err=True)
+    click.echo("Add-ons are in sync.")
+    if report.failed:
+        raise SystemExit(1)
+
+
+def _set_enabled(obj, addon_id: str, enabled: bool) -> None:
+    try:
+        obj.host.registry.set_enabled(addon_id, enabled, ACTOR)
+    except Exception as exc:  # noqa: BLE001 - shown to the operator
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{addon_id} {'enabled' if enabled else 'disabled'}.")
+
+
+@addons.command()
+@click.argument("addon_id")
+@click.pass_obj
+def enable(obj, addon_id: str) -> None:
+    """Enable an add-on's module (routes, menus and entry points appear)."""
+    _set_enabled(obj, addon_id, True)
+
+
+@addons.command()
+@click.argument("addon_id")
+@click.pass_obj
+def disable(obj, addon_id: str) -> None:
+    """Disable an add-on's module; data and settings are kept."""
+    _set_enabled(obj, addon_id, False)
+
+
+@addons.command()
+@click.argument("addon_id")
+@click.argument("assignments", nargs=-1, metavar="[KEY=VALUE]...")
+@click.option("--partner", type=int, default=0, help="Partner id for per-partner settings (0 = default).")
+@click.pass_obj
+def config(obj, addon_id: str, assignments: tuple[str, ...], partner: int) -> None:
+    """Show an add-on's settings (secrets masked) or set KEY=VALUE pairs."""
+    host = obj.host
+    if addon_id not in host.addons.loaded:
+        raise click.ClickException(f"add-on {addon_id!r} is not installed")
+    spec = host.addons.hooks.module_spec(addon_id)
+    if spec is None:
+        raise click.ClickException(f"add-on {addon_id!r} did not describe its settings")
+    with host.db.transaction() as session:
+        store = SettingsStore(session, host.box)
+        if assignments:
+            raw = {}
+            for item in assignments:
+                key, sep, value = item.partition("=")
+                if not sep:
+                    raise click.ClickException(f"expected KEY=VALUE, got {item!r}")
+                try:
+                    field = spec.settings.field(key)
+                except KeyError:
+                    raise click.ClickException(f"unknown setting {key!r}") from None
+                raw[key] = value.split(",") if field.type.value == "multi_select" else value
+            keys = set(raw)
+            result = store.validate(addon_id, spec.settings, raw, partner, keys)
+            if not result.ok:
+                for key, message in result.errors.items():
+                    click.echo(f"{key}: {message}", err=True)
+                raise click.ClickException("nothing was saved")
+            store.save(addon_id, spec.settings, result.values, actor=ACTOR, partner_id=partner)
+            click.echo(f"Saved {', '.join(sorted(result.values))}.")
+            return
+        for key, value in store.display(addon_id, spec.settings, partner or None).items():
+            click.echo(f"{key} = {value}")

@@ -1,0 +1,84 @@
+"""Demo data: two partners, an administrator and about thirty customers with invoices in every status."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .models import Admin, Customer, Invoice, InvoiceItem, Location, Partner, ProformaInvoice, ProformaItem
+from .services.ledger import PaymentBooking, issue_invoice, record_payment
+from .services.numbering import invoice_number, proforma_number
+from .web.auth import hash_password
+
+ADMIN_LOGIN, ADMIN_PASSWORD = "admin", "admin-demo"
+CUSTOMER_PASSWORD = "portal-demo"
+PLANS = [("Home 50 Mbps", Decimal("29.90")), ("Home 100 Mbps", Decimal("39.90")), ("Business 300 Mbps", Decimal("89.00")),
+         ("Fiber 1 Gbps", Decimal("59.00"))]
+FIRST = ["Anna", "Ben", "Carla", "David", "Elena", "Frank", "Grace", "Hugo", "Iris", "Jonas", "Kira", "Liam", "Maya",
+         "Noah", "Olga", "Paul"]
+LAST = ["Novak", "Weber", "Silva", "Kowalski", "Moreau", "Jensen", "Costa", "Horvat", "Berg", "Duarte"]
+
+
+def seed_demo(session: Session, customers: int = 30, rng: random.Random | None = None) -> bool:
+    """Add demo data once; returns ``False`` if the database already has customers."""
+    if session.execute(select(func.count()).select_from(Customer)).scalar_one():
+        return False
+    rng = rng or random.Random(7)
+    partners = [Partner(name="Main ISP"), Partner(name="Riverside Networks")]
+    locations = [Location(name="Downtown"), Location(name="Hillside")]
+    session.add_all(partners + locations)
+    session.add(Admin(login=ADMIN_LOGIN, name="Demo Administrator", email="admin@example.net",
+                      password_hash=hash_password(ADMIN_PASSWORD)))
+    session.flush()
+    today = date.today()
+    password_hash = hash_password(CUSTOMER_PASSWORD)
+    for n in range(1, customers + 1):
+        name = f"{FIRST[n % len(FIRST)]} {LAST[(n * 3) % len(LAST)]}"
+        customer = Customer(
+            login=f"demo{n:02d}", password_hash=password_hash, name=name,
+            email=f"{name.split()[0].lower()}.{n}@example.net", phone=f"+1 555 01{n:02d}",
+            status="active" if n % 9 else "blocked", billing_type="prepaid" if n % 5 == 0 else "recurring",
+            street=f"{10 + n} Main Street", zip_code=f"{90000 + n}", city="Springfield",
+            partner_id=partners[n % 2].id, location_id=locations[n % 2].id, payment_method_id=2)
+        session.add(customer)
+        session.flush()
+        plan, price = PLANS[n % len(PLANS)]
+        for months_ago in (2, 1, 0):
+            issued = (today.replace(day=1) - timedelta(days=30 * months_ago)).replace(day=1)
+            invoice = Invoice(customer_id=customer.id, number=invoice_number(session, customer.partner_id, issued),
+                              date_created=issued, date_till=issued + timedelta(days=14), total=price, due=price,
+                              items=[InvoiceItem(description=f"{plan} ({issued:%B %Y})", price=price,
+                                                 period_from=issued, period_to=issued + timedelta(days=29))])
+            session.add(invoice)
+            issue_invoice(session, invoice)
+            _settle_demo_invoice(session, invoice, months_ago, n, rng)
+        if n % 4 == 0:
+            amount = Decimal("50.00")
+            session.add(ProformaInvoice(customer_id=customer.id, number=proforma_number(session, today),
+                                        date_created=today, date_till=today + timedelta(days=10), total=amount,
+                                        due=amount, items=[ProformaItem(description="Prepayment", price=amount)]))
+    return True
+
+
+def _settle_demo_invoice(session: Session, invoice: Invoice, months_ago: int, n: int, rng: random.Random) -> None:
+    """Spread statuses: old invoices mostly paid, some partial, some overdue, a few deleted."""
+    if months_ago == 2 and n % 7 == 0:
+        invoice.status = "deleted"
+        return
+    if months_ago == 0 and n % 6 == 0:
+        invoice.status = "pending"
+        return
+    roll = rng.random()
+    if months_ago and roll < 0.7:
+        amount = invoice.total
+    elif roll < 0.25:
+        amount = (invoice.total / 2).quantize(Decimal("0.01"))
+    else:
+        return
+    record_payment(session, PaymentBooking(customer_id=invoice.customer_id, amount=amount, method="Bank transfer",
+                                           invoice=invoice, comment="Bank transfer", allocate_surplus=False,
+                                           on=invoice.date_created + timedelta(days=5)))

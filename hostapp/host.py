@@ -1,0 +1,58 @@
+"""The running host: configuration, database, add-on manager and services, built once per app."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app
+
+from core.manager import AddonManager
+from core.secrets import SecretBox
+
+from .config import HostConfig
+from .db import Database
+from .services.payments import PaymentService
+from .services.migrations import Migrator
+from .services.registry import Registry
+
+
+@dataclass
+class Host:
+    """Everything a request, a job or a CLI command needs from the host."""
+
+    config: HostConfig
+    db: Database
+    addons: AddonManager
+    box: SecretBox
+    payments: PaymentService
+    registry: Registry
+
+    @classmethod
+    def build(cls, config: HostConfig | None = None, addons: AddonManager | None = None,
+              db: Database | None = None) -> "Host":
+        """Assemble the host; discovers installed add-ons unless a manager is given."""
+        config = config or HostConfig()
+        config.instance_path.mkdir(parents=True, exist_ok=True)
+        if addons is None:
+            addons = AddonManager()
+            addons.discover()
+        db = db or Database(config.sqlalchemy_url)
+        box = SecretBox.from_environment(config.instance_path)
+        registry = Registry(db, addons, box, Migrator(db.engine, config.instance_path))
+        return cls(config, db, addons, box, PaymentService(db, addons.hooks), registry)
+
+    def session_secret(self) -> str:
+        """Flask's signing key: the configured one, else one kept in the instance folder."""
+        if self.config.session_secret:
+            return self.config.session_secret
+        path = self.config.instance_path / "session.key"
+        if not path.exists():
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+def current_host() -> Host:
+    """The host of the app handling the current request or CLI command."""
+    return current_app.extensions["splynx"]

@@ -1,0 +1,94 @@
+"""Stored entry points: merge add-on defaults with admin edits, and pick what a page shows."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.entry_points import EntryPoint, Place, PointType
+
+from ..models import Customer, EntryPointRecord, Module
+
+#: the entry-point fields an admin may edit and the add-on defaults
+EDITABLE = ("place", "type", "title", "root", "model", "size", "placement", "icon", "background", "url", "code",
+            "partners", "locations", "payment_types")
+
+
+def _stored(value):
+    if isinstance(value, tuple):
+        return list(value)
+    return getattr(value, "value", value)
+
+
+def to_point(record: EntryPointRecord) -> EntryPoint:
+    return EntryPoint(
+        name=record.name, place=record.place, type=record.type, title=record.title, root=record.root,
+        model=record.model, size=record.size, placement=record.placement, icon=record.icon,
+        background=record.background, url=record.url, code=record.code, partners=tuple(record.partners or ()),
+        locations=tuple(record.locations or ()), payment_types=tuple(record.payment_types or ()),
+        enabled=record.enabled, module=record.module, id=record.id,
+    )
+
+
+def merge_defaults(session: Session, addon_id: str, module_name: str, defaults: list[EntryPoint]) -> None:
+    """Insert new points, refresh fields no admin edited, drop points the add-on no longer declares."""
+    existing = {r.name: r for r in session.execute(
+        select(EntryPointRecord).where(EntryPointRecord.module == module_name)).scalars()}
+    for point in defaults:
+        record = existing.pop(point.name, None)
+        if record is None:
+            record = EntryPointRecord(module=module_name, addon_id=addon_id, name=point.name,
+                                      enabled=point.enabled, edited=[])
+            session.add(record)
+        for name in EDITABLE:
+            if name not in (record.edited or []):
+                setattr(record, name, _stored(getattr(point, name)))
+    for stale in existing.values():
+        session.delete(stale)
+
+
+def apply_edit(record: EntryPointRecord, changes: dict) -> EntryPoint:
+    """Apply an admin's edit after validating the result; remember which fields were edited."""
+    current = to_point(record)
+    candidate = current.with_changes(**{k: v for k, v in changes.items() if k in EDITABLE or k == "enabled"})
+    edited = set(record.edited or [])
+    for name in EDITABLE:
+        if name in changes and _stored(getattr(candidate, name)) != _stored(getattr(current, name)):
+            edited.add(name)
+        setattr(record, name, _stored(getattr(candidate, name)))
+    record.enabled = candidate.enabled
+    record.edited = sorted(edited)
+    return candidate
+
+
+def delete_for_module(session: Session, module_name: str) -> None:
+    session.execute(delete(EntryPointRecord).where(EntryPointRecord.module == module_name))
+
+
+def visible_points(session: Session, place: Place, point_type: PointType, *, root: str | None = None,
+                   model: str | None = None, customer: Customer | None = None,
+                   loaded: set[str] | frozenset = frozenset()) -> list[EntryPoint]:
+    """Enabled points of enabled, loaded modules that admit this customer, in a stable order."""
+    query = (select(EntryPointRecord, Module)
+             .join(Module, Module.name == EntryPointRecord.module)
+             .where(EntryPointRecord.enabled.is_(True), EntryPointRecord.place == place.value,
+                    EntryPointRecord.type == point_type.value, Module.status == "enabled")
+             .order_by(EntryPointRecord.module, EntryPointRecord.id))
+    if root is not None:
+        query = query.where(EntryPointRecord.root == root)
+    if model is not None:
+        query = query.where(EntryPointRecord.model == model)
+    if place is Place.PORTAL:
+        query = query.where(Module.portal_entry_points_enabled.is_(True))
+    points = []
+    for record, module in session.execute(query):
+        if module.addon_id not in loaded:
+            continue
+        point = to_point(record)
+        if customer is not None and not point.applies_to(partner_id=customer.partner_id,
+                                                         location_id=customer.location_id,
+                                                         payment_method_id=customer.payment_method_id):
+            continue
+        points.append(point)
+    return points
+

@@ -1,0 +1,189 @@
+"""The ledger: every balance change is a transaction line written with the document it belongs to.
+
+* :func:`issue_invoice` books a debit (the balance falls by the invoice total).
+* :func:`record_payment` books a payment and its credit line in the caller's DB
+  transaction: the named invoice or proforma first, then (for balance payments) the
+  customer's unpaid invoices oldest first; what is left stays on the balance. It is
+  idempotent by ``(gateway, gateway_reference)``.
+* :func:`record_refund` books a negative payment and a debit line linked to the original.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import (
+    Customer,
+    Invoice,
+    Payment,
+    PaymentAllocation,
+    PaymentMethod,
+    ProformaInvoice,
+    Transaction,
+    TransactionCategory,
+)
+from ..models.base import ZERO
+from .numbering import receipt_number
+
+
+class LedgerError(ValueError):
+    """A booking that would break the ledger's rules; nothing was written."""
+
+
+def category(session: Session, name: str) -> TransactionCategory:
+    found = session.execute(select(TransactionCategory).where(TransactionCategory.name == name)).scalar_one_or_none()
+    if found is None:
+        found = TransactionCategory(name=name)
+        session.add(found)
+        session.flush()
+    return found
+
+
+def payment_method(session: Session, name: str) -> PaymentMethod:
+    found = session.execute(select(PaymentMethod).where(PaymentMethod.name == name)).scalar_one_or_none()
+    if found is None:
+        raise LedgerError(f"payment method {name!r} does not exist (Config → Finance → Payment methods)")
+    return found
+
+
+def _locked_customer(session: Session, customer_id: int) -> Customer:
+    return session.execute(select(Customer).where(Customer.id == customer_id).with_for_update()).scalar_one()
+
+
+def _post(session: Session, customer: Customer, kind: str, amount: Decimal, category_name: str,
+          description: str, on: date, **links) -> Transaction:
+    """Write one ledger line and move the (locked) customer's balance with it."""
+    customer.balance = (customer.balance + (amount if kind == "credit" else -amount)).quantize(Decimal("0.01"))
+    line = Transaction(customer_id=customer.id, type=kind, date=on, category=category(session, category_name),
+                       description=description, total=amount, balance_after=customer.balance, **links)
+    session.add(line)
+    return line
+
+
+def issue_invoice(session: Session, invoice: Invoice, on: date | None = None) -> Transaction:
+    """Debit the customer for a new invoice (call after the invoice and its items are added)."""
+    session.flush()
+    customer = _locked_customer(session, invoice.customer_id)
+    return _post(session, customer, "debit", invoice.total, "Service", f"Invoice {invoice.number}",
+                 on or invoice.date_created, invoice_id=invoice.id, source="auto")
+
+
+@dataclass
+class PaymentBooking:
+    """What to book: the amount, who pays, how, and what it pays."""
+
+    customer_id: int
+    amount: Decimal
+    method: str
+    invoice: Invoice | None = None
+    proforma: ProformaInvoice | None = None
+    comment: str = ""
+    note: str = ""
+    gateway: str | None = None
+    gateway_reference: str | None = None
+    approval_code: str = ""
+    fields: tuple[str, ...] = ()
+    added_by: str = "system"
+    description: str = ""
+    on: date = field(default_factory=date.today)
+    #: pay the customer's other unpaid invoices (oldest first) with what is left
+    allocate_surplus: bool = True
+
+
+def record_payment(session: Session, booking: PaymentBooking) -> Payment:
+    """Book a payment, its credit line and its allocations; return the existing one on a repeat."""
+    if booking.amount <= ZERO:
+        raise LedgerError("a payment amount must be positive")
+    if booking.gateway and booking.gateway_reference:
+        existing = session.execute(
+            select(Payment).where(Payment.gateway == booking.gateway,
+                                  Payment.gateway_reference == booking.gateway_reference)
+        ).scalar_one_or_none()
+        if existing is not None:
+            return existing
+    customer = _locked_customer(session, booking.customer_id)
+    method = payment_method(session, booking.method)
+    gateway_fields = list(booking.fields)[:5] + [""] * (5 - min(len(booking.fields), 5))
+    payment = Payment(
+        customer_id=customer.id, invoice_id=booking.invoice.id if booking.invoice else None,
+        proforma_id=booking.proforma.id if booking.proforma else None, payment_method_id=method.id,
+        receipt_number=receipt_number(session, method.id, booking.on), date=booking.on, amount=booking.amount,
+        comment=booking.comment, note=booking.note, gateway=booking.gateway,
+        gateway_reference=booking.gateway_reference, approval_code=booking.approval_code,
+        added_by=booking.added_by, **{f"field_{i + 1}": v[:128] for i, v in enumerate(gateway_fields)},
+    )
+    session.add(payment)
+    session.flush()
+    remaining = booking.amount
+    if booking.proforma is not None:
+        remaining = _settle(session, payment, booking.proforma, remaining)
+    if booking.invoice is not None:
+        remaining = _settle(session, payment, booking.invoice, remaining)
+    if remaining > ZERO and booking.allocate_surplus:
+        for invoice in _unpaid_invoices(session, customer.id):
+            if remaining <= ZERO:
+                break
+            remaining = _settle(session, payment, invoice, remaining)
+    description = booking.description or _describe(booking)
+    _post(session, customer, "credit", booking.amount, "Payment", description, booking.on,
+          payment_id=payment.id, invoice_id=payment.invoice_id, comment=booking.comment)
+    return payment
+
+
+def _describe(booking: PaymentBooking) -> str:
+    if booking.invoice is not None:
+        return f"Payment for invoice {booking.invoice.number}"
+    if booking.proforma is not None:
+        return f"Payment for proforma invoice {booking.proforma.number}"
+    return booking.comment or "Payment"
+
+
+def _unpaid_invoices(session: Session, customer_id: int) -> list[Invoice]:
+    return list(session.execute(
+        select(Invoice).where(Invoice.customer_id == customer_id, Invoice.status.in_(("not_paid",)),
+                              Invoice.due > 0)
+        .order_by(Invoice.date_created, Invoice.id).with_for_update()
+    ).scalars())
+
+
+def _settle(session: Session, payment: Payment, document, available: Decimal) -> Decimal:
+    """Apply up to ``available`` to a document (never overpaying it); return what is left."""
+    if document.status not in ("not_paid", "pending") or document.due <= ZERO:
+        return available
+    applied = min(available, document.due)
+    document.due -= applied
+    if document.due == ZERO:
+        document.status = "paid"
+        document.date_payment = payment.date
+    elif document.status == "pending":
+        document.status = "not_paid"
+    link = {"invoice_id": document.id} if isinstance(document, Invoice) else {"proforma_id": document.id}
+    session.add(PaymentAllocation(payment_id=payment.id, amount=applied, **link))
+    return available - applied
+
+
+def record_refund(session: Session, original: Payment, amount: Decimal, *, gateway_reference: str,
+                  comment: str, added_by: str) -> Payment:
+    """Book a refund of (part of) a payment: a negative payment and a debit line, both linked."""
+    refunded = sum((-p.amount for p in session.execute(
+        select(Payment).where(Payment.refund_of_id == original.id)).scalars()), ZERO)
+    if amount <= ZERO or amount + refunded > original.amount:
+        raise LedgerError(f"refund of {amount} exceeds the refundable {original.amount - refunded}")
+    customer = _locked_customer(session, original.customer_id)
+    on = date.today()
+    refund = Payment(
+        customer_id=customer.id, payment_method_id=original.payment_method_id,
+        receipt_number=receipt_number(session, original.payment_method_id, on), date=on, amount=-amount,
+        comment=comment, gateway=original.gateway, gateway_reference=gateway_reference,
+        refund_of_id=original.id, added_by=added_by,
+    )
+    session.add(refund)
+    session.flush()
+    _post(session, customer, "debit", amount, "Refund", f"Refund of payment {original.receipt_number}", on,
+          payment_id=refund.id, comment=comment)
+    return refund

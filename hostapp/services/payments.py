@@ -1,0 +1,212 @@
+"""Moving money through gateway add-ons: write-ahead attempts, one open attempt per document.
+
+Flow of :meth:`PaymentService.pay`:
+
+1. In its own DB transaction, write a *pending* :class:`PaymentAttempt` with a fresh key.
+   Its ``open_target`` (``invoice:<id>``) is unique, so a second concurrent click on the
+   same invoice fails here, before any gateway is called. The document shows *Pending*.
+2. Call the add-on's money hook outside any DB transaction.
+3. Approved: in one DB transaction the attempt, the payment, its credit line and the
+   document statuses are written together. Declined: the attempt closes and the document
+   is payable again. Unknown (timeout, garbage answer, exception): the attempt stays open
+   and blocks new attempts until :meth:`PaymentService.reconcile` asks the gateway again
+   with the same key.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core.manager import AddonHooks
+from core.payments import (
+    PaymentRequest,
+    PaymentResult,
+    PaymentStatus,
+    SavedAccount,
+    new_attempt_key,
+    transition,
+)
+
+from ..db import Database
+from ..models import Customer, Invoice, PaymentAccount, PaymentAttempt, ProformaInvoice
+from ..models.base import ZERO
+from .ledger import PaymentBooking, record_payment
+
+log = logging.getLogger(__name__)
+
+DOCUMENTS = {"invoice": Invoice, "proforma": ProformaInvoice}
+
+
+class PaymentError(RuntimeError):
+    """A payment could not be started; the message is safe to show to the user."""
+
+
+class PaymentInProgress(PaymentError):
+    """Another attempt on the same document is pending or unknown."""
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    """What the user is told, plus the attempt for the record."""
+
+    attempt_id: int
+    status: PaymentStatus
+    message: str
+    payment_id: int | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.status is PaymentStatus.APPROVED
+
+
+def saved_account(account: PaymentAccount | None) -> SavedAccount | None:
+    if account is None:
+        return None
+    return SavedAccount(id=account.id, kind=account.kind, token=account.token, brand=account.brand,
+                        last4=account.last4, expiry=account.expiry, holder=account.holder)
+
+
+class PaymentService:
+    """Starts, finishes and reconciles payment attempts for one database and add-on set."""
+
+    def __init__(self, db: Database, hooks: AddonHooks) -> None:
+        self.db = db
+        self.hooks = hooks
+
+    # -- start ------------------------------------------------------------------------
+
+    def open_attempt(self, session: Session, *, gateway: str, customer_id: int, target_kind: str,
+                     target_id: int | None, amount: Decimal | None, account_id: int | None = None,
+                     source: str = "card", initiated_by: str = "", batch_id: int | None = None) -> PaymentAttempt:
+        """Write a pending attempt (caller commits). ``amount`` ``None`` means the document's due."""
+        if target_kind in DOCUMENTS:
+            document = session.execute(
+                select(DOCUMENTS[target_kind]).where(DOCUMENTS[target_kind].id == target_id).with_for_update()
+            ).scalar_one_or_none()
+            if document is None or document.customer_id != customer_id:
+                raise PaymentError("This document does not exist.")
+            if document.status == "pending":
+                raise PaymentInProgress(f"A payment for {target_kind} {document.number} is already in progress.")
+            if not document.is_payable:
+                raise PaymentError(f"{target_kind.capitalize()} {document.number} is already paid.")
+            amount = document.due if amount is None else amount
+            if amount > document.due:
+                raise PaymentError(f"The amount is more than the {document.due} due.")
+            document.status = "pending"
+        if amount is None or amount <= ZERO:
+            raise PaymentError("Enter an amount greater than zero.")
+        attempt = PaymentAttempt(
+            key=new_attempt_key(), gateway=gateway, customer_id=customer_id, target_kind=target_kind,
+            target_id=target_id, amount=amount, source=source, account_id=account_id,
+            open_target=f"{target_kind}:{target_id}" if target_kind in DOCUMENTS else None,
+            initiated_by=initiated_by, batch_id=batch_id,
+        )
+        session.add(attempt)
+        session.flush()
+        return attempt
+
+    def pay(self, *, gateway: str, customer_id: int, target_kind: str, target_id: int | None = None,
+            amount: Decimal | None = None, account_id: int | None = None, details: dict | None = None,
+            source: str = "card", initiated_by: str = "", description: str = "") -> PaymentOutcome:
+        """Pay a document or top up the balance through ``gateway``; at most one charge per call."""
+        try:
+            with self.db.transaction() as session:
+                attempt = self.open_attempt(session, gateway=gateway, customer_id=customer_id,
+                                            target_kind=target_kind, target_id=target_id, amount=amount,
+                                            account_id=account_id, source=source, initiated_by=initiated_by)
+                request = self._request(session, attempt, details or {}, description)
+        except IntegrityError:
+            raise PaymentInProgress("A payment for this document is already in progress.") from None
+        return self.execute(attempt.id, request)
+
+    def _request(self, session: Session, attempt: PaymentAttempt, details: dict, description: str) -> PaymentRequest:
+        customer = session.get(Customer, attempt.customer_id)
+        account = session.get(PaymentAccount, attempt.account_id) if attempt.account_id else None
+        if account is not None and (account.customer_id != customer.id or account.gateway != attempt.gateway):
+            raise PaymentError("This payment account does not belong to the customer.")
+        return PaymentRequest(
+            attempt_key=attempt.key, customer_id=customer.id, target_kind=attempt.target_kind,
+            target_id=attempt.target_id, amount=attempt.amount, description=description,
+            account=saved_account(account), source=attempt.source, details=details, partner_id=customer.partner_id,
+            payer={"name": customer.name, "email": customer.email, "zip": customer.zip_code,
+                   "street": customer.street, "city": customer.city},
+        )
+
+    # -- call and finish --------------------------------------------------------------
+
+    def execute(self, attempt_id: int, request: PaymentRequest) -> PaymentOutcome:
+        """Call the gateway for a written attempt and record what it says."""
+        with self.db.transaction() as session:
+            gateway = session.get(PaymentAttempt, attempt_id).gateway
+        hook = self.hooks.refill_balance if request.target_kind == "balance" else self.hooks.pay_invoice
+        try:
+            result = hook(gateway, request)
+        except Exception as exc:  # noqa: BLE001 - the outcome is unknown; keep the attempt open
+            log.exception("gateway %s failed on attempt %s", gateway, request.attempt_key)
+            result = PaymentResult.unknown(f"The payment could not be confirmed ({type(exc).__name__}). "
+                                           "It is being checked; you will not be charged twice.")
+        return self.finish(attempt_id, result)
+
+    def finish(self, attempt_id: int, result: PaymentResult) -> PaymentOutcome:
+        """Apply a gateway result to an attempt through the state-transition gate."""
+        with self.db.transaction() as session:
+            attempt = session.execute(
+                select(PaymentAttempt).where(PaymentAttempt.id == attempt_id).with_for_update()
+            ).scalar_one()
+            if not transition(attempt.status, result.status):
+                return PaymentOutcome(attempt.id, result.status, attempt.message, attempt.payment_id)
+            attempt.status = result.status.value
+            attempt.message = result.message
+            attempt.approval_code = result.approval_code
+            if result.reference:
+                attempt.gateway_reference = result.reference
+            document = self._document(session, attempt)
+            if result.status is PaymentStatus.APPROVED:
+                payment = record_payment(session, PaymentBooking(
+                    customer_id=attempt.customer_id, amount=result.amount or attempt.amount,
+                    method=result.method or "Credit card",
+                    invoice=document if attempt.target_kind == "invoice" else None,
+                    proforma=document if attempt.target_kind == "proforma" else None,
+                    comment=result.message or f"Pay by {attempt.gateway}", gateway=attempt.gateway,
+                    gateway_reference=result.reference or attempt.key, approval_code=result.approval_code,
+                    fields=result.fields, added_by=attempt.initiated_by or "system",
+                    allocate_surplus=attempt.target_kind == "balance",
+                ))
+                attempt.payment_id = payment.id
+                attempt.open_target = None
+            elif result.status is PaymentStatus.DECLINED:
+                attempt.open_target = None
+                if document is not None and document.status == "pending":
+                    document.status = "not_paid"
+            return PaymentOutcome(attempt.id, result.status, result.message, attempt.payment_id)
+
+    @staticmethod
+    def _document(session: Session, attempt: PaymentAttempt):
+        model = DOCUMENTS.get(attempt.target_kind)
+        return session.get(model, attempt.target_id) if model else None
+
+    # -- reconcile ------------------------------------------------------------------
+
+    def reconcile(self, attempt_id: int) -> PaymentOutcome:
+        """Ask the gateway again with the same key (the hook contract makes this safe)."""
+        with self.db.transaction() as session:
+            attempt = session.get(PaymentAttempt, attempt_id)
+            if attempt.status not in ("pending", "unknown"):
+                return PaymentOutcome(attempt.id, PaymentStatus(attempt.status), attempt.message, attempt.payment_id)
+            request = self._request(session, attempt, {}, "")
+        return self.execute(attempt_id, request)
+
+    def reconcile_open(self, gateway: str | None = None) -> list[PaymentOutcome]:
+        """Reconcile every unknown attempt (of one gateway); used by a periodic job and the CLI."""
+        with self.db.transaction() as session:
+            query = select(PaymentAttempt.id).where(PaymentAttempt.status == "unknown")
+            if gateway:
+                query = query.where(PaymentAttempt.gateway == gateway)
+            ids = list(session.execute(query).scalars())
+        return [self.reconcile(i) for i in ids]

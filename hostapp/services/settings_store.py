@@ -1,0 +1,123 @@
+"""Reading and writing add-on settings: typed, per-partner, secrets sealed at rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core.secrets import REDACTED, SecretBox
+from core.settings import ChoiceResolver, SettingsSchema, ValidationResult
+
+from ..models import ModuleSetting, Partner, PaymentMethod, TransactionCategory
+from .audit import record
+
+DEFAULT_PARTNER = 0
+
+
+def host_choices(session: Session) -> ChoiceResolver:
+    """Resolve relation choices (``payment_methods``, ``partners``, ``transaction_categories``)."""
+
+    def resolve(name: str) -> list[tuple[str, str]]:
+        model = {"payment_methods": PaymentMethod, "partners": Partner,
+                 "transaction_categories": TransactionCategory}.get(name)
+        if model is None:
+            return []
+        return [(str(row.id), row.name) for row in session.execute(select(model).order_by(model.id)).scalars()]
+
+    return resolve
+
+
+class SettingsStore:
+    """Settings of every add-on in one session; values typed by the add-on's schema."""
+
+    def __init__(self, session: Session, box: SecretBox) -> None:
+        self.session = session
+        self.box = box
+
+    def _rows(self, addon_id: str, partner_id: int) -> dict[str, ModuleSetting]:
+        rows = self.session.execute(
+            select(ModuleSetting).where(ModuleSetting.addon_id == addon_id, ModuleSetting.partner_id == partner_id)
+        ).scalars()
+        return {row.key: row for row in rows}
+
+    def values(self, addon_id: str, schema: SettingsSchema, partner_id: int | None = None) -> dict[str, Any]:
+        """Effective typed values: partner override, else the default partner's, else the schema default."""
+        values = schema.defaults()
+        layers = [DEFAULT_PARTNER] + ([partner_id] if partner_id else [])
+        partner_keys = schema.partner_keys()
+        for layer in layers:
+            for key, row in self._rows(addon_id, layer).items():
+                if key not in values or (layer != DEFAULT_PARTNER and key not in partner_keys):
+                    continue
+                field = schema.field(key)
+                values[key] = self.box.open(row.value) if row.encrypted else field.load(row.value)
+        return values
+
+    def overridden_keys(self, addon_id: str, partner_id: int) -> set[str]:
+        """Keys a partner overrides (the form marks them with ``*``)."""
+        return set(self._rows(addon_id, partner_id)) if partner_id else set()
+
+    def stored_secrets(self, addon_id: str, partner_id: int = DEFAULT_PARTNER) -> set[str]:
+        return {k for k, row in self._rows(addon_id, partner_id).items() if row.encrypted}
+
+    def seed_defaults(self, addon_id: str, schema: SettingsSchema) -> None:
+        """Store defaults for keys not stored yet (first install; new keys on upgrade)."""
+        stored = self._rows(addon_id, DEFAULT_PARTNER)
+        for field in schema.fields():
+            if field.key in stored or field.is_secret or field.default is None:
+                continue
+            self.session.add(ModuleSetting(addon_id=addon_id, partner_id=DEFAULT_PARTNER, key=field.key,
+                                           value=field.dump(field.default)))
+
+    def validate(self, addon_id: str, schema: SettingsSchema, raw, partner_id: int = DEFAULT_PARTNER,
+                 keys: set[str] | None = None) -> ValidationResult:
+        return schema.validate(raw, resolver=host_choices(self.session), keys=keys,
+                               secrets_present=self.stored_secrets(addon_id, partner_id))
+
+    def save(self, addon_id: str, schema: SettingsSchema, values: dict[str, Any], *, actor: str,
+             partner_id: int = DEFAULT_PARTNER) -> None:
+        """Store validated values (caller commits) and audit the change, secrets redacted."""
+        stored = self._rows(addon_id, partner_id)
+        changed = {}
+        for key, value in values.items():
+            field = schema.field(key)
+            text = self.box.seal(value) if field.is_secret else field.dump(value)
+            row = stored.get(key)
+            if row is None:
+                self.session.add(ModuleSetting(addon_id=addon_id, partner_id=partner_id, key=key, value=text,
+                                               encrypted=field.is_secret))
+            elif field.is_secret or row.value != text:
+                row.value, row.encrypted = text, field.is_secret
+            else:
+                continue
+            changed[key] = value if not isinstance(value, (list, dict)) else list(value)
+        if changed:
+            secret_keys = {f.key for f in schema.fields() if f.is_secret}
+            record(self.session, actor, "settings.update", f"{addon_id}/partner:{partner_id}",
+                   {k: str(v) for k, v in changed.items()}, secret_keys=secret_keys)
+
+    def reset_partner(self, addon_id: str, partner_id: int, *, actor: str) -> None:
+        """Drop a partner's overrides so it inherits the defaults again."""
+        self.session.execute(delete(ModuleSetting).where(ModuleSetting.addon_id == addon_id,
+                                                         ModuleSetting.partner_id == partner_id))
+        record(self.session, actor, "settings.reset", f"{addon_id}/partner:{partner_id}")
+
+    def purge(self, addon_id: str) -> None:
+        self.session.execute(delete(ModuleSetting).where(ModuleSetting.addon_id == addon_id))
+
+    def display(self, addon_id: str, schema: SettingsSchema, partner_id: int | None = None) -> dict[str, str]:
+        """Values for CLI and logs: secrets masked."""
+        values = self.values(addon_id, schema, partner_id)
+        secrets = self.stored_secrets(addon_id)
+        return {f.key: (REDACTED if f.key in secrets else "") if f.is_secret else _text(values.get(f.key))
+                for f in schema.fields() if f.key in values}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ",".join(map(str, value))
+    return str(value)

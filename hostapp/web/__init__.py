@@ -1,0 +1,1 @@
+"""The host's web layer: admin UI at /admin, customer portal at /portal, add-ons at their prefixes."""

@@ -1,0 +1,34 @@
+"""The admin UI blueprint; every view but the login page needs an administrator."""
+
+from flask import Blueprint, request
+
+from ..auth import current_admin, login_gate
+
+bp = Blueprint("admin", __name__)
+
+PUBLIC_ENDPOINTS = {"admin.login"}
+
+
+@bp.before_request
+def _require_admin():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return login_gate(current_admin, "admin.login")
+
+
+@bp.context_processor
+def _admin_context():
+    return {"current_admin": current_admin()}
+
+
+from . import (  # noqa: E402,F401 - views register themselves on bp
+    addon_page,
+    administration,
+    customers,
+    dashboard,
+    entry_point_editor,
+    finance,
+    integrations,
+    module_settings,
+    session_views,
+)

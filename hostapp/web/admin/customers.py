@@ -1,0 +1,46 @@
+"""Customers: the searchable list and one customer's tabs (Information, Billing, ...)."""
+
+from flask import abort, render_template, request
+from sqlalchemy import select
+
+from ...host import current_host
+from ...models import Customer, Invoice, Payment, PaymentAccount, ProformaInvoice, Transaction
+from ..tables import paginate
+from . import bp
+
+TABS = ("information", "billing", "transactions", "payments", "accounts")
+
+
+@bp.get("/customers")
+def customers():
+    db = current_host().db.session
+    statement = select(Customer).order_by(Customer.id)
+    if request.args.get("status"):
+        statement = statement.where(Customer.status == request.args["status"])
+    page = paginate(db, statement, (Customer.id, Customer.login, Customer.name, Customer.email, Customer.phone))
+    return render_template("admin/customers.html", page=page)
+
+
+@bp.get("/customers/<int:customer_id>")
+def customer(customer_id: int):
+    db = current_host().db.session
+    customer = db.get(Customer, customer_id) or abort(404)
+    tab = request.args.get("tab", "information")
+    if tab not in TABS:
+        abort(404)
+    data = {}
+    if tab == "billing":
+        data["invoices"] = db.execute(select(Invoice).where(Invoice.customer_id == customer.id)
+                                      .order_by(Invoice.date_created.desc(), Invoice.id.desc())).scalars().all()
+        data["proformas"] = db.execute(select(ProformaInvoice).where(ProformaInvoice.customer_id == customer.id)
+                                       .order_by(ProformaInvoice.id.desc())).scalars().all()
+    elif tab == "transactions":
+        data["page"] = paginate(db, select(Transaction).where(Transaction.customer_id == customer.id)
+                                .order_by(Transaction.id.desc()), (Transaction.description,))
+    elif tab == "payments":
+        data["page"] = paginate(db, select(Payment).where(Payment.customer_id == customer.id)
+                                .order_by(Payment.id.desc()), (Payment.receipt_number, Payment.comment))
+    elif tab == "accounts":
+        data["accounts"] = db.execute(select(PaymentAccount).where(PaymentAccount.customer_id == customer.id)
+                                      .order_by(PaymentAccount.gateway, PaymentAccount.id)).scalars().all()
+    return render_template("admin/customer.html", customer=customer, tab=tab, **data)

@@ -1,0 +1,75 @@
+"""Finance: invoices (with filters), one invoice, proforma invoices, payments, transactions."""
+
+from datetime import date
+
+from flask import abort, render_template, request
+from sqlalchemy import select
+
+from ...host import current_host
+from ...models import Customer, Invoice, Partner, Payment, ProformaInvoice, Transaction
+from ..tables import paginate
+from . import bp
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def document_filters(model, statement):
+    """Period, status and partner filters of the Finance → Invoices page."""
+    start, end = _date_arg("from"), _date_arg("to")
+    if start:
+        statement = statement.where(model.date_created >= start)
+    if end:
+        statement = statement.where(model.date_created <= end)
+    status = request.args.get("status", "")
+    if status in ("not_paid", "paid", "pending", "deleted"):
+        statement = statement.where(model.status == status)
+    if request.args.get("partner", "").isdigit():
+        statement = statement.join(Customer, Customer.id == model.customer_id).where(
+            Customer.partner_id == int(request.args["partner"]))
+    return statement
+
+
+def _documents_page(model, template: str, title: str):
+    db = current_host().db.session
+    statement = document_filters(model, select(model).order_by(model.date_created.desc(), model.id.desc()))
+    page = paginate(db, statement, (model.number,))
+    partners = db.execute(select(Partner).order_by(Partner.name)).scalars().all()
+    return render_template(template, page=page, partners=partners, title=title)
+
+
+@bp.get("/finance/invoices")
+def invoices():
+    return _documents_page(Invoice, "admin/invoices.html", "Invoices")
+
+
+@bp.get("/finance/proforma-invoices")
+def proformas():
+    return _documents_page(ProformaInvoice, "admin/invoices.html", "Proforma invoices")
+
+
+@bp.get("/finance/invoices/<int:invoice_id>")
+def invoice(invoice_id: int):
+    db = current_host().db.session
+    document = db.get(Invoice, invoice_id) or abort(404)
+    payments = db.execute(select(Payment).where(Payment.invoice_id == document.id)).scalars().all()
+    return render_template("admin/invoice.html", invoice=document, payments=payments)
+
+
+@bp.get("/finance/payments")
+def payments():
+    db = current_host().db.session
+    page = paginate(db, select(Payment).order_by(Payment.id.desc()),
+                    (Payment.receipt_number, Payment.comment, Payment.gateway_reference))
+    return render_template("admin/payments.html", page=page)
+
+
+@bp.get("/finance/transactions")
+def transactions():
+    db = current_host().db.session
+    page = paginate(db, select(Transaction).order_by(Transaction.id.desc()), (Transaction.description,))
+    return render_template("admin/transactions.html", page=page)

@@ -1,0 +1,56 @@
+"""Config → Integrations: Main modules, Add-ons (what is discovered and why it failed), Modules list."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ...host import current_host
+from ...models import Module
+from ..auth import current_admin
+from . import bp
+
+
+def actor() -> str:
+    admin = current_admin()
+    return f"admin:{admin.login}" if admin else "system"
+
+
+def module_or_404(name: str) -> Module:
+    module = current_host().db.session.execute(select(Module).where(Module.name == name)).scalar_one_or_none()
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.get("/config/integrations/main-modules")
+def main_modules():
+    modules = current_host().db.session.execute(
+        select(Module).where(Module.status != "removed").order_by(Module.root, Module.title)).scalars().all()
+    return render_template("admin/main_modules.html", modules=modules)
+
+
+@bp.get("/config/integrations/add-ons")
+def addons():
+    host = current_host()
+    modules = {m.addon_id: m for m in host.db.session.execute(select(Module)).scalars()}
+    return render_template("admin/addons.html", loaded=host.addons.loaded, broken=host.addons.broken,
+                           ui_errors=host.addons.ui_errors, modules=modules)
+
+
+@bp.get("/config/integrations/modules")
+def modules():
+    rows = current_host().db.session.execute(
+        select(Module).where(Module.status != "removed").order_by(Module.name)).scalars().all()
+    return render_template("admin/modules.html", modules=rows)
+
+
+@bp.post("/config/integrations/modules/<name>/toggle")
+def toggle_module(name: str):
+    module = module_or_404(name)
+    enable = request.form.get("enabled") == "1"
+    try:
+        current_host().registry.set_enabled(module.addon_id, enable, actor())
+    except ValueError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{module.title} {'enabled' if enable else 'disabled'}.", "success")
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for(".modules"))

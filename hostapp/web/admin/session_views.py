@@ -1,0 +1,16 @@
+"""Admin login and logout."""
+
+from ...models import Admin
+from ..auth import ADMIN_KEY
+from ..login_views import login_view, logout_view
+from . import bp
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    return login_view(Admin, ADMIN_KEY, "admin.dashboard", "Splynx", "Administrator login")
+
+
+@bp.post("/logout")
+def logout():
+    return logout_view(ADMIN_KEY, "admin.login")

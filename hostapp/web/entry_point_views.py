@@ -1,0 +1,51 @@
+"""Template helpers that place entry points: menu links, code widgets and action-link icons."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from markupsafe import Markup
+
+from core.identity import AddonIdentity
+from core.entry_points import Place, Placement, PointType
+
+from ..host import current_host
+from ..services.entry_points import visible_points
+from .auth import current_admin, current_customer
+
+
+def _points(place: Place, point_type: PointType, **filters):
+    host = current_host()
+    customer = current_customer() if place is Place.PORTAL else None
+    return visible_points(host.db.session, place, point_type, customer=customer,
+                          loaded=frozenset(host.addons.loaded), **filters)
+
+
+def menu_links(place: str, root: str):
+    return _points(Place(place), PointType.MENU_LINK, root=root)
+
+
+def action_links(place: str, model: str):
+    return _points(Place(place), PointType.ACTION_LINK, model=model)
+
+
+def tab_points(place: str, root: str):
+    return _points(Place(place), PointType.TAB, root=root)
+
+
+def code_widgets(place: str, root: str, placement: str) -> list[Markup]:
+    """Rendered widgets of a page slot; a failing add-on yields an error box, not an error page."""
+    host = current_host()
+    context = {"customer": current_customer() if place == "portal" else None,
+               "admin": current_admin() if place == "admin" else None, "request": request}
+    widgets = []
+    for point in _points(Place(place), PointType.CODE, root=root):
+        if point.placement is not Placement(placement):
+            continue
+        addon_id = AddonIdentity.from_module_name(point.module).id
+        widgets.append(host.addons.hooks.render_entry_point(addon_id, point, context))
+    return widgets
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(menu_links=menu_links, action_links=action_links, tab_points=tab_points,
+                                 code_widgets=code_widgets)

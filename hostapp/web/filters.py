@@ -1,0 +1,66 @@
+"""Jinja filters and globals shared by every template (money, dates, icons, entry points)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from flask import Flask
+from markupsafe import Markup
+
+from ..host import current_host
+
+#: Font Awesome names used by entry points, drawn as inline glyphs (no web font needed)
+ICONS = {
+    "fa-credit-card": "💳", "fa-money": "💵", "fa-money-bill": "💵", "fa-university": "🏦", "fa-bank": "🏦",
+    "fa-ticket": "🎫", "fa-gift": "🎁", "fa-plus": "＋", "fa-cog": "⚙", "fa-list": "☰", "fa-download": "⬇",
+    "fa-trash": "🗑", "fa-pencil": "✎", "fa-eye": "👁", "fa-check": "✓", "fa-info": "ⓘ", "fa-refresh": "↻",
+    "fa-undo": "↶", "fa-bolt": "⚡", "fa-file": "📄", "fa-user": "👤", "fa-home": "⌂", "fa-puzzle-piece": "🧩",
+}
+
+
+def money(value) -> str:
+    if value is None:
+        return ""
+    amount = Decimal(value).quantize(Decimal("0.01"))
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{abs(amount):,.2f} {current_host().config.currency}"
+
+
+def day(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def icon(name: str | None) -> Markup:
+    glyph = ICONS.get((name or "").strip(), "◆")
+    return Markup('<span class="icon" aria-hidden="true">{}</span>').format(glyph)
+
+
+STATUS_CLASSES = {
+    "Paid": "success", "Unpaid": "danger", "Overdue": "danger", "Pending": "warning", "Partially paid": "info",
+    "Deleted": "muted", "Active": "success", "Used": "muted", "Disabled": "muted", "Expired": "warning",
+    "enabled": "success", "disabled": "muted", "removed": "muted", "broken": "danger", "queued": "info",
+    "running": "warning", "succeeded": "success", "failed": "danger", "approved": "success",
+    "declined": "danger", "unknown": "warning", "pending": "warning", "refunded": "muted",
+}
+
+
+def badge(text: str) -> Markup:
+    return Markup('<span class="badge badge-{}">{}</span>').format(STATUS_CLASSES.get(text, "info"), text)
+
+
+def merge_query(args: dict, **changes) -> str:
+    """The current query string with some parameters replaced (for pager links)."""
+    return urlencode({**args, **changes})
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(money=money, day=day, badge=badge, merge_query=merge_query)
+    app.jinja_env.globals.update(icon=icon)
