@@ -1,0 +1,71 @@
+"""Browser fixtures: a live server in a thread and pytest-playwright on Debian's chromium.
+
+Loaded for the whole suite so add-on test packages can use them too.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from hostapp.app import create_app
+
+CHROMIUM = os.environ.get("SPLYNX_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+class LiveServer:
+    """The host's app served on 127.0.0.1:<free port> by a background thread."""
+
+    def __init__(self, host) -> None:
+        self.host = host
+        self.app = create_app(host)
+        self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.socket.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def live_server(host):
+    server = LiveServer(host)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture
+def admin_page(page, live_server, factory):
+    """A browser page logged in to the admin UI."""
+    factory.admin(login="root", password="root-password")
+    page.goto(f"{live_server.url}/admin/login")
+    page.get_by_label("Login").fill("root")
+    page.get_by_label("Password").fill("root-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+    return page
+
+
+def portal_page_for(page, live_server, customer, password: str = "customer-password"):
+    """Log a customer in to the portal in this browser page."""
+    page.goto(f"{live_server.url}/portal/login")
+    page.get_by_label("Login").fill(customer.login)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/portal/")
+    return page

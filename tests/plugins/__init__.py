@@ -1,0 +1,1 @@
+"""Test-only add-ons registered by fixtures (never shipped)."""

@@ -1,0 +1,86 @@
+"""A test add-on exercising the UI hooks: a dashboard widget, a menu link, an action link, routes."""
+
+from flask import Blueprint
+from markupsafe import Markup
+
+from core import (
+    AddonManifest,
+    EntryPoint,
+    Field,
+    FieldType,
+    ModuleSpec,
+    PaymentAccountType,
+    Section,
+    SettingsSchema,
+    hookimpl,
+)
+
+MANIFEST = AddonManifest(id="widgets", title="Test widgets add-on", requires_host=">=1.0",
+                         description="Entry points for the host's tests")
+
+SETTINGS = SettingsSchema((
+    Section("common", "Common settings", (
+        Field("greeting", "Greeting", FieldType.TEXT, default="Hello", required=True),
+        Field("fee", "Service fee %", FieldType.DECIMAL, default="0", min_value=0, max_value=100),
+        Field("retries", "Retries", FieldType.NUMBER, default=3, min_value=0),
+        Field("mode", "Mode", FieldType.SELECT, default="test", choices=(("test", "Test"), ("live", "Live"))),
+        Field("types", "Available payment types", FieldType.MULTI_SELECT, default=["card"],
+              choices=(("card", "Credit card"), ("ach", "ACH"))),
+        Field("active", "Change payment method", FieldType.TOGGLE, default=False),
+        Field("notes", "Notes", FieldType.TEXTAREA, default=""),
+        Field("url", "Gateway URL", FieldType.URL, default="https://gateway.example/api"),
+        Field("server_ip", "Server IP", FieldType.IP_ADDRESS, default="127.0.0.1"),
+        Field("method", "Payment method", FieldType.SELECT, choices="payment_methods"),
+    )),
+    Section("credentials", "Partner credentials", (
+        Field("api_key", "API key", FieldType.SECRET, required=True),
+        Field("currency", "Currency", FieldType.TEXT, default="USD"),
+    ), per_partner=True),
+))
+
+
+@hookimpl
+def splynx_configure_module():
+    """Module spec with every field type."""
+    return ModuleSpec(title="Test widgets add-on", settings=SETTINGS, payment_methods=("Widget pay",),
+                      payment_account_types=(PaymentAccountType("card", "Widget card", ("Token",)),))
+
+
+@hookimpl
+def splynx_register_entry_points():
+    """A dashboard widget, an invoice action link and a Finance menu link."""
+    return [
+        EntryPoint(name="widgets_dashboard", place="portal", type="code", root="dashboard", title="Widget",
+                   code="<p class='test-widget'>{{ greeting }}, {{ customer.name }}!</p>", enabled=True),
+        EntryPoint(name="widgets_invoice", place="portal", type="action_link", model="Invoices",
+                   title="Pay by widget", icon="fa-credit-card", url="/widgets/pay", size="small", enabled=True),
+        EntryPoint(name="widgets_menu", place="portal", type="menu_link", root="finance",
+                   title="Widget credentials", icon="fa-credit-card", url="/widgets/", enabled=True),
+    ]
+
+
+@hookimpl
+def splynx_render_entry_point(point, context):
+    """Render the widget template with the add-on's greeting setting."""
+    from core.entry_points import render_code
+
+    return render_code(point, greeting="Hello", customer=context["customer"])
+
+
+bp = Blueprint("widgets", __name__)
+
+
+@bp.get("/")
+def index():
+    return Markup("<p>widgets home</p>")
+
+
+@bp.get("/pay")
+def pay():
+    return Markup("<p>pay modal</p>")
+
+
+@hookimpl
+def splynx_register_routes():
+    """The add-on's pages."""
+    return bp
