@@ -108,11 +108,16 @@ def factory(host) -> Factory:
     return Factory(host.db)
 
 
-@pytest.fixture
-def app(host):
+def make_test_app(host):
+    """The host's app for the Flask test client (CSRF is tested in the browser tests)."""
     application = create_app(host, testing=True)
     application.config["WTF_CSRF_ENABLED"] = False
     return application
+
+
+@pytest.fixture
+def app(host):
+    return make_test_app(host)
 
 
 @pytest.fixture

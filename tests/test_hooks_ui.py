@@ -3,8 +3,7 @@
 from sqlalchemy import select
 
 from hostapp.models import EntryPointRecord, Module, PaymentAccountType, PaymentMethod
-from hostapp.app import create_app
-from tests.fixtures import portal_login
+from tests.fixtures import make_test_app, portal_login
 from tests.plugins import widgets
 
 
@@ -26,7 +25,7 @@ def test_register_entry_points_stores_defaults(host, install_addon):
 
 def test_code_widget_menu_link_and_action_icon_render_in_portal(host, install_addon, factory):
     install_addon(widgets)
-    app = create_app(host, testing=True)
+    app = make_test_app(host)
     customer = factory.customer(name="Ada Lovelace")
     factory.invoice(customer)
     client = portal_login(app, customer)
