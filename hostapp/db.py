@@ -9,8 +9,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with SQLite set up for concurrent web use (WAL, foreign keys, busy wait)."""
+def make_engine(url: str, *, immediate: bool = False) -> Engine:
+    """An engine set up for concurrent web use.
+
+    SQLite gets WAL, foreign keys and a busy wait; with ``immediate`` its transactions take
+    the write lock when they begin (``BEGIN IMMEDIATE``), so a read-then-write transaction
+    never fails half-way on a lock upgrade. MariaDB reads committed data (as PostgreSQL
+    does by default) so a request sees what a service transaction committed meanwhile.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -26,20 +32,27 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            # take the write lock up front: read-then-write transactions never deadlock
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    options = {"isolation_level": "READ COMMITTED"} if url.startswith("mysql") else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **options)
 
 
 class Database:
-    """The engine plus a thread-local session registry for requests and jobs."""
+    """The engine, a thread-local session for requests, and short write transactions.
+
+    ``session`` is the request's session (reads, simple form saves). ``transaction()``
+    opens a separate short transaction for services that must commit on their own
+    (payment attempts, jobs); on SQLite it takes the write lock up front.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self.write_engine = make_engine(url, immediate=True) if url.startswith("sqlite") else self.engine
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self._write_factory = sessionmaker(bind=self.write_engine, expire_on_commit=False)
         self.session = scoped_session(self.session_factory)
 
     @property
@@ -49,7 +62,7 @@ class Database:
     @contextmanager
     def transaction(self):
         """A fresh session in one transaction: committed on success, rolled back on error."""
-        session: Session = self.session_factory()
+        session: Session = self._write_factory()
         try:
             with session.begin():
                 yield session
@@ -59,3 +72,4 @@ class Database:
     def dispose(self) -> None:
         self.session.remove()
         self.engine.dispose()
+        self.write_engine.dispose()

@@ -13,6 +13,7 @@ from core.secrets import SecretBox
 from .config import HostConfig
 from .db import Database
 from .services.payments import PaymentService
+from .services.jobs import JobRunner
 from .services.migrations import Migrator
 from .services.registry import Registry
 
@@ -27,6 +28,7 @@ class Host:
     box: SecretBox
     payments: PaymentService
     registry: Registry
+    jobs: JobRunner
 
     @classmethod
     def build(cls, config: HostConfig | None = None, addons: AddonManager | None = None,
@@ -40,7 +42,7 @@ class Host:
         db = db or Database(config.sqlalchemy_url)
         box = SecretBox.from_environment(config.instance_path)
         registry = Registry(db, addons, box, Migrator(db.engine, config.instance_path))
-        return cls(config, db, addons, box, PaymentService(db, addons.hooks), registry)
+        return cls(config, db, addons, box, PaymentService(db, addons.hooks), registry, JobRunner(db))
 
     def session_secret(self) -> str:
         """Flask's signing key: the configured one, else one kept in the instance folder."""

@@ -29,6 +29,7 @@ from . import (  # noqa: E402,F401 - views register themselves on bp
     entry_point_editor,
     finance,
     integrations,
+    jobs,
     module_settings,
     session_views,
 )
