@@ -84,3 +84,30 @@ def pay():
 def splynx_register_routes():
     """The add-on's pages."""
     return bp
+
+
+#: lifecycle notices received, for the tests
+EVENTS: list[tuple[str, str | None, str | None]] = []
+
+
+@hookimpl
+def splynx_lifecycle(event, from_version, to_version):
+    """Record every lifecycle notice."""
+    EVENTS.append((event, from_version, to_version))
+
+
+@hookimpl
+def splynx_register_commands():
+    """``splynx widgets hello``."""
+    import click
+
+    @click.group(name="widgets")
+    def group():
+        """Test widget commands."""
+
+    @group.command()
+    def hello():
+        """Say hello."""
+        click.echo("hello from widgets")
+
+    return group

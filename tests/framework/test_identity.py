@@ -1,0 +1,53 @@
+"""One add-on id derives every name; disagreements are reported clearly."""
+
+import pytest
+
+from core.identity import AddonIdentity, IdentityError
+from core.manifest import AddonManifest, CompatibilityError
+
+
+def test_every_name_derives_from_the_id():
+    ident = AddonIdentity("refill_cards")
+    assert ident.dist_name == ident.deb_name == "splynx-refill-cards"
+    assert ident.import_package == "splynx_refill_cards"
+    assert ident.entry_point_name == ident.settings_namespace == ident.branch_label == "refill_cards"
+    assert ident.module_name == "splynx_refill_cards_addon"
+    assert ident.url_prefix == "/refill-cards"
+    assert ident.table_prefix == "refill_cards_"
+
+
+def test_round_trips_from_package_and_module_names():
+    assert AddonIdentity.from_dist_name("splynx-refill-cards").id == "refill_cards"
+    assert AddonIdentity.from_dist_name("Splynx_IPpay").id == "ippay"
+    assert AddonIdentity.from_module_name("splynx_icharge_addon").id == "icharge"
+
+
+@pytest.mark.parametrize("bad", ["IPpay", "9lives", "two__underscores", "trailing_", "x" * 20, ""])
+def test_malformed_ids_are_refused(bad):
+    with pytest.raises(IdentityError, match="is invalid"):
+        AddonIdentity(bad)
+
+
+def test_check_names_every_disagreement():
+    with pytest.raises(IdentityError) as excinfo:
+        AddonIdentity("ippay").check(entry_point_name="ipay", dist_name="splynx-ipay", import_name="ipay.addon",
+                                     tables=["ippay_tokens", "tokens"])
+    message = str(excinfo.value)
+    for part in ("entry point is named 'ipay'", "distribution is 'splynx-ipay'", "package 'ipay'", "table 'tokens'"):
+        assert part in message
+    AddonIdentity("ippay").check(entry_point_name="ippay", dist_name="splynx_ippay", import_name="splynx_ippay.addon",
+                                 tables=["ippay_tokens"])
+
+
+def test_non_addon_package_names_are_refused():
+    with pytest.raises(IdentityError, match="names start with 'splynx-'"):
+        AddonIdentity.from_dist_name("nginx")
+
+
+def test_host_version_bounds():
+    manifest = AddonManifest(id="ippay", title="IPpay", requires_host=">=1.0,<2")
+    manifest.check_host("1.4.0")
+    with pytest.raises(CompatibilityError, match=r"needs splynx-host >=1.0,<2; this host is 2.0.0"):
+        manifest.check_host("2.0.0")
+    with pytest.raises(CompatibilityError, match="invalid host bound"):
+        AddonManifest(id="x", title="X", requires_host="at least one").check_host("1.0")
