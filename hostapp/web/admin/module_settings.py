@@ -3,12 +3,21 @@
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from core.settings import FieldType, SettingsSchema
+
 from ...host import current_host
 from ...models import Partner
 from ...services.audit import record
 from ...services.settings_store import DEFAULT_PARTNER, SettingsStore, host_choices
 from . import bp
 from .integrations import actor, module_or_404
+
+
+def submitted_settings(schema: SettingsSchema) -> dict:
+    """Form values of the schema's fields; toggles and multi-selects keep every submitted value."""
+    multi = (FieldType.MULTI_SELECT, FieldType.TOGGLE)
+    return {f.key: request.form.getlist(f.key) if f.type in multi else request.form.get(f.key)
+            for f in schema.fields() if f.type is not FieldType.INFO and f.key in request.form}
 
 
 def _partner_id() -> int:
@@ -40,8 +49,7 @@ def module_edit(name: str):
             return redirect(url_for(".module_edit", name=name))
     elif request.method == "POST" and request.form.get("form") == "settings" and spec is not None:
         keys = spec.settings.partner_keys() if partner_id else None
-        raw = {key: (request.form.getlist(key) if len(request.form.getlist(key)) > 1 else request.form.get(key))
-               for key in request.form}
+        raw = submitted_settings(spec.settings)
         result = store.validate(module.addon_id, spec.settings, raw, partner_id, keys)
         if result.ok:
             store.save(module.addon_id, spec.settings, result.values, actor=actor(), partner_id=partner_id)
@@ -49,7 +57,7 @@ def module_edit(name: str):
             flash("Settings saved.", "success")
             return redirect(url_for(".module_edit", name=name, partner=partner_id or None))
         errors = result.errors
-        submitted = {k: v for k, v in raw.items() if not spec.settings.field(k).is_secret} if spec else {}
+        submitted = {f.key: raw[f.key] for f in spec.settings.fields() if not f.is_secret and f.key in raw}
         flash("Settings were not saved: correct the fields marked in red.", "error")
     elif request.method == "POST" and request.form.get("form") == "reset" and partner_id:
         store.reset_partner(module.addon_id, partner_id, actor=actor())

@@ -1,0 +1,54 @@
+"""Admin pages: search and paging, customer tabs, invoice filters, administration forms."""
+
+from hostapp.models import Partner
+
+
+def test_customer_list_searches_and_pages(admin_client, host, factory):
+    host.config = type(host.config)(**{**host.config.__dict__, "page_size": 5})
+    partner, location = factory.partner(), factory.location()
+    for n in range(12):
+        factory.customer(name=f"Subscriber {n:02d}", partner=partner, location=location)
+    first = admin_client.get("/admin/customers").get_data(as_text=True)
+    assert "Showing 1 to 5 of 12 entries" in first and "Next ›" in first
+    third = admin_client.get("/admin/customers?page=3").get_data(as_text=True)
+    assert "Showing 11 to 12 of 12 entries" in third
+    found = admin_client.get("/admin/customers?q=subscriber+07").get_data(as_text=True)
+    assert "Subscriber 07" in found and "Subscriber 08" not in found
+
+
+def test_customer_tabs_show_billing_documents_and_ledger(admin_client, factory):
+    customer = factory.customer(name="Tab Tester")
+    invoice = factory.invoice(customer, "19.90")
+    billing = admin_client.get(f"/admin/customers/{customer.id}?tab=billing").get_data(as_text=True)
+    assert invoice.number in billing and "19.90 $" in billing
+    ledger = admin_client.get(f"/admin/customers/{customer.id}?tab=transactions").get_data(as_text=True)
+    assert f"Invoice {invoice.number}" in ledger and "-19.90 $" in ledger
+    assert admin_client.get(f"/admin/customers/{customer.id}?tab=nope").status_code == 404
+
+
+def test_invoice_filters_by_status_and_period(admin_client, factory):
+    customer = factory.customer()
+    unpaid = factory.invoice(customer, "10.00", days_ago=3)
+    old = factory.invoice(customer, "10.00", days_ago=90)
+    page = admin_client.get("/admin/finance/invoices?status=not_paid").get_data(as_text=True)
+    assert unpaid.number in page and old.number in page
+    from datetime import date, timedelta
+    since = (date.today() - timedelta(days=10)).isoformat()
+    page = admin_client.get(f"/admin/finance/invoices?from={since}").get_data(as_text=True)
+    assert unpaid.number in page and old.number not in page
+
+
+def test_partner_form_refuses_duplicates_with_a_message(admin_client, host):
+    assert admin_client.post("/admin/administration/partners", data={"name": "East"}).status_code == 302
+    again = admin_client.post("/admin/administration/partners", data={"name": "East"})
+    assert again.status_code == 422 and "already exists" in again.get_data(as_text=True)
+    with host.db.transaction() as s:
+        assert s.query(Partner).filter_by(name="East").count() == 1
+
+
+def test_admin_pages_need_an_admin_login(app, factory):
+    customer = factory.customer()
+    from tests.fixtures import portal_login
+
+    portal = portal_login(app, customer)
+    assert portal.get("/admin/customers").status_code == 302

@@ -1,0 +1,55 @@
+"""The ``splynx`` command line as an operator runs it: a real subprocess with SPLYNX_* settings."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SPLYNX = [sys.executable, "-c", "from hostapp.cli import main; main()"]
+
+
+@pytest.fixture
+def run(tmp_path):
+    """Run the CLI against its own instance folder and SQLite file (the shared test DB stays untouched)."""
+    env = {**os.environ, "SPLYNX_INSTANCE_PATH": str(tmp_path / "instance"),
+           "SPLYNX_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+    def run_cli(*args, ok=True):
+        result = subprocess.run([*SPLYNX, *args], env=env, capture_output=True, text=True, timeout=120,
+                                cwd=Path(__file__).parent.parent)
+        if ok:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    return run_cli
+
+
+def test_help_lists_the_commands(run):
+    out = run("--help").stdout
+    for command in ("serve", "db", "demo", "addons"):
+        assert f"  {command} " in out
+    addons = run("addons", "--help").stdout
+    for command in ("list", "sync", "enable", "disable", "config"):
+        assert f"  {command} " in addons
+
+
+def test_demo_seeds_and_prints_credentials(run):
+    out = run("demo", "--no-serve", "--port", "8099").stdout
+    assert "Admin UI:        http://127.0.0.1:8099/admin/   login admin / password admin-demo" in out
+    assert "login demo01 … demo30 / password portal-demo" in out
+    assert "already present" in run("demo", "--no-serve").stdout
+
+
+def test_db_upgrade_and_addons_list(run):
+    assert "is up to date" in run("db", "upgrade").stdout
+    run("addons", "sync")
+    listing = run("addons", "list").stdout.splitlines()
+    assert listing[0].split() == ["ID", "PACKAGE", "VERSION", "STATUS", "TITLE"] or listing == ["No add-ons installed."]
+    assert all(" broken " not in line for line in listing)
+
+
+def test_config_of_unknown_addon_is_a_clear_error(run):
+    result = run("addons", "config", "nosuch", ok=False)
+    assert result.returncode != 0 and "add-on 'nosuch' is not installed" in result.stderr

@@ -1,0 +1,54 @@
+"""Customer portal: own documents only, separate logins, menu from entry points."""
+
+from tests.fixtures import portal_login
+
+
+def test_customer_sees_only_own_invoices_and_gets_404_for_others(app, factory):
+    alice, bob = factory.customer(name="Alice"), factory.customer(name="Bob")
+    mine = factory.invoice(alice, "11.00")
+    theirs = factory.invoice(bob, "22.00")
+    client = portal_login(app, alice)
+    listing = client.get("/portal/finance/invoices").get_data(as_text=True)
+    assert mine.number in listing and theirs.number not in listing
+    assert client.get(f"/portal/finance/invoices/{mine.id}").status_code == 200
+    assert client.get(f"/portal/finance/invoices/{theirs.id}").status_code == 404
+
+
+def test_portal_needs_a_customer_login_and_admin_login_does_not_count(app, admin_client):
+    assert admin_client.get("/portal/").status_code == 302
+    assert app.test_client().get("/portal/finance/invoices").headers["Location"].startswith("/portal/login")
+
+
+def test_wrong_password_is_refused_with_a_message(app, factory):
+    customer = factory.customer()
+    response = app.test_client().post("/portal/login", data={"login": customer.login, "password": "nope"})
+    assert response.status_code == 200 and "Wrong login or password." in response.get_data(as_text=True)
+
+
+def test_login_redirect_goes_back_but_never_off_site(app, factory):
+    customer = factory.customer()
+    client = app.test_client()
+    ok = client.post("/portal/login", data={"login": customer.login, "password": "customer-password",
+                                            "next": "/portal/finance/payments"})
+    assert ok.headers["Location"] == "/portal/finance/payments"
+    client = app.test_client()
+    evil = client.post("/portal/login", data={"login": customer.login, "password": "customer-password",
+                                              "next": "//evil.example/"})
+    assert evil.headers["Location"] == "/portal/"
+
+
+def test_dashboard_shows_balance_and_unpaid_totals(app, factory):
+    customer = factory.customer()
+    factory.invoice(customer, "12.50")
+    factory.invoice(customer, "7.50")
+    page = portal_login(app, customer).get("/portal/").get_data(as_text=True)
+    assert "-20.00 $" in page and "20.00 $ due" in page
+
+
+def test_profile_validates_and_saves(app, factory):
+    customer = factory.customer()
+    client = portal_login(app, customer)
+    bad = client.post("/portal/profile", data={"email": "nope", "new_password": "short"})
+    assert bad.status_code == 422
+    assert "Enter a valid email address." in bad.get_data(as_text=True)
+    assert client.post("/portal/profile", data={"email": "new@example.net", "phone": "1"}).status_code == 302
