@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
@@ -145,11 +146,17 @@ class EntryPoint:
 _sandbox = SandboxedEnvironment(autoescape=True)
 
 
+@lru_cache(maxsize=256)
+def _compiled(code: str):
+    return _sandbox.from_string(code)
+
+
 def render_code(point: EntryPoint, **variables) -> Markup:
     """Render a code point's template source in a sandbox (admins may edit the code).
 
     The sandbox forbids attribute access to private and unsafe members, so a widget's
-    template can read what it is given but cannot reach the application.
+    template can read what it is given but cannot reach the application. Compiled
+    templates are cached by their source.
     """
-    return Markup(_sandbox.from_string(point.code).render(**variables))
+    return Markup(_compiled(point.code).render(**variables))
 

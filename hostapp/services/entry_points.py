@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.entry_points import EntryPoint, Place, PointType
+from core.entry_points import EntryPoint, Place
 
 from ..models import Customer, EntryPointRecord, Module
 
@@ -65,24 +65,19 @@ def delete_for_module(session: Session, module_name: str) -> None:
     session.execute(delete(EntryPointRecord).where(EntryPointRecord.module == module_name))
 
 
-def visible_points(session: Session, place: Place, point_type: PointType, *, root: str | None = None,
-                   model: str | None = None, customer: Customer | None = None,
+def visible_points(session: Session, place: Place, *, customer: Customer | None = None,
                    loaded: set[str] | frozenset = frozenset()) -> list[EntryPoint]:
-    """Enabled points of enabled, loaded modules that admit this customer, in a stable order."""
-    query = (select(EntryPointRecord, Module)
+    """Enabled points of a place, of enabled loaded modules, that admit this customer (one query)."""
+    query = (select(EntryPointRecord, Module.addon_id)
              .join(Module, Module.name == EntryPointRecord.module)
              .where(EntryPointRecord.enabled.is_(True), EntryPointRecord.place == place.value,
-                    EntryPointRecord.type == point_type.value, Module.status == "enabled")
+                    Module.status == "enabled")
              .order_by(EntryPointRecord.module, EntryPointRecord.id))
-    if root is not None:
-        query = query.where(EntryPointRecord.root == root)
-    if model is not None:
-        query = query.where(EntryPointRecord.model == model)
     if place is Place.PORTAL:
         query = query.where(Module.portal_entry_points_enabled.is_(True))
     points = []
-    for record, module in session.execute(query):
-        if module.addon_id not in loaded:
+    for record, addon_id in session.execute(query):
+        if addon_id not in loaded:
             continue
         point = to_point(record)
         if customer is not None and not point.applies_to(partner_id=customer.partner_id,
@@ -91,4 +86,3 @@ def visible_points(session: Session, place: Place, point_type: PointType, *, roo
             continue
         points.append(point)
     return points
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
 from markupsafe import Markup
 
 from core.identity import AddonIdentity
@@ -13,11 +13,20 @@ from ..services.entry_points import visible_points
 from .auth import current_admin, current_customer
 
 
-def _points(place: Place, point_type: PointType, **filters):
-    host = current_host()
-    customer = current_customer() if place is Place.PORTAL else None
-    return visible_points(host.db.session, place, point_type, customer=customer,
-                          loaded=frozenset(host.addons.loaded), **filters)
+def request_points(place: Place):
+    """Every point this request may show in ``place``, loaded once per request."""
+    cache = g.setdefault("entry_points", {})
+    if place not in cache:
+        host = current_host()
+        customer = current_customer() if place is Place.PORTAL else None
+        cache[place] = visible_points(host.db.session, place, customer=customer,
+                                      loaded=frozenset(host.addons.loaded))
+    return cache[place]
+
+
+def _points(place: Place, point_type: PointType, *, root: str | None = None, model: str | None = None):
+    return [p for p in request_points(place) if p.type is point_type
+            and (root is None or p.root == root) and (model is None or (p.model and p.model.value == model))]
 
 
 def menu_links(place: str, root: str):

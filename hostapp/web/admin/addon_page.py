@@ -4,21 +4,18 @@ from flask import abort, render_template, request
 
 from core.entry_points import Place, PointType
 
-from ...host import current_host
-from ...services.entry_points import visible_points
+from ..entry_point_views import request_points
 from . import bp
 
 
-def find_point(place: Place, customer=None):
+def find_point(place: Place):
     """The enabled menu-link point named by ``?module=&point=`` or 404."""
-    host = current_host()
     try:
         point_id = int(request.args.get("point", ""))
     except ValueError:
         abort(404)
-    for point in visible_points(host.db.session, place, PointType.MENU_LINK, customer=customer,
-                                loaded=frozenset(host.addons.loaded)):
-        if point.id == point_id and point.module == request.args.get("module"):
+    for point in request_points(place):
+        if point.type is PointType.MENU_LINK and point.id == point_id and point.module == request.args.get("module"):
             return point
     abort(404)
 

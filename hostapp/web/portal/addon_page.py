@@ -5,11 +5,10 @@ from flask import render_template
 from core.entry_points import Place
 
 from ..admin.addon_page import find_point
-from ..auth import current_customer
 from . import bp
 
 
 @bp.get("/add-on")
 def addon_page():
-    point = find_point(Place.PORTAL, customer=current_customer())
+    point = find_point(Place.PORTAL)
     return render_template("portal/addon_page.html", point=point)

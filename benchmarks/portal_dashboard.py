@@ -1,0 +1,137 @@
+"""Portal dashboard throughput with three widget entry points, next to a bare Flask page.
+
+Both apps are served the same way (werkzeug threaded server in a child process) and loaded
+by the same client in the same run. Run: ``.venv/bin/python benchmarks/portal_dashboard.py``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._load import requests_per_second  # noqa: E402
+
+WIDGETS = """
+from core import AddonManifest, EntryPoint, ModuleSpec, hookimpl
+from core.entry_points import render_code
+
+MANIFEST = AddonManifest(id="bench", title="Benchmark widgets")
+
+@hookimpl
+def splynx_configure_module():
+    '''No settings.'''
+    return ModuleSpec(title="Benchmark widgets")
+
+@hookimpl
+def splynx_register_entry_points():
+    '''Three dashboard widgets.'''
+    return [EntryPoint(name=f"bench_{n}", place="portal", type="code", root="dashboard", enabled=True,
+                       title=f"Widget {n}", code="<p>{{ customer.name }} owes {{ customer.balance }}</p>")
+            for n in range(3)]
+
+@hookimpl
+def splynx_render_entry_point(point, context):
+    '''Render the stored template.'''
+    return render_code(point, customer=context["customer"])
+"""
+
+
+def quiet() -> None:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def serve_host(instance: str, port_queue) -> None:
+    import importlib.util
+
+    from werkzeug.serving import make_server
+
+    from core.manager import AddonManager
+    from hostapp.app import create_app
+    from hostapp.config import HostConfig
+    from hostapp.host import Host
+    from hostapp.services.bootstrap import prepare_database
+    from hostapp.web.auth import hash_password
+    from hostapp.models import Customer, Location, Partner
+
+    path = Path(instance) / "splynx_bench_widgets.py"
+    path.write_text(WIDGETS)
+    spec = importlib.util.spec_from_file_location("splynx_bench_widgets", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    manager = AddonManager()
+    manager.register(module, version="1.0")
+    host = Host.build(HostConfig(instance_path=Path(instance), database_url=f"sqlite:///{instance}/bench.db",
+                                 session_secret="bench"), addons=manager)
+    prepare_database(host)
+    with host.db.transaction() as s:
+        partner, location = Partner(name="P"), Location(name="L")
+        s.add_all([partner, location])
+        s.flush()
+        s.add(Customer(login="bench", password_hash=hash_password("bench-password"), name="Bench Customer",
+                       partner_id=partner.id, location_id=location.id))
+    quiet()
+    server = make_server("127.0.0.1", 0, create_app(host), threaded=True)
+    port_queue.put(server.socket.getsockname()[1])
+    server.serve_forever()
+
+
+def serve_bare(port_queue) -> None:
+    from flask import Flask
+    from werkzeug.serving import make_server
+
+    app = Flask("bare")
+
+    @app.get("/")
+    def index():
+        return "<!doctype html><title>bare</title><p>Hello</p>"
+
+    quiet()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    port_queue.put(server.socket.getsockname()[1])
+    server.serve_forever()
+
+
+def login_cookie(base: str) -> str:
+    import re
+    import urllib.request
+    from http.cookiejar import CookieJar
+
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/portal/login").read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    data = f"csrf_token={token}&login=bench&password=bench-password".encode()
+    opener.open(f"{base}/portal/login", data=data).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def main(seconds: float = 5.0, clients: int = 4) -> None:
+    queue = multiprocessing.Queue()
+    with tempfile.TemporaryDirectory() as instance:
+        host_proc = multiprocessing.Process(target=serve_host, args=(instance, queue), daemon=True)
+        host_proc.start()
+        host_url = f"http://127.0.0.1:{queue.get(timeout=60)}"
+        bare_proc = multiprocessing.Process(target=serve_bare, args=(queue,), daemon=True)
+        bare_proc.start()
+        bare_url = f"http://127.0.0.1:{queue.get(timeout=60)}"
+        cookie = login_cookie(host_url)
+        time.sleep(0.5)
+        dashboard = requests_per_second(f"{host_url}/portal/", seconds=seconds, clients=clients,
+                                        headers={"Cookie": cookie})
+        bare = requests_per_second(f"{bare_url}/", seconds=seconds, clients=clients)
+        host_proc.terminate()
+        bare_proc.terminate()
+    print(f"portal dashboard, 3 widget entry points: {dashboard:8.1f} req/s")
+    print(f"bare Flask page, same server and client: {bare:8.1f} req/s")
+    print(f"ratio dashboard / bare:                  {dashboard / bare:8.2f}")
+
+
+if __name__ == "__main__":
+    main()
