@@ -9,8 +9,10 @@ gone are marked *removed*: their data and settings stay until a purge.
 
 from __future__ import annotations
 
+import inspect
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -24,7 +26,7 @@ from ..db import Database
 from ..models import Module, PaymentAccount, PaymentAccountType, PaymentAttempt, PaymentMethod
 from . import entry_points
 from .audit import record
-from .migrations import Migrator, addon_migrations_dir
+from .migrations import Migrator
 from .settings_store import SettingsStore
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,14 @@ class SyncReport:
     @property
     def changed(self) -> bool:
         return bool(self.installed or self.upgraded or self.removed)
+
+
+def _package_dir(plugin) -> str:
+    """Where the add-on's code lives (shown as "Path to module")."""
+    try:
+        return str(Path(inspect.getfile(plugin)).resolve().parent)
+    except TypeError:
+        return ""
 
 
 class Registry:
@@ -94,7 +104,7 @@ class Registry:
             if module.status in ("removed", "broken"):
                 module.status = "enabled"
             module.title, module.version, module.root = spec.title[:64], loaded.version, spec.root
-            module.path = str(addon_migrations_dir(addon_id) or "").removesuffix("/migrations")
+            module.path = _package_dir(loaded.plugin)
             module.last_error = ""
             SettingsStore(session, self.box).seed_defaults(addon_id, spec.settings)
             entry_points.merge_defaults(session, addon_id, identity.module_name, defaults)

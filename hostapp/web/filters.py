@@ -10,15 +10,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from ..host import current_host
-
-#: Font Awesome names used by entry points, drawn as inline glyphs (no web font needed)
-ICONS = {
-    "fa-credit-card": "💳", "fa-money": "💵", "fa-money-bill": "💵", "fa-university": "🏦", "fa-bank": "🏦",
-    "fa-ticket": "🎫", "fa-gift": "🎁", "fa-plus": "＋", "fa-cog": "⚙", "fa-list": "☰", "fa-download": "⬇",
-    "fa-trash": "🗑", "fa-pencil": "✎", "fa-eye": "👁", "fa-check": "✓", "fa-info": "ⓘ", "fa-refresh": "↻",
-    "fa-undo": "↶", "fa-bolt": "⚡", "fa-file": "📄", "fa-user": "👤", "fa-home": "⌂", "fa-puzzle-piece": "🧩",
-}
-
+from .icons import icon
 
 def money(value) -> str:
     if value is None:
@@ -36,11 +28,6 @@ def day(value) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def icon(name: str | None) -> Markup:
-    glyph = ICONS.get((name or "").strip(), "◆")
-    return Markup('<span class="icon" aria-hidden="true">{}</span>').format(glyph)
 
 
 STATUS_CLASSES = {
