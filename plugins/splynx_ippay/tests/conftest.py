@@ -49,9 +49,7 @@ def ippay_host(host, install_addon, sim):
 @pytest.fixture
 def ippay_app(ippay_host):
     """The Flask test app, built after the install so the add-on's routes exist."""
-    application = make_test_app(ippay_host)
-    with application.app_context():
-        yield application
+    return make_test_app(ippay_host)
 
 
 TEST_CARD = "4111111111111111"
@@ -74,7 +72,9 @@ def add_card(ippay_app):
     from splynx_ippay.client import CardDetails
 
     def add(customer, number: str = TEST_CARD, holder: str = "Tofu Beast"):
-        return Accounts(ippay_app.extensions["splynx"]).add_card(customer, CardDetails(number, Expiry(12, 2031), holder))
+        with ippay_app.app_context():
+            return Accounts(ippay_app.extensions["splynx"]).add_card(customer,
+                                                                     CardDetails(number, Expiry(12, 2031), holder))
 
     return add
 
@@ -85,8 +85,9 @@ def add_bank(ippay_app):
     from splynx_ippay.client import BankDetails
 
     def add(customer, account: str = TEST_BANK_ACCOUNT, kind: str = "CHECKING"):
-        return Accounts(ippay_app.extensions["splynx"]).add_bank(customer, BankDetails(account, TEST_ROUTING, kind,
-                                                                                        "Mickey Mouse"))
+        with ippay_app.app_context():
+            return Accounts(ippay_app.extensions["splynx"]).add_bank(
+                customer, BankDetails(account, TEST_ROUTING, kind, "Mickey Mouse"))
 
     return add
 
