@@ -30,7 +30,9 @@ _LOOSE_DIGITS = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
 
 
 def mask_number(value: str) -> str:
-    """``4111111111111111`` → ``************1111``; short values are masked whole."""
+    """``4111111111111111`` → ``************1111``; short values are masked whole; masked stays masked."""
+    if re.fullmatch(r"\*+\d{0,4}", value):
+        return value
     digits = re.sub(r"\D", "", value)
     if len(digits) <= 4:
         return "*" * len(value)

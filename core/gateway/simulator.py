@@ -23,6 +23,7 @@ e.g. ``SALE``), from Python (:attr:`RunningSimulator.faults`) or over HTTP::
     POST   /_sim/faults   {"fault": "timeout_after_charge", "times": 1, "only": "SALE"}
     DELETE /_sim/faults   disarm everything
     GET    /_sim/log      what the simulator processed (the app's journal, no card data)
+    GET    /_sim/stats    requests in progress now and at the peak
     POST   /_sim/reset    forget faults and every stored transaction
 """
 
@@ -183,6 +184,10 @@ class _Handler(BaseHTTPRequestHandler):
         if request.path.startswith(ADMIN_PREFIX):
             self._admin(request)
             return
+        with self.server.concurrency:
+            self._gateway(request)
+
+    def _gateway(self, request: SimRequest) -> None:
         app = self.server.app
         armed = self.server.faults.take(app.kind(request))
         if armed is None:
@@ -221,16 +226,43 @@ class _Handler(BaseHTTPRequestHandler):
         elif name == "faults" and request.method == "DELETE":
             board.clear()
             self._json(200, [])
+        elif name == "stats" and request.method == "GET":
+            meter = self.server.concurrency
+            self._json(200, {"in_flight": meter.current, "peak_in_flight": meter.peak})
         elif name == "log" and request.method == "GET":
             self._json(200, app.journal())
         elif name == "reset" and request.method == "POST":
             board.clear()
+            self.server.concurrency.reset()
             app.reset()
             self._json(200, {"ok": True})
         else:
             self._json(404, {"error": "unknown simulator endpoint"})
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+
+
+class ConcurrencyMeter:
+    """Counts gateway requests in progress and remembers the peak (tests check batch limits)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.current = 0
+        self.peak = 0
+
+    def __enter__(self) -> "ConcurrencyMeter":
+        with self._lock:
+            self.current += 1
+            self.peak = max(self.peak, self.current)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with self._lock:
+            self.current -= 1
+
+    def reset(self) -> None:
+        with self._lock:
+            self.peak = self.current
 
 
 class SimulatorServer(ThreadingHTTPServer):
@@ -244,6 +276,7 @@ class SimulatorServer(ThreadingHTTPServer):
         self.app = app
         self.faults = FaultBoard()
         self.stopping = threading.Event()
+        self.concurrency = ConcurrencyMeter()
 
     @property
     def port(self) -> int:
@@ -264,6 +297,16 @@ class RunningSimulator:
     @property
     def faults(self) -> FaultBoard:
         return self.server.faults
+
+    @property
+    def concurrency(self) -> ConcurrencyMeter:
+        return self.server.concurrency
+
+    def reset(self) -> None:
+        """Disarm faults, forget transactions and the concurrency peak (between tests)."""
+        self.server.faults.clear()
+        self.server.concurrency.reset()
+        self.app.reset()
 
     def stop(self) -> None:
         self.server.stopping.set()

@@ -21,8 +21,7 @@ def ippay_sim():
 
 @pytest.fixture
 def sim(ippay_sim):
-    ippay_sim.faults.clear()
-    ippay_sim.app.reset()
+    ippay_sim.reset()
     yield ippay_sim
     ippay_sim.faults.clear()
 
