@@ -34,6 +34,7 @@ import json
 import logging
 import socket
 import threading
+import time
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
@@ -197,7 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
         reply = app.handle(request) if armed.fault.processes else None
         fault = armed.fault
         if fault in (Fault.LATE, Fault.TIMEOUT_AFTER_CHARGE):
-            self.server.stopping.wait(armed.delay)
+            self.server.release.wait(armed.delay)
             if fault is Fault.LATE:
                 self._send(reply)
             else:
@@ -233,6 +234,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, app.journal())
         elif name == "reset" and request.method == "POST":
             board.clear()
+            self.server.release_held(wait=0)
             self.server.concurrency.reset()
             app.reset()
             self._json(200, {"ok": True})
@@ -275,8 +277,17 @@ class SimulatorServer(ThreadingHTTPServer):
         super().__init__((host, port), _Handler)
         self.app = app
         self.faults = FaultBoard()
-        self.stopping = threading.Event()
+        #: set to cut every held answer short (on stop and reset)
+        self.release = threading.Event()
         self.concurrency = ConcurrencyMeter()
+
+    def release_held(self, wait: float = 2.0) -> None:
+        """End every answer a fault is holding back, and wait until those requests are gone."""
+        held, self.release = self.release, threading.Event()
+        held.set()
+        deadline = time.monotonic() + wait
+        while self.concurrency.current and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     @property
     def port(self) -> int:
@@ -305,11 +316,12 @@ class RunningSimulator:
     def reset(self) -> None:
         """Disarm faults, forget transactions and the concurrency peak (between tests)."""
         self.server.faults.clear()
+        self.server.release_held()
         self.server.concurrency.reset()
         self.app.reset()
 
     def stop(self) -> None:
-        self.server.stopping.set()
+        self.server.release.set()
         self.server.shutdown()
         self.server.server_close()
         self._thread.join(5)
@@ -330,5 +342,5 @@ def serve(app: SimulatorApp, host: str, port: int, banner: str = "") -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        server.stopping.set()
+        server.release.set()
         server.server_close()
