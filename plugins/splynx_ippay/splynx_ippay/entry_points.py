@@ -5,14 +5,14 @@ from __future__ import annotations
 from core.entry_points import EntryPoint
 
 #: the dashboard widget's template (sandboxed; admins may edit it). Variables: ``title``,
-#: ``documents`` (number, total, due, pay_url), ``customer``, ``kind_label``.
+#: ``documents`` (number, total, due = what is left to pay, pay_url), ``customer``, ``kind_label``.
 WIDGET_CODE = """<div class="card-head"><h2>{{ title }}</h2></div>
 {% if documents %}
 <table class="data ippay-widget">
-  <thead><tr><th>Number</th><th class="num">Total</th><th class="num">Due</th><th class="actions"></th></tr></thead>
+  <thead><tr><th>Number</th><th class="num">Total</th><th class="actions"></th></tr></thead>
   <tbody>
   {% for d in documents %}
-    <tr><td>{{ d.number }}</td><td class="num">{{ d.total }}</td><td class="num">{{ d.due }}</td>
+    <tr><td>{{ d.number }}</td><td class="num">{{ d.due }}</td>
       <td class="actions"><a class="btn btn-sm btn-primary" href="{{ d.pay_url }}" data-modal-url="{{ d.pay_url }}"
         data-modal-title="Pay {{ kind_label }} {{ d.number }} by IPpay" data-modal-width="600">Pay</a></td></tr>
   {% endfor %}

@@ -92,5 +92,6 @@ def test_unknown_or_deleted_documents_are_not_found(ippay_app, factory):
     client = ippay_app.test_client()
     assert client.get("/ippay/direct-pay-invoice?item_id=nope").status_code == 404
     assert client.get("/ippay/direct-pay-invoice-by-id?item_id=999").status_code == 404
+    assert client.get("/ippay/direct-pay-invoice-by-id?item_id=99999999999999999999").status_code == 404
     deleted = factory.invoice(factory.customer(), status="deleted")
     assert client.get(f"/ippay/direct-pay-invoice-by-id?item_id={deleted.id}").status_code == 404

@@ -45,9 +45,10 @@ def document(kind: str, item_id, *, by: str = "id"):
     model = MODELS[kind]
     column = model.number if by == "number" else model.id
     value = str(item_id or "").strip()
-    if not value or (by == "id" and not value.isdigit()):
+    if not value or len(value) > 32 or (by == "id" and not (value.isdigit() and len(value) <= 9)):
         abort(404)
-    found = current_host().db.session.execute(select(model).where(column == value)).scalar_one_or_none()
+    key = int(value) if by == "id" else value
+    found = current_host().db.session.execute(select(model).where(column == key)).scalar_one_or_none()
     if found is None or found.status == "deleted":
         abort(404)
     return found
