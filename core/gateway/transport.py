@@ -15,7 +15,6 @@ and logs every exchange through a :class:`core.gateway.masking.Scrubber`.
 
 from __future__ import annotations
 
-import logging
 import time
 from dataclasses import dataclass
 

@@ -37,6 +37,12 @@ def configure(host, partner_id: int = 0, **values) -> None:
 
 
 @pytest.fixture
+def ippay_configure(host):
+    """``ippay_configure(**settings)``: save settings as the Modules list form does."""
+    return lambda partner_id=0, **values: configure(host, partner_id, **values)
+
+
+@pytest.fixture
 def ippay_host(host, install_addon, sim):
     """The host with splynx-ippay installed and pointed at the simulator (1 s read timeout)."""
     install_addon(addon)

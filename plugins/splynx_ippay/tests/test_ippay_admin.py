@@ -8,7 +8,7 @@ from hostapp.models import Customer, Invoice, Payment, PaymentAttempt, Transacti
 from splynx_ippay.models import IppayTransaction
 from splynx_ippay.refunds import Refunds
 
-from conftest import TEST_CARD
+TEST_CARD = "4111111111111111"
 
 
 def _admin(ippay_app, factory):

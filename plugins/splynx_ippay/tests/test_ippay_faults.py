@@ -10,8 +10,6 @@ from hostapp.models import PaymentAttempt
 from splynx_ippay.models import IppayTransaction
 from tests import gateway_kit
 
-from conftest import configure, sim_charges
-
 
 @pytest.mark.parametrize("check", gateway_kit.FAULT_CHECKS, ids=lambda check: check.__name__)
 def test_gateway_conformance(harness, check):
@@ -31,7 +29,7 @@ def test_dropped_connection_before_charging_is_resent_with_the_same_transaction_
     key = harness.attempt_key(outcome)
     assert outcome.status is PaymentStatus.APPROVED
     assert [e["type"] for e in sim.app.journal() if e["transaction_id"] == key] == ["ENQ", "SALE"]
-    assert sim_charges(sim, key) == 1
+    assert harness.charges(key) == 1
     assert "not found by ENQ; re-sent" in _journal(harness.host, key).note
 
 
@@ -60,15 +58,15 @@ def test_timeout_with_failing_lookup_stays_unknown_then_reconciles_without_a_sec
         again = harness.host.payments.reconcile(outcome.attempt_id)
     key = harness.attempt_key(outcome)
     assert again.status is PaymentStatus.APPROVED
-    assert sim_charges(sim, key) == 1
+    assert harness.charges(key) == 1
     assert len(harness.payments_of(invoice)) == 1 and harness.reload(invoice).status == "paid"
     assert _journal(harness.host, key).note.startswith("sent before; found by ENQ")
 
 
-def test_gateway_unreachable_charges_nothing(harness, ippay_host, sim):
+def test_gateway_unreachable_charges_nothing(harness, ippay_host, ippay_configure):
     customer = harness.customer_with_account()
     invoice = harness.invoice(customer, Decimal("30.00"))
-    configure(ippay_host, gateway_url="http://127.0.0.1:9/ippay")  # nothing listens on the discard port
+    ippay_configure(gateway_url="http://127.0.0.1:9/ippay")  # nothing listens on the discard port
     outcome = harness.pay(customer, invoice)
     assert outcome.status is PaymentStatus.DECLINED
     assert "could not be reached" in outcome.message

@@ -1,5 +1,6 @@
 """The add-on's names agree with its id, it loads through its entry point, and its wheel is complete."""
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -46,8 +47,10 @@ def test_module_and_entry_points_after_install(ippay_host):
 
 
 def test_wheel_carries_templates_static_and_migrations(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
-                    str(tmp_path), str(PACKAGE_ROOT)], check=True, capture_output=True)
+    source = tmp_path / "src"  # build from a copy: setuptools leaves build/ and *.egg-info/ behind
+    shutil.copytree(PACKAGE_ROOT, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
+                   check=True, capture_output=True)
     (wheel,) = tmp_path.glob("splynx_ippay-1.0.0-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("splynx_ippay/addon.py", "splynx_ippay/simulator/__main__.py",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from hostapp.models import Customer, Invoice, Payment, PaymentAccount, PaymentMethod, Transaction
 from tests.fixtures import portal_login
 
-from conftest import TEST_BANK_ACCOUNT, TEST_CARD, TEST_ROUTING, configure
+TEST_CARD, TEST_BANK_ACCOUNT, TEST_ROUTING = "4111111111111111", "84736251", "071025661"
 
 CARD_FORM = {"action": "add_card", "holder": "Tofu Beast", "card_number": "4111 1111 1111 1111",
              "exp_month": "12", "exp_year": "2031"}
@@ -57,8 +57,9 @@ def test_another_customers_account_cannot_be_touched(ippay_app, ippay_host, fact
     assert len(_accounts(ippay_host, owner)) == 1
 
 
-def test_adding_credentials_can_switch_the_customers_payment_method(ippay_app, ippay_host, factory):
-    configure(ippay_host, change_payment_method=True)
+def test_adding_credentials_can_switch_the_customers_payment_method(ippay_app, ippay_host, ippay_configure,
+                                                                  factory):
+    ippay_configure(change_payment_method=True)
     customer = factory.customer()
     portal_login(ippay_app, customer).post("/ippay/credentials", data=CARD_FORM)
     with ippay_host.db.transaction() as s:
@@ -89,8 +90,9 @@ def test_pay_invoice_from_the_action_link_modal(ippay_app, ippay_host, factory, 
     assert "Paid" in client.get("/portal/finance/invoices").get_data(as_text=True)
 
 
-def test_pay_proforma_with_a_bank_account_and_fee(ippay_app, ippay_host, factory, add_bank, sim):
-    configure(ippay_host, fee_percent="2.5")
+def test_pay_proforma_with_a_bank_account_and_fee(ippay_app, ippay_host, ippay_configure, factory, add_bank,
+                                                   sim):
+    ippay_configure(fee_percent="2.5")
     customer = factory.customer()
     account = add_bank(customer)
     proforma = factory.proforma(customer, "40.00")

@@ -39,7 +39,8 @@ def test_values_are_escaped_not_concatenated():
 
 @pytest.mark.parametrize("root", ["ippayResponse", "IPPayResponse", "JetPayResponse", "IPPAYRESPONSE"])
 def test_response_root_is_matched_case_insensitively(root):
-    answer = parse_response(f"<{root}><ActionCode>000</ActionCode><Token>4B3J7E7D7K2A1000</Token></{root}>".encode())
+    body = f"<{root}><ActionCode>000</ActionCode><Token>4B3J7E7D7K2A1000</Token></{root}>".encode()
+    answer = parse_response(body)
     assert answer.approved and answer.token == "4B3J7E7D7K2A1000"
 
 

@@ -24,7 +24,8 @@ def test_every_table_and_log_line_is_free_of_card_data(ippay_app, ippay_host, fa
         client.post("/ippay/credentials", data={"action": "add_bank", "first_name": "Mickey", "last_name": "Mouse",
                                                 "account_number": ACCOUNTS[0], "routing_number": "071025661",
                                                 "account_type": "CHECKING"})
-        client.post("/ippay/credentials", data={"action": "add_card", "holder": "Typo", "card_number": PANS[3][:-1] + "1",
+        typo = PANS[3][:-1] + "1"  # fails Luhn: refused before IPpay is called
+        client.post("/ippay/credentials", data={"action": "add_card", "holder": "Typo", "card_number": typo,
                                                 "exp_month": "12", "exp_year": "2031"})
         with ippay_host.db.transaction() as session:
             account_ids = list(session.execute(select(PaymentAccount.id).order_by(PaymentAccount.id)).scalars())

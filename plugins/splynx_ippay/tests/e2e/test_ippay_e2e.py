@@ -18,8 +18,6 @@ from hostapp.models import Customer, Invoice, ModuleSetting
 from hostapp.services.direct_links import DirectLinks
 from tests.e2e.fixtures import LiveServer, portal_page_for
 
-from conftest import configure
-
 pytestmark = pytest.mark.e2e
 
 SHOTS = Path(os.environ.get("SPLYNX_SCREENSHOTS", "test-artifacts/ippay"))
@@ -224,7 +222,6 @@ def test_direct_link_pays_an_invoice_without_login(page, server, ippay_host, fac
 
 
 def test_a_declined_card_shows_why_in_the_modal(page, server, ippay_host, factory, add_card):
-    configure(ippay_host, fee_percent="0")
     customer = factory.customer()
     add_card(customer)
     invoice = factory.invoice(customer, "52.05")

@@ -1,1 +1,0 @@
-"""splynx-ippay: the IPpay payment gateway add-on (cards and bank accounts, tokenised)."""
