@@ -116,6 +116,9 @@ def refill():
             except PaymentError as exc:
                 flash(str(exc), "error")
             else:
+                session = current_host().db.session
+                session.rollback()  # end this request's read snapshot: show the new balance in the top bar
+                session.refresh(customer)
                 if not outcome.approved:
                     flash(outcome.message, "error" if outcome.status.value == "declined" else "warning")
     return render_template("ippay/refill.html", choices=choices, errors=errors, outcome=outcome,

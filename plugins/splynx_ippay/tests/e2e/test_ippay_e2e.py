@@ -162,6 +162,7 @@ def test_customer_refills_the_balance_at_ippay(page, server, ippay_host, factory
     shot(page, "08-refill")
     page.get_by_role("button", name="Add").click()
     expect(page.locator(".ippay-result")).to_have_text("Success! Your transaction has been successfully processed.")
+    expect(page.locator(".topbar")).to_contain_text("balance 25.00")
     shot(page, "09-refill-success")
     page.get_by_role("link", name="BACK TO PORTAL").click()
     expect(page.locator("[data-balance]")).to_contain_text("25.00")
