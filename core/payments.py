@@ -135,6 +135,10 @@ class PaymentResult:
     method: str = ""
     #: free gateway facts copied to the payment's field_1..5 (never card data)
     fields: tuple[str, ...] = ()
+    #: a service fee the gateway charged on top of the requested amount (part of ``amount``);
+    #: the host books it as a debit line of ``fee_category``
+    fee: Decimal = Decimal("0.00")
+    fee_category: str = ""
 
     @property
     def approved(self) -> bool:

@@ -1,8 +1,8 @@
 """The ledger: every balance change is a transaction line written with the document it belongs to.
 
 * :func:`issue_invoice` books a debit (the balance falls by the invoice total).
-* :func:`record_payment` books a payment and its credit line in the caller's DB
-  transaction: the named invoice or proforma first, then (for balance payments) the
+* :func:`record_payment` books a payment and its credit line (plus a debit line for a
+  gateway service fee, if any) in the caller's DB transaction: the named invoice or proforma first, then (for balance payments) the
   customer's unpaid invoices oldest first; what is left stays on the balance. It is
   idempotent by ``(gateway, gateway_reference)``.
 * :func:`record_refund` books a negative payment and a debit line linked to the original.
@@ -93,12 +93,15 @@ class PaymentBooking:
     on: date = field(default_factory=date.today)
     #: pay the customer's other unpaid invoices (oldest first) with what is left
     allocate_surplus: bool = True
+    #: the part of ``amount`` that is a gateway service fee: booked as a debit line, not allocated
+    fee: Decimal = ZERO
+    fee_category: str = ""
 
 
 def record_payment(session: Session, booking: PaymentBooking) -> Payment:
     """Book a payment, its credit line and its allocations; return the existing one on a repeat."""
-    if booking.amount <= ZERO:
-        raise LedgerError("a payment amount must be positive")
+    if booking.amount <= ZERO or not ZERO <= booking.fee < booking.amount:
+        raise LedgerError("a payment amount must be positive and larger than its fee")
     if booking.gateway and booking.gateway_reference:
         existing = session.execute(
             select(Payment).where(Payment.gateway == booking.gateway,
@@ -119,7 +122,7 @@ def record_payment(session: Session, booking: PaymentBooking) -> Payment:
     )
     session.add(payment)
     session.flush()
-    remaining = booking.amount
+    remaining = booking.amount - booking.fee
     if booking.proforma is not None:
         remaining = _settle(session, payment, booking.proforma, remaining)
     if booking.invoice is not None:
@@ -132,6 +135,10 @@ def record_payment(session: Session, booking: PaymentBooking) -> Payment:
     description = booking.description or _describe(booking)
     _post(session, customer, "credit", booking.amount, "Payment", description, booking.on,
           payment_id=payment.id, invoice_id=payment.invoice_id, comment=booking.comment)
+    if booking.fee > ZERO:
+        _post(session, customer, "debit", booking.fee, booking.fee_category or "Service",
+              f"Service fee of payment {payment.receipt_number}", booking.on, payment_id=payment.id,
+              comment=booking.comment)
     return payment
 
 

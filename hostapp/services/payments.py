@@ -169,7 +169,8 @@ class PaymentService:
             document = self._document(session, attempt)
             if result.status is PaymentStatus.APPROVED:
                 payment = record_payment(session, PaymentBooking(
-                    customer_id=attempt.customer_id, amount=result.amount or attempt.amount,
+                    customer_id=attempt.customer_id, amount=result.amount or attempt.amount + result.fee,
+                    fee=result.fee, fee_category=result.fee_category,
                     method=result.method or "Credit card",
                     invoice=document if attempt.target_kind == "invoice" else None,
                     proforma=document if attempt.target_kind == "proforma" else None,

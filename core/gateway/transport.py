@@ -1,0 +1,130 @@
+"""HTTP transport for gateway clients: one session, two timeouts, and honest failure classes.
+
+A gateway call can fail in two very different ways, and the difference decides whether a
+customer may be charged twice:
+
+* :class:`NotSent`: the request never reached the gateway (DNS failure, connection refused,
+  connect timeout). Nothing was charged; the same request may be sent again.
+* :class:`OutcomeUnknown`: the request was (or may have been) received, but no usable answer
+  came back (read timeout, connection dropped after sending, HTTP 5xx, a body the protocol
+  cannot parse). The gateway may have charged. Look the transaction up before anything else.
+
+:class:`HttpTransport` never retries by itself (a POST retried by urllib3 could charge twice)
+and logs every exchange through a :class:`core.gateway.masking.Scrubber`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+
+from .masking import Scrubber, masked_logger, scrub
+
+log = masked_logger(__name__)
+
+
+class GatewayError(RuntimeError):
+    """A gateway exchange failed; ``safe_to_retry`` says whether the gateway can have acted."""
+
+    safe_to_retry = False
+    #: the gateway answered (with an error status or a body nobody can read)
+    answered = False
+
+
+class NotSent(GatewayError):
+    """The request did not reach the gateway; nothing happened there."""
+
+    safe_to_retry = True
+
+
+class OutcomeUnknown(GatewayError):
+    """The gateway may or may not have acted on the request."""
+
+
+class ReadTimedOut(OutcomeUnknown):
+    """The request was sent, the answer did not come in time."""
+
+
+class ConnectionDropped(OutcomeUnknown):
+    """The connection broke after the request was sent."""
+
+
+class BadAnswer(OutcomeUnknown):
+    """The gateway answered with an HTTP error status or a body that cannot be parsed."""
+
+    answered = True
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """A 2xx answer: status, body and how long it took."""
+
+    status: int
+    body: bytes
+    elapsed: float
+
+
+_NOT_SENT_CAUSES = (NewConnectionError, ConnectTimeoutError, NameResolutionError)
+
+
+def _never_sent(exc: requests.ConnectionError) -> bool:
+    """True when a connection error happened before the request left this machine."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    cause = exc.args[0] if exc.args else None
+    reason = getattr(cause, "reason", cause)
+    return isinstance(reason, _NOT_SENT_CAUSES)
+
+
+class HttpTransport:
+    """POSTs bodies to one gateway URL over a single pooled ``requests.Session``."""
+
+    def __init__(self, url: str, *, connect_timeout: float = 5.0, read_timeout: float = 60.0,
+                 headers: dict[str, str] | None = None, scrubber: Scrubber = scrub,
+                 name: str = "gateway") -> None:
+        self.url = url
+        self.timeout = (connect_timeout, read_timeout)
+        self.scrubber = scrubber
+        self.name = name
+        self.session = requests.Session()
+        # max_retries=0: urllib3 must never re-send a POST on its own
+        self.session.mount("http://", HTTPAdapter(max_retries=0))
+        self.session.mount("https://", HTTPAdapter(max_retries=0))
+        self.session.headers.update(headers or {})
+
+    def post(self, body: bytes, *, content_type: str) -> HttpResponse:
+        """Send one request; return a 2xx answer or raise a :class:`GatewayError` subclass."""
+        started = time.monotonic()
+        log.info("%s request to %s: %s", self.name, self.url, self.scrubber(body.decode("utf-8", "replace")))
+        try:
+            response = self.session.post(self.url, data=body, headers={"Content-Type": content_type},
+                                         timeout=self.timeout, allow_redirects=False)
+        except requests.ReadTimeout as exc:
+            log.warning("%s: no answer within %ss (outcome unknown)", self.name, self.timeout[1])
+            raise ReadTimedOut(f"no answer within {self.timeout[1]:g} seconds") from exc
+        except requests.ConnectionError as exc:
+            if _never_sent(exc):
+                log.warning("%s: could not connect to %s: %s", self.name, self.url, type(exc).__name__)
+                raise NotSent(f"could not connect to the gateway ({type(exc).__name__})") from exc
+            log.warning("%s: connection dropped after sending (outcome unknown)", self.name)
+            raise ConnectionDropped("the connection was closed before an answer arrived") from exc
+        except requests.RequestException as exc:
+            log.warning("%s: request failed: %s", self.name, type(exc).__name__)
+            raise ConnectionDropped(f"the request failed ({type(exc).__name__})") from exc
+        elapsed = time.monotonic() - started
+        text = self.scrubber(response.content.decode("utf-8", "replace"))
+        log.info("%s answer HTTP %s in %.2fs: %s", self.name, response.status_code, elapsed, text[:2000])
+        if not 200 <= response.status_code < 300:
+            raise BadAnswer(f"the gateway answered HTTP {response.status_code}", response.status_code)
+        return HttpResponse(response.status_code, response.content, elapsed)
+
+    def close(self) -> None:
+        self.session.close()

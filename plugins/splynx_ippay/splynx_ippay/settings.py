@@ -1,0 +1,121 @@
+"""The add-on's settings (Modules list form) and their typed, per-partner reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.payments import CENT
+from core.settings import Field, FieldType, Section, SettingsSchema
+from hostapp.models import PaymentMethod, TransactionCategory
+from hostapp.services.settings_store import SettingsStore
+
+ADDON_ID = "ippay"
+TEST_URL = "https://testgtwy.ippay.com/ippay"
+LIVE_URL = "https://gtwy.ippay.com/ippay"
+#: payment methods the add-on creates (Config → Finance → Payment methods) and falls back to
+CARD_METHOD, BANK_METHOD = "IPpay credit card", "IPpay bank account"
+ACCOUNT_TYPES = (("card", "Credit card"), ("bank", "Bank account"))
+
+SETTINGS = SettingsSchema((
+    Section("gateway", "IPpay gateway", (
+        Field("terminal_id", "Terminal ID", FieldType.SECRET, required=True,
+              description="Issued by IPpay for your merchant account (TESTTERMINAL on the test system)."),
+        Field("password", "Password", FieldType.SECRET,
+              description="Only if IPpay arranged a password for your terminal; leave empty otherwise."),
+        Field("mode", "Mode", FieldType.SELECT, default="test", required=True,
+              choices=(("test", "Test (testgtwy.ippay.com)"), ("live", "Live (gtwy.ippay.com)"))),
+        Field("gateway_url", "Gateway URL", FieldType.URL,
+              description="Leave empty to use IPpay's URL for the mode. IPpay accepts requests only from "
+                          "allowlisted addresses: give them this server's public IP address."),
+        Field("ach_sec", "ACH SEC code", FieldType.SELECT, default="WEB", required=True,
+              choices=(("WEB", "WEB (authorised on the internet)"), ("PPD", "PPD (signed authorisation)"),
+                       ("CCD", "CCD (business accounts)"))),
+    ), per_partner=True, description="Credentials and gateway address; a partner may use its own terminal."),
+    Section("payments", "Payments", (
+        Field("card_payment_method", "Credit card payment method", FieldType.SELECT, choices="payment_methods",
+              description=f"Stamped on card payments; “{CARD_METHOD}” when empty."),
+        Field("bank_payment_method", "Bank account payment method", FieldType.SELECT, choices="payment_methods",
+              description=f"Stamped on bank account (ACH) payments; “{BANK_METHOD}” when empty."),
+        Field("account_types", "Available payment types", FieldType.MULTI_SELECT, default=["card", "bank"],
+              choices=ACCOUNT_TYPES, required=True),
+        Field("change_payment_method", "Change the customer's payment method when payment credentials are added",
+              FieldType.TOGGLE, default=False),
+        Field("fee_percent", "Service fee, %", FieldType.DECIMAL, default="0", min_value=0, max_value=100,
+              description="Added to the amount the customer pays (shown as “Total to pay”)."),
+        Field("fee_category", "Transaction fee category", FieldType.SELECT, choices="transaction_categories",
+              description="Category of the fee's debit transaction; “Service” when empty."),
+        Field("direct_link_days", "Direct payment links valid for, days", FieldType.NUMBER, default=30,
+              min_value=1, max_value=365),
+    )),
+    Section("advanced", "Advanced", (
+        Field("connect_timeout", "Connect timeout, seconds", FieldType.DECIMAL, default="5", min_value=1,
+              max_value=60),
+        Field("read_timeout", "Read timeout, seconds", FieldType.DECIMAL, default="60", min_value=1, max_value=300,
+              description="Longer than IPpay's own processing time-out; an unanswered payment is looked up "
+                          "with ENQ, never sent twice."),
+    )),
+))
+
+
+@dataclass(frozen=True)
+class IppaySettings:
+    """Effective settings for one partner, with relation ids resolved to names."""
+
+    terminal_id: str
+    password: str
+    url: str
+    ach_sec: str
+    card_method: str
+    bank_method: str
+    account_types: tuple[str, ...]
+    change_payment_method: bool
+    fee_percent: Decimal
+    fee_category: str
+    direct_link_days: int
+    connect_timeout: float
+    read_timeout: float
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.terminal_id)
+
+    def fee(self, amount: Decimal) -> Decimal:
+        """The service fee on ``amount``, rounded half up to the cent."""
+        if not self.fee_percent:
+            return Decimal("0.00")
+        return (amount * self.fee_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    def method_for(self, kind: str) -> str:
+        return self.bank_method if kind == "bank" else self.card_method
+
+    def allows(self, kind: str) -> bool:
+        return kind in self.account_types
+
+
+def _name(session: Session, model, value, fallback: str) -> str:
+    if not value:
+        return fallback
+    row = session.execute(select(model).where(model.id == int(value))).scalar_one_or_none()
+    return row.name if row else fallback
+
+
+def load_settings(session: Session, box, partner_id: int | None) -> IppaySettings:
+    """Read the stored values (partner override, else default) into :class:`IppaySettings`."""
+    v = SettingsStore(session, box).values(ADDON_ID, SETTINGS, partner_id)
+    url = v.get("gateway_url") or (LIVE_URL if v.get("mode") == "live" else TEST_URL)
+    return IppaySettings(
+        terminal_id=v.get("terminal_id") or "", password=v.get("password") or "", url=url,
+        ach_sec=v.get("ach_sec") or "WEB",
+        card_method=_name(session, PaymentMethod, v.get("card_payment_method"), CARD_METHOD),
+        bank_method=_name(session, PaymentMethod, v.get("bank_payment_method"), BANK_METHOD),
+        account_types=tuple(v.get("account_types") or ("card", "bank")),
+        change_payment_method=bool(v.get("change_payment_method")),
+        fee_percent=Decimal(v.get("fee_percent") or 0),
+        fee_category=_name(session, TransactionCategory, v.get("fee_category"), "Service"),
+        direct_link_days=int(v.get("direct_link_days") or 30),
+        connect_timeout=float(v.get("connect_timeout") or 5), read_timeout=float(v.get("read_timeout") or 60),
+    )

@@ -1,0 +1,116 @@
+"""Fixtures for the IPpay add-on's tests: the simulator in a thread and a configured host."""
+
+from __future__ import annotations
+
+import pytest
+
+from hostapp.services.settings_store import SettingsStore
+from splynx_ippay import addon, simulator
+from splynx_ippay.client import clients
+from splynx_ippay.settings import ADDON_ID, SETTINGS
+from tests.fixtures import make_test_app
+
+
+@pytest.fixture(scope="session")
+def ippay_sim():
+    """The IPpay simulator on a free port for the whole session (state reset per test)."""
+    running = simulator.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def sim(ippay_sim):
+    ippay_sim.reset()
+    yield ippay_sim
+    ippay_sim.faults.clear()
+
+
+def configure(host, partner_id: int = 0, **values) -> None:
+    """Save add-on settings the way the Modules list form does (validated, secrets sealed)."""
+    with host.db.transaction() as session:
+        store = SettingsStore(session, host.box)
+        raw = {k: ("1" if v is True else "0" if v is False else v) for k, v in values.items()}
+        result = store.validate(ADDON_ID, SETTINGS, raw, partner_id, keys=set(values))
+        assert result.ok, result.errors
+        store.save(ADDON_ID, SETTINGS, result.values, actor="test", partner_id=partner_id)
+
+
+@pytest.fixture
+def ippay_configure(host):
+    """``ippay_configure(**settings)``: save settings as the Modules list form does."""
+    return lambda partner_id=0, **values: configure(host, partner_id, **values)
+
+
+@pytest.fixture
+def ippay_host(host, install_addon, sim):
+    """The host with splynx-ippay installed and pointed at the simulator (1 s read timeout)."""
+    install_addon(addon)
+    configure(host, terminal_id="TESTTERMINAL", gateway_url=sim.url, read_timeout="1", connect_timeout="1")
+    yield host
+    clients.clear()
+
+
+@pytest.fixture
+def ippay_app(ippay_host):
+    """The Flask test app, built after the install so the add-on's routes exist."""
+    return make_test_app(ippay_host)
+
+
+TEST_CARD = "4111111111111111"
+TEST_BANK_ACCOUNT = "84736251"
+TEST_ROUTING = "071025661"
+
+
+def sim_charges(running, key: str) -> int:
+    """Approved SALE/CHECK transactions the simulator booked under one TransactionID."""
+    return sum(1 for entry in running.app.journal()
+               if entry["type"] in ("SALE", "CHECK") and entry["transaction_id"] == key
+               and entry["action_code"] == "000")
+
+
+@pytest.fixture
+def add_card(ippay_app):
+    """Save a card for a customer through the add-on (TOKENIZE at the simulator)."""
+    from core.gateway.cards import Expiry
+    from splynx_ippay.accounts import Accounts
+    from splynx_ippay.client import CardDetails
+
+    def add(customer, number: str = TEST_CARD, holder: str = "Tofu Beast"):
+        with ippay_app.app_context():
+            return Accounts(ippay_app.extensions["splynx"]).add_card(customer,
+                                                                     CardDetails(number, Expiry(12, 2031), holder))
+
+    return add
+
+
+@pytest.fixture
+def add_bank(ippay_app):
+    from splynx_ippay.accounts import Accounts
+    from splynx_ippay.client import BankDetails
+
+    def add(customer, account: str = TEST_BANK_ACCOUNT, kind: str = "CHECKING"):
+        with ippay_app.app_context():
+            return Accounts(ippay_app.extensions["splynx"]).add_bank(
+                customer, BankDetails(account, TEST_ROUTING, kind, "Mickey Mouse"))
+
+    return add
+
+
+@pytest.fixture
+def harness(ippay_host, ippay_app, sim, factory, add_card):
+    """The gateway kit's view of this add-on (see tests/gateway_kit.py)."""
+    from decimal import Decimal
+
+    from tests.gateway_kit import GatewayHarness
+
+    def customer_with_account():
+        customer = factory.customer()
+        add_card(customer)
+        return customer
+
+    return GatewayHarness(
+        host=ippay_host, app=ippay_app, gateway="ippay", faults=sim.faults,
+        charges=lambda key: sim_charges(sim, key), customer_with_account=customer_with_account,
+        invoice=lambda customer, amount: factory.invoice(customer, Decimal(amount)), charge_kind="SALE",
+    )

@@ -1,0 +1,84 @@
+"""The Charge batch handler (splynx_bulk_charge): default accounts, bounded concurrency, empty accounts."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from core.payments import ChargeBatch, ChargeItem, PaymentStatus
+from hostapp.models import Invoice, Payment, PaymentAccount, PaymentAttempt
+from hostapp.services.payments import saved_account
+
+
+def _batch(host, invoices, concurrency):
+    """What the host's charge runner hands over: locked invoices, one attempt each, default accounts."""
+    items, attempts = [], {}
+    with host.db.transaction() as session:
+        for invoice in invoices:
+            attempt = host.payments.open_attempt(session, gateway="ippay", customer_id=invoice.customer_id,
+                                                 target_kind="invoice", target_id=invoice.id, amount=None,
+                                                 initiated_by="charge", batch_id=1)
+            account = session.execute(select(PaymentAccount).where(
+                PaymentAccount.customer_id == invoice.customer_id, PaymentAccount.is_default.is_(True))
+            ).scalar_one_or_none()
+            attempt.account_id = account.id if account else None
+            attempts[invoice.id] = attempt.id
+            items.append(ChargeItem(attempt.key, invoice.id, invoice.number, invoice.customer_id, attempt.amount,
+                                    saved_account(account)))
+    return ChargeBatch(1, tuple(items), concurrency=concurrency), attempts
+
+
+def test_bulk_charge_pays_with_default_accounts_within_the_concurrency_limit(ippay_app, ippay_host, factory,
+                                                                             add_card, add_bank, sim):
+    invoices = []
+    for n in range(6):
+        customer = factory.customer()
+        (add_bank if n % 3 == 0 else add_card)(customer)
+        invoices.append(factory.invoice(customer, "30.00"))
+    declined = factory.customer()
+    add_card(declined)
+    invoices.append(factory.invoice(declined, "52.05"))
+    nobody = factory.customer()
+    invoices.append(factory.invoice(nobody, "30.00"))
+    batch, attempts = _batch(ippay_host, invoices, concurrency=2)
+    sim.faults.arm("late", times=None, delay=0.2)
+    sim.concurrency.reset()
+    with ippay_app.app_context():
+        results = list(ippay_host.addons.hooks.bulk_charge("ippay", batch))
+    assert sim.concurrency.peak == 2
+    by_invoice = {r.invoice_id: r for r in results}
+    assert len(results) == 8
+    for invoice in invoices[:6]:
+        assert by_invoice[invoice.id].result.status is PaymentStatus.APPROVED
+    assert "Do not honor (005)" in by_invoice[invoices[6].id].result.message
+    empty = by_invoice[invoices[7].id]
+    assert empty.result.message == "Customer payment account is empty!"
+    assert empty.log == f"Customer payment account is empty! - Customer id : {nobody.id}"
+    sales = [e for e in sim.app.journal() if e["type"] in ("SALE", "CHECK")]
+    assert len(sales) == 7 and {e["type"] for e in sales} == {"SALE", "CHECK"}
+    for result in results:  # the runner books each result through the payment service
+        ippay_host.payments.finish(attempts[result.invoice_id], result.result)
+    with ippay_host.db.transaction() as s:
+        statuses = [s.get(Invoice, i.id).status for i in invoices]
+        assert statuses == ["paid"] * 6 + ["not_paid", "not_paid"]
+        assert len(s.execute(select(Payment)).scalars().all()) == 6
+        assert {a.status for a in s.execute(select(PaymentAttempt)).scalars()} == {"approved", "declined"}
+
+
+def test_bulk_charge_sends_recurring_origin(ippay_app, ippay_host, factory, add_card, sim):
+    customer = factory.customer()
+    add_card(customer)
+    batch, _ = _batch(ippay_host, [factory.invoice(customer, Decimal("30.00"))], concurrency=4)
+    seen = []
+    original = sim.app.handle
+
+    def spy(request):
+        seen.append(request.body)
+        return original(request)
+
+    sim.app.handle = spy
+    try:
+        with ippay_app.app_context():
+            list(ippay_host.addons.hooks.bulk_charge("ippay", batch))
+    finally:
+        del sim.app.handle
+    assert any(b"<Origin>RECURRING</Origin>" in body and b"<Token>" in body for body in seen)

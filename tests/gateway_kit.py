@@ -1,0 +1,231 @@
+"""Conformance checks every payment gateway add-on runs against its simulator.
+
+A gateway add-on's tests build a :class:`GatewayHarness` (its host, simulator switchboard,
+a way to count charges at the simulator, a customer with a saved default account) and run
+the checks, typically parametrized::
+
+    @pytest.mark.parametrize("check", gateway_kit.FAULT_CHECKS, ids=lambda c: c.__name__)
+    def test_conformance(harness, check):
+        check(harness)
+
+Each check pays one invoice through the host's :class:`~hostapp.services.payments.PaymentService`
+(the same path as the portal) and asserts on the ledger and on what the simulator did:
+
+* :func:`check_decline`: a declined card gives a clear message; the invoice stays unpaid.
+* :func:`check_timeout_after_charge`: the gateway charged but the answer never came; the
+  look-up finds it, one payment is recorded, there is no second charge.
+* :func:`check_double_click`: two concurrent Pay clicks on one invoice charge once.
+* :func:`check_garbage` / :func:`check_http_5xx`: an unreadable answer before charging
+  gives a clear error and records nothing.
+* :func:`check_garbage_after_charge`: an unreadable answer after charging is settled by the
+  look-up: one payment, one charge.
+
+:func:`assert_no_secrets` dumps every table and every captured log line and fails if a card
+number, CVV or bank account number appears in either.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import Flask
+from sqlalchemy import MetaData, select
+
+from core.gateway.simulator import FaultBoard
+from core.payments import PaymentStatus
+from hostapp.db import Database
+from hostapp.host import Host
+from hostapp.models import Customer, Invoice, Payment, PaymentAccount, PaymentAttempt
+from hostapp.services.payments import PaymentError, PaymentOutcome
+
+
+@dataclass
+class GatewayHarness:
+    """What a gateway add-on's tests hand to the checks."""
+
+    host: Host
+    #: the host's Flask app: hooks run inside its application context, as in a request
+    app: Flask
+    #: the add-on id (``ippay``)
+    gateway: str
+    #: the simulator's fault switchboard
+    faults: FaultBoard
+    #: how many charges the simulator booked for an attempt key
+    charges: Callable[[str], int]
+    #: a new customer with a saved default account of this gateway
+    customer_with_account: Callable[[], Customer]
+    #: creates an unpaid invoice of ``amount`` for a customer
+    invoice: Callable[[Customer, Decimal], Invoice]
+    #: the simulator's kind of a charge request, for faults aimed at charges only (``SALE``)
+    charge_kind: str
+    approving_amount: Decimal = Decimal("30.00")
+    declining_amount: Decimal = Decimal("52.05")
+    #: seconds the "late" fault holds a charge, so a second click arrives while it is in flight
+    overlap_delay: float = 0.6
+
+    def default_account(self, customer: Customer) -> PaymentAccount:
+        with self.host.db.transaction() as session:
+            return session.execute(select(PaymentAccount).where(
+                PaymentAccount.customer_id == customer.id, PaymentAccount.gateway == self.gateway,
+                PaymentAccount.is_default.is_(True))).scalar_one()
+
+    def pay(self, customer: Customer, invoice: Invoice) -> PaymentOutcome:
+        """Pay the invoice's due with the default account, as the portal's Pay button does."""
+        with self.app.app_context():
+            return self.host.payments.pay(gateway=self.gateway, customer_id=customer.id, target_kind="invoice",
+                                          target_id=invoice.id,
+                                          account_id=self.default_account(customer).id, initiated_by="test")
+
+    def payments_of(self, invoice: Invoice) -> list[Payment]:
+        with self.host.db.transaction() as session:
+            return list(session.execute(select(Payment).where(Payment.invoice_id == invoice.id)).scalars())
+
+    def reload(self, invoice: Invoice) -> Invoice:
+        with self.host.db.transaction() as session:
+            return session.get(Invoice, invoice.id)
+
+    def attempt_key(self, outcome: PaymentOutcome) -> str:
+        with self.host.db.transaction() as session:
+            return session.get(PaymentAttempt, outcome.attempt_id).key
+
+
+def _unpaid_after(h: GatewayHarness, invoice: Invoice, outcome: PaymentOutcome) -> None:
+    assert h.payments_of(invoice) == [], "nothing may be recorded"
+    again = h.reload(invoice)
+    assert (again.status, again.due) == ("not_paid", invoice.due), "the invoice must stay payable"
+    assert h.charges(h.attempt_key(outcome)) == 0, "the gateway must not have charged"
+
+
+def _paid_once(h: GatewayHarness, invoice: Invoice, outcome: PaymentOutcome) -> None:
+    assert outcome.status is PaymentStatus.APPROVED, outcome.message
+    payments = h.payments_of(invoice)
+    assert len(payments) == 1 and payments[0].amount == invoice.due
+    assert h.reload(invoice).status == "paid"
+    assert h.charges(h.attempt_key(outcome)) == 1, "exactly one charge at the gateway"
+
+
+def check_decline(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.declining_amount)
+    outcome = h.pay(customer, invoice)
+    assert outcome.status is PaymentStatus.DECLINED
+    assert "declined" in outcome.message.lower(), outcome.message
+    assert h.payments_of(invoice) == []
+    assert h.reload(invoice).status == "not_paid"
+
+
+def check_timeout_after_charge(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("timeout_after_charge", only=h.charge_kind)
+    _paid_once(h, invoice, h.pay(customer, invoice))
+
+
+def check_garbage_after_charge(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("garbage_after_charge", only=h.charge_kind)
+    _paid_once(h, invoice, h.pay(customer, invoice))
+
+
+def _answered_before_charge(h: GatewayHarness, fault: str) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm(fault, only=h.charge_kind)
+    outcome = h.pay(customer, invoice)
+    assert outcome.status is PaymentStatus.DECLINED, outcome.message
+    assert "nothing was charged" in outcome.message.lower(), outcome.message
+    _unpaid_after(h, invoice, outcome)
+
+
+def check_garbage(h: GatewayHarness) -> None:
+    _answered_before_charge(h, "garbage")
+
+
+def check_http_5xx(h: GatewayHarness) -> None:
+    _answered_before_charge(h, "http_5xx")
+
+
+def check_double_click(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("late", only=h.charge_kind, delay=h.overlap_delay)
+    start = threading.Barrier(2)
+    outcomes: list[PaymentOutcome] = []
+    refusals: list[str] = []
+
+    def click() -> None:
+        start.wait()
+        try:
+            outcomes.append(h.pay(customer, invoice))
+        except PaymentError as exc:
+            refusals.append(str(exc))
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(outcomes) == 1 and len(refusals) == 1, (outcomes, refusals)
+    _paid_once(h, invoice, outcomes[0])
+
+
+FAULT_CHECKS = (check_decline, check_timeout_after_charge, check_garbage_after_charge, check_garbage,
+                check_http_5xx, check_double_click)
+
+
+# -- secrets ----------------------------------------------------------------------------------
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@contextmanager
+def captured_logs() -> Iterator[list[str]]:
+    """Every log line of every logger (DEBUG and up) while the block runs, tracebacks included."""
+    collector = _Collector()
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(collector)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield collector.lines
+    finally:
+        root.removeHandler(collector)
+        root.setLevel(previous)
+
+
+def dump_tables(db: Database) -> str:
+    """Every row of every table as text (what an attacker with the database would read)."""
+    meta = MetaData()
+    meta.reflect(bind=db.engine)
+    parts = []
+    with db.engine.connect() as conn:
+        for table in meta.sorted_tables:
+            for row in conn.execute(table.select()):
+                parts.append(f"{table.name}: " + " | ".join(str(v) for v in row))
+    return "\n".join(parts)
+
+
+def assert_no_secrets(db: Database, log_lines: list[str], *, numbers: list[str], codes: list[str]) -> None:
+    """Fail if a card/account number (anywhere) or a CVV (as a whole number) is stored or logged."""
+    haystacks = {"database": dump_tables(db), "logs": "\n".join(log_lines)}
+    for where, text in haystacks.items():
+        digits_only = re.sub(r"[\s-]", "", text)
+        for number in numbers:
+            assert number not in text and number not in digits_only, f"a card/account number is in the {where}"
+        for code in codes:
+            assert not re.search(rf"(?<!\d){re.escape(code)}(?!\d)", text), f"a CVV is in the {where}"
