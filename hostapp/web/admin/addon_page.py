@@ -6,6 +6,7 @@ from core.entry_points import Place, PointType
 
 from ...host import current_host
 from ...services.entry_points import visible_points
+from ..entry_point_views import admitted
 from . import bp
 
 
@@ -16,8 +17,8 @@ def find_point(place: Place, customer=None):
         point_id = int(request.args.get("point", ""))
     except ValueError:
         abort(404)
-    for point in visible_points(host.db.session, place, PointType.MENU_LINK, customer=customer,
-                                loaded=frozenset(host.addons.loaded)):
+    for point in admitted(visible_points(host.db.session, place, PointType.MENU_LINK, customer=customer,
+                                         loaded=frozenset(host.addons.loaded)), place):
         if point.id == point_id and point.module == request.args.get("module"):
             return point
     abort(404)
