@@ -107,16 +107,15 @@ def card_redeem(card_id: int):
     q = request.values.get("q", "")
     error, done = "", None
     if request.method == "POST":
-        customer_id = request.form.get("customer_id", "")
-        host.db.session.rollback()
+        customer_id, code = request.form.get("customer_id", ""), card.full_code
+        host.db.session.rollback()  # end the request's read snapshot; redeem commits on its own
         try:
             if not customer_id.isdigit():
                 raise RedeemRefused("Choose a customer to redeem the card for.")
-            done = redeem(host.db, card.full_code, int(customer_id), actor=actor(), throttle=False)
+            done = redeem(host.db, code, int(customer_id), actor=actor(), throttle=False)
         except (RedeemRefused, guard.LockedOut) as exc:
             error = str(exc)
-        else:
-            host.db.session.expire_all()
-            card = _card_or_404(card_id)
+        host.db.session.rollback()  # read the card as redeem left it
+        card = _card_or_404(card_id)
     return render_template("refill_cards/admin/redeem_modal.html", card=card, q=q, customers=find_customers(q),
                            min_search=MIN_SEARCH, error=error, done=done), 422 if error else 200

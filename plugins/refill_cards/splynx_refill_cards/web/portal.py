@@ -27,9 +27,10 @@ def portal_redeem():
         abort(404)
     error = ""
     if request.method == "POST":
-        host.db.session.rollback()
+        customer_id, actor = customer.id, f"customer:{customer.login}"
+        host.db.session.rollback()  # end the request's read snapshot; redeem commits on its own
         try:
-            done = redeem(host.db, request.form.get("code", ""), customer.id, actor=f"customer:{customer.login}")
+            done = redeem(host.db, request.form.get("code", ""), customer_id, actor=actor)
         except (RedeemRefused, guard.LockedOut) as exc:
             error = str(exc)
         else:
