@@ -57,7 +57,7 @@ def generate_page():
                 series_id = series.id
         if not errors:
             flash(f"Series {series_id} generated: {data.quantity:,} cards of {data.price} each.", "success")
-            return redirect(url_for(".series_cards", series_id=series_id, generated=1))
+            return redirect(url_for(".series_cards", series_id=series_id))
         flash("No cards were generated: correct the fields marked in red.", "error")
     return render_template("refill_cards/admin/generate.html", errors=errors, form=form,
                            partners=partner_options()), 422 if errors else 200
