@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template_string
 
 from core import AddonManifest, EntryPoint, ModuleSpec, hookimpl
+from hostapp.web.auth import current_customer
 from hostapp.web.entry_point_views import host_page
 from tests.fixtures import make_test_app, portal_login
 
@@ -13,7 +14,8 @@ bp = Blueprint("gated", __name__)
 @bp.get("/page")
 @host_page
 def page():
-    return render_template_string("{% extends 'portal/layout.html' %}{% block content %}gated page{% endblock %}")
+    return render_template_string("{% extends 'portal/layout.html' %}{% block content %}gated page{% endblock %}",
+                                  current_customer=current_customer())
 
 
 @bp.get("/framed")
