@@ -26,6 +26,11 @@ def admin(refill_app, factory):
     return client
 
 
+def card_id(db, full_code: str) -> int:
+    with db.transaction() as session:
+        return session.execute(select(Card.id).where(Card.full_code == full_code)).scalar_one()
+
+
 def wait_job(db, job_id, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -87,22 +92,23 @@ def test_generate_form_shows_errors_and_keeps_the_input(refill, admin):
 def test_admin_edits_and_deletes_cards_but_not_used_ones(refill, admin, make_series, factory):
     series_id, (used, other) = make_series(2)
     customer = factory.customer(name="Ada Lovelace")
-    assert admin.get(f"/refill-cards/admin/cards/1/redeem?q=Ad").get_data(as_text=True).count('name="customer_id"') == 0
-    modal = admin.get(f"/refill-cards/admin/cards/1/redeem?q=lovel").get_data(as_text=True)
+    first, second = card_id(refill.db, used), card_id(refill.db, other)
+    assert admin.get(f"/refill-cards/admin/cards/{first}/redeem?q=Ad").get_data(as_text=True).count('name="customer_id"') == 0
+    modal = admin.get(f"/refill-cards/admin/cards/{first}/redeem?q=lovel").get_data(as_text=True)
     assert "Ada Lovelace" in modal
-    done = admin.post("/refill-cards/admin/cards/1/redeem", data={"customer_id": str(customer.id)})
+    done = admin.post(f"/refill-cards/admin/cards/{first}/redeem", data={"customer_id": str(customer.id)})
     assert "Card redeemed: 10.00 $ was added to the balance of Ada Lovelace" in done.get_data(as_text=True)
-    refused = admin.post("/refill-cards/admin/cards/1/delete", follow_redirects=True).get_data(as_text=True)
+    refused = admin.post(f"/refill-cards/admin/cards/{first}/delete", follow_redirects=True).get_data(as_text=True)
     assert "is used and cannot be deleted" in refused
-    edited = admin.post("/refill-cards/admin/cards/2/edit", data={"price": "11", "valid_till": NEXT_YEAR,
+    edited = admin.post(f"/refill-cards/admin/cards/{second}/edit", data={"price": "11", "valid_till": NEXT_YEAR,
                                                                   "status": "disabled"}, follow_redirects=True)
     assert "saved" in edited.get_data(as_text=True)
     with refill.db.transaction() as session:
-        card = session.get(Card, 2)
+        card = session.get(Card, second)
         assert (card.price, card.status) == (Decimal("11.00"), "disabled")
-    admin.post("/refill-cards/admin/cards/2/delete")
+    admin.post(f"/refill-cards/admin/cards/{second}/delete")
     with refill.db.transaction() as session:
-        assert session.get(Card, 2) is None and session.get(Card, 1).status == "used"
+        assert session.get(Card, second) is None and session.get(Card, first).status == "used"
     page = admin.get(f"/refill-cards/admin/series/{series_id}?status=used").get_data(as_text=True)
     assert "Ada Lovelace" in page and used in page
     deleted = admin.post(f"/refill-cards/admin/series/{series_id}/delete", follow_redirects=True)
@@ -136,7 +142,8 @@ def test_export_csv_and_pdf_through_the_job(refill, admin, make_series):
 def test_report_totals_per_series(refill, admin, make_series, factory):
     first, (a, b, c) = make_series(3, price="5.00")
     second, _ = make_series(2, price="20.00")
-    admin.post("/refill-cards/admin/cards/1/redeem", data={"customer_id": str(factory.customer().id)})
+    admin.post(f"/refill-cards/admin/cards/{card_id(refill.db, a)}/redeem",
+               data={"customer_id": str(factory.customer().id)})
     html = admin.get("/refill-cards/admin/report").get_data(as_text=True)
     row = re.search(rf'data-series="{first}">(.*?)</tr>', html, re.S).group(1)
     cells = re.findall(r'<td class="num">([^<]*)</td>', row)
