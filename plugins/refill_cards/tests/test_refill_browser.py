@@ -52,7 +52,7 @@ def download(page, trigger) -> bytes:
 
 def test_refill_cards_walkthrough(page, server, refill, factory):
     partner = factory.partner("Riverside")
-    ada = factory.customer(name="Ada Lovelace", partner=partner)
+    factory.customer(name="Ada Lovelace", partner=partner)
     grace = factory.customer(name="Grace Hopper", partner=partner)
     refill.registry.set_enabled("refill_cards", False, "test")
     admin_login(page, server, factory)
