@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, String, case
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hostapp.models import Base, Customer, Partner, utcnow
@@ -13,6 +14,9 @@ from hostapp.models import Base, Customer, Partner, utcnow
 #: stored card statuses; "expired" is derived from ``valid_till`` (see :func:`status_expression`)
 ACTIVE, USED, DISABLED, EXPIRED = "active", "used", "disabled", "expired"
 STATUS_LABELS = {ACTIVE: "Active", USED: "Used", DISABLED: "Disabled", EXPIRED: "Expired"}
+
+#: codes are case-sensitive: MariaDB/MySQL compare text case-insensitively unless the column is binary
+CODE_TYPE = String(96).with_variant(mysql.VARCHAR(96, collation="utf8mb4_bin"), "mysql", "mariadb")
 
 
 class Series(Base):
@@ -36,7 +40,7 @@ class Card(Base):
     __tablename__ = "refill_cards_cards"
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int] = mapped_column(ForeignKey("refill_cards_series.id"), index=True)
-    full_code: Mapped[str] = mapped_column(String(96), unique=True)
+    full_code: Mapped[str] = mapped_column(CODE_TYPE, unique=True)
     price: Mapped[Decimal]
     valid_till: Mapped[date]
     status: Mapped[str] = mapped_column(String(16), default=ACTIVE, index=True)

@@ -1,6 +1,6 @@
 """Redeeming: one booking per card, clear refusals that change nothing, throttling, partner lock."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -136,3 +136,17 @@ def test_partner_lock_refuses_cards_of_another_partner(refill, make_series, fact
     set_setting(lock_partner="0")
     redeem(refill.db, code, customer.id, actor="test")
     assert balance_of(refill.db, customer.id) == Decimal("20.00")
+
+
+def test_codes_are_case_sensitive_on_every_database(refill, make_series, factory):
+    """Codes differing only in case are different cards; a code typed in another case is refused."""
+    series_id, _ = make_series(1, prefix="P")
+    lower, upper = f"{series_id}-P-abcdEFGH", f"{series_id}-P-ABCDefgh"
+    with refill.db.transaction() as session:
+        for code, price in ((lower, "1.00"), (upper, "2.00")):
+            session.add(Card(series_id=series_id, full_code=code, price=Decimal(price),
+                             valid_till=date.today() + timedelta(days=1), status="active"))
+    with pytest.raises(RedeemRefused, match="No refill card has this code"):
+        redeem(refill.db, f"{series_id}-P-AbCdEfGh", factory.customer().id, actor="test")
+    assert redeem(refill.db, upper, factory.customer().id, actor="test").amount == Decimal("2.00")
+    assert redeem(refill.db, lower, factory.customer().id, actor="test").amount == Decimal("1.00")

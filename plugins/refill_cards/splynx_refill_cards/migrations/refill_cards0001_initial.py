@@ -6,6 +6,10 @@ Create Date: 2026-11-22
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+#: case-sensitive codes on MariaDB/MySQL too (their default collations ignore case)
+CODE_TYPE = sa.String(length=96).with_variant(mysql.VARCHAR(96, collation="utf8mb4_bin"), "mysql", "mariadb")
 
 
 revision = "refill_cards0001"
@@ -33,7 +37,7 @@ def upgrade() -> None:
         "refill_cards_cards",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("series_id", sa.Integer(), nullable=False),
-        sa.Column("full_code", sa.String(length=96), nullable=False),
+        sa.Column("full_code", CODE_TYPE, nullable=False),
         sa.Column("price", sa.Numeric(precision=12, scale=2), nullable=False),
         sa.Column("valid_till", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
