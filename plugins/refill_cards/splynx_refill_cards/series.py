@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from hostapp.models import Partner, utcnow
+from hostapp.models import Partner
 from hostapp.services.audit import record
 from hostapp.services.numbering import next_in_sequence
 
@@ -153,5 +153,5 @@ def delete_series(session: Session, series: Series, *, actor: str) -> list[str]:
     session.execute(delete(Export).where(Export.series_id == series.id))
     session.execute(delete(Card).where(Card.series_id == series.id))
     session.delete(series)
-    record(session, actor, "refill_cards.series.delete", f"series:{series.id}", {"at": utcnow().isoformat()})
+    record(session, actor, "refill_cards.series.delete", f"series:{series.id}", {"prefix": series.prefix})
     return [f for f in files if f]

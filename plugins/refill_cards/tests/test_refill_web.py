@@ -111,6 +111,8 @@ def test_admin_edits_and_deletes_cards_but_not_used_ones(refill, admin, make_ser
         assert session.get(Card, second) is None and session.get(Card, first).status == "used"
     page = admin.get(f"/refill-cards/admin/series/{series_id}?status=used").get_data(as_text=True)
     assert "Ada Lovelace" in page and used in page
+    found = admin.get(f"/refill-cards/admin/series/{series_id}?q={used[-8:].swapcase()}").get_data(as_text=True)
+    assert f'<td class="mono">{used}</td>' in found and "Showing 1 to 1 of 1 entries" in found
     deleted = admin.post(f"/refill-cards/admin/series/{series_id}/delete", follow_redirects=True)
     assert "1 used card" in deleted.get_data(as_text=True)
 
