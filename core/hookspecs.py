@@ -11,7 +11,8 @@ whether a call is meant for it.
 Two families of hooks, with different failure rules:
 
 * **UI and registration hooks** (``configure_module``, ``register_entry_points``,
-  ``register_routes``, ``render_entry_point``, ``register_commands``, ``lifecycle``) are
+  ``register_routes``, ``render_entry_point``, ``entry_point_visible``,
+  ``register_commands``, ``lifecycle``) are
   called *fail-soft* per add-on by :class:`core.manager.AddonHooks`: an exception is logged,
   attached to that add-on, and the other add-ons still run. A broken widget shows an
   error box; the page still renders.
@@ -105,6 +106,25 @@ def splynx_render_entry_point(point, context: dict):
     :money: never.
     :failure: fail-soft: the widget becomes an error box naming the add-on; the error
         is logged; the rest of the page renders.
+    """
+
+
+@hookspec
+def splynx_entry_point_visible(point, context: dict):
+    """Say whether one of the add-on's entry points shows for this viewer.
+
+    Called while a page places entry points (menu links, action links, tabs, widgets),
+    once per enabled point of this add-on that passed its stored partner, location and
+    payment-type filters. It lets a point follow the add-on's own configuration, such
+    as a per-partner "show in the portal" setting, without copying that setting into
+    the point's filters.
+
+    :param point: the stored entry point (:class:`core.entry_points.EntryPoint`).
+    :param context: ``{"customer": Customer | None, "admin": Admin | None}``; read-only.
+    :returns: ``False`` to hide the point; ``True`` or ``None`` to show it.
+    :money: never.
+    :failure: fail-soft: the error is logged and recorded on the add-on and the point
+        is hidden; the page still renders.
     """
 
 

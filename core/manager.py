@@ -231,6 +231,11 @@ class AddonHooks:
     def lifecycle(self, addon_id: str, event: str, from_version: str | None, to_version: str | None) -> None:
         self._call_soft(addon_id, "splynx_lifecycle", event=event, from_version=from_version, to_version=to_version)
 
+    def entry_point_visible(self, addon_id: str, point: EntryPoint, context: dict) -> bool:
+        """Whether the add-on shows ``point`` to this viewer; a failing hook hides it."""
+        visible = self._call_soft(addon_id, "splynx_entry_point_visible", point=point, context=context)
+        return visible is not _NOT_CALLED and visible is not False
+
     def render_entry_point(self, addon_id: str, point: EntryPoint, context: dict) -> Markup:
         """HTML of a code point; an error box naming the add-on if rendering fails."""
         html = self._call_soft(addon_id, "splynx_render_entry_point", point=point, context=context)

@@ -14,6 +14,7 @@ from core.identity import AddonIdentity
 from .host import Host
 from .models import Module
 from .web import entry_point_views, filters
+from .web.auth import current_admin, current_customer
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,11 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
         if status != "enabled":
             abort(404)
         return None
+
+    @app.context_processor
+    def _logged_in_users():
+        """Who is logged in, for every template (host pages and add-on pages alike)."""
+        return {"current_admin": current_admin(), "current_customer": current_customer()}
 
     @app.teardown_appcontext
     def _close_session(_exc):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, g, request
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from core.identity import AddonIdentity
 from core.entry_points import Place, Placement, PointType
@@ -13,20 +16,51 @@ from ..services.entry_points import visible_points
 from .auth import current_admin, current_customer
 
 
+def admitted(points, place: Place) -> list:
+    """The points whose add-on agrees to show them to the current viewer."""
+    hooks = current_host().addons.hooks
+    context = {"customer": current_customer() if place is Place.PORTAL else None,
+               "admin": current_admin() if place is Place.ADMIN else None}
+    return [p for p in points
+            if hooks.entry_point_visible(AddonIdentity.from_module_name(p.module).id, p, context)]
+
+
 def request_points(place: Place):
     """Every point this request may show in ``place``, loaded once per request."""
     cache = g.setdefault("entry_points", {})
     if place not in cache:
         host = current_host()
         customer = current_customer() if place is Place.PORTAL else None
-        cache[place] = visible_points(host.db.session, place, customer=customer,
-                                      loaded=frozenset(host.addons.loaded))
+        cache[place] = admitted(visible_points(host.db.session, place, customer=customer,
+                                               loaded=frozenset(host.addons.loaded)), place)
     return cache[place]
 
 
 def _points(place: Place, point_type: PointType, *, root: str | None = None, model: str | None = None):
     return [p for p in request_points(place) if p.type is point_type
             and (root is None or p.root == root) and (model is None or (p.model and p.model.value == model))]
+
+
+def host_page(view):
+    """Mark an add-on view that renders a whole page with the host's admin or portal layout.
+
+    Menu links to such a page open it in place; other menu-link URLs open inside the
+    host's add-on frame.
+    """
+    view.splynx_host_page = True
+    return view
+
+
+def opens_in_place(url: str) -> bool:
+    """True when ``url`` is a local page whose view is marked with :func:`host_page`."""
+    parts = urlsplit(url or "")
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return False
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(parts.path, method="GET")
+    except HTTPException:
+        return False
+    return getattr(current_app.view_functions.get(endpoint), "splynx_host_page", False)
 
 
 def menu_links(place: str, root: str):
@@ -57,4 +91,4 @@ def code_widgets(place: str, root: str, placement: str) -> list[Markup]:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(menu_links=menu_links, action_links=action_links, tab_points=tab_points,
-                                 code_widgets=code_widgets)
+                                 code_widgets=code_widgets, opens_in_place=opens_in_place)

@@ -16,11 +16,6 @@ def _require_admin():
     return login_gate(current_admin, "admin.login")
 
 
-@bp.context_processor
-def _admin_context():
-    return {"current_admin": current_admin()}
-
-
 from . import (  # noqa: E402,F401 - views register themselves on bp
     addon_page,
     administration,

@@ -16,9 +16,4 @@ def _require_customer():
     return login_gate(current_customer, "portal.login")
 
 
-@bp.context_processor
-def _portal_context():
-    return {"current_customer": current_customer()}
-
-
 from . import addon_page, dashboard, finance, profile, session_views  # noqa: E402,F401

@@ -1,0 +1,103 @@
+"""Exporting a series as CSV or PDF: a persisted background job writes the file, then it downloads.
+
+:func:`start_export` records the export and submits ``splynx_refill_cards.export:run_export``
+to the host's job runner; the handler streams the cards into a file in the host's instance
+folder, reporting progress, and marks the export ready. The CLI writes a file directly
+with :func:`write_series`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from hostapp.db import Database
+
+from ..models import Card, Export, Series
+from ..settings import options
+from .writers import CardLine, write_csv, write_pdf
+
+FORMATS = {"pdf": "PDF", "csv": "CSV"}
+HANDLER = "splynx_refill_cards.export:run_export"
+
+
+def export_dir(instance_path: Path) -> Path:
+    path = Path(instance_path) / "refill-cards" / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def card_lines(session: Session, series_id: int, today: date) -> Iterator[CardLine]:
+    """The series' cards in id order, streamed in chunks (Core rows: no ORM loading per row)."""
+    rows = session.connection().execute(
+        select(Card.id, Card.series_id, Card.full_code, Card.price, Card.valid_till, Card.status, Card.customer_id,
+               Card.activated_at).where(Card.series_id == series_id).order_by(Card.id)
+        .execution_options(yield_per=2000))
+    for card_id, serie, code, price, valid_till, status, customer_id, activated_at in rows:
+        if status == "active" and valid_till < today:
+            status = "expired"
+        yield CardLine(card_id, serie, code, price, valid_till, status, customer_id,
+                       activated_at.strftime("%Y-%m-%d %H:%M:%S") if activated_at else "")
+
+
+def write_series(db: Database, series_id: int, fmt: str, path: Path, *, currency: str,
+                 progress=lambda done, total: None) -> int:
+    """Write one series to ``path`` in ``fmt`` (``csv`` or ``pdf``); returns the number of cards."""
+    with db.session_factory() as session:
+        total = session.execute(select(func.count()).where(Card.series_id == series_id)).scalar_one()
+        title = options(session).card_title
+        lines = card_lines(session, series_id, date.today())
+        report = lambda done: progress(done, total)  # noqa: E731 - bind the total once
+        if fmt == "csv":
+            return write_csv(path, lines, report)
+        return write_pdf(path, lines, report, total=total, title=title, currency=currency)
+
+
+def start_export(host, series: Series, fmt: str, *, actor: str) -> Export:
+    """Record an export and queue its job; the caller's session must not hold write locks."""
+    if fmt not in FORMATS:
+        raise ValueError("Choose PDF or CSV.")
+    with host.db.transaction() as session:
+        cards = session.execute(select(func.count()).where(Card.series_id == series.id)).scalar_one()
+        export = Export(series_id=series.id, format=fmt, cards=cards, created_by=actor)
+        session.add(export)
+        session.flush()
+        export.file_name = f"refill-cards-{series.id}-{export.id}.{fmt}"
+    job_id = host.jobs.submit(HANDLER, f"Export refill card series {series.id} ({FORMATS[fmt]})",
+                              {"export_id": export.id, "folder": str(export_dir(host.config.instance_path)),
+                               "currency": host.config.currency}, created_by=actor, kind="refill_cards.export")
+    with host.db.transaction() as session:
+        session.get(Export, export.id).job_id = job_id
+    export.job_id = job_id
+    return export
+
+
+def run_export(ctx) -> dict:
+    """Job handler: write the export's file, reporting progress; mark the export ready or failed."""
+    db = ctx.runner.db
+    export_id = ctx.params["export_id"]
+    with db.transaction() as session:
+        export = session.get(Export, export_id)
+        series_id, fmt, file_name = export.series_id, export.format, export.file_name
+    path = Path(ctx.params["folder"]) / file_name
+    ctx.log(f"Writing {FORMATS[fmt]} of series {series_id} to {file_name}")
+
+    def progress(done: int, total: int) -> None:
+        ctx.progress(100 * done / max(total, 1) * 0.99)
+
+    try:
+        count = write_series(db, series_id, fmt, path, currency=ctx.params["currency"], progress=progress)
+    except Exception:
+        with db.transaction() as session:
+            session.get(Export, export_id).status = "failed"
+        path.unlink(missing_ok=True)
+        raise
+    with db.transaction() as session:
+        export = session.get(Export, export_id)
+        export.status, export.cards = "ready", count
+    ctx.log(f"{count} cards written ({path.stat().st_size:,} bytes)")
+    return {"export_id": export_id, "cards": count, "file": file_name}

@@ -1,0 +1,154 @@
+"""Admin: Series list, Generate, Edit and Delete a series, Export and download, Statistics."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import func, select
+
+from hostapp.host import current_host
+from hostapp.web.entry_point_views import host_page
+from hostapp.web.tables import paginate
+
+from ..export import FORMATS, export_dir, start_export
+from ..models import Card, Export, Series
+from ..report import series_totals
+from ..series import InputError, delete_series, edit, generate, parse_generate
+from ..settings import options
+from . import bp
+from .forms import actor, get_or_404, partner_options
+
+
+def _latest_exports(series_ids: list[int]) -> dict[int, Export]:
+    if not series_ids:
+        return {}
+    rows = current_host().db.session.execute(
+        select(Export).where(Export.series_id.in_(series_ids), Export.status == "ready").order_by(Export.id))
+    return {export.series_id: export for export in rows.scalars()}
+
+
+@bp.get("/admin/series")
+@host_page
+def series_list():
+    db = current_host().db.session
+    cards = select(Card.series_id, func.count(Card.id).label("cards")).group_by(Card.series_id).subquery()
+    statement = (select(Series, func.coalesce(cards.c.cards, 0)).outerjoin(cards, cards.c.series_id == Series.id)
+                 .order_by(Series.id.desc()))
+    page = paginate(db, statement, (Series.id, Series.prefix), scalars=False)
+    exports = _latest_exports([series.id for series, _ in page.items])
+    return render_template("refill_cards/admin/series.html", page=page, exports=exports)
+
+
+@bp.route("/admin/generate", methods=["GET", "POST"])
+@host_page
+def generate_page():
+    host = current_host()
+    errors, form = {}, request.form
+    if request.method == "POST":
+        with host.db.transaction() as session:
+            try:
+                data = parse_generate(session, form)
+                series = generate(session, data, options(session), actor=actor())
+            except InputError as exc:
+                errors = exc.errors
+            else:
+                series_id = series.id
+        if not errors:
+            flash(f"Series {series_id} generated: {data.quantity:,} cards of {data.price} each.", "success")
+            return redirect(url_for(".series_cards", series_id=series_id))
+        flash("No cards were generated: correct the fields marked in red.", "error")
+    return render_template("refill_cards/admin/generate.html", errors=errors, form=form,
+                           partners=partner_options()), 422 if errors else 200
+
+
+@bp.route("/admin/series/<int:series_id>/edit", methods=["GET", "POST"])
+def series_edit(series_id: int):
+    db = current_host().db.session
+    series = get_or_404(Series, series_id)
+    errors = {}
+    if request.method == "POST":
+        try:
+            edit(db, series, request.form, actor=actor())
+        except InputError as exc:
+            db.rollback()
+            errors = exc.errors
+            flash("The series was not saved: correct the fields marked in red.", "error")
+        else:
+            db.commit()
+            flash(f"Series {series.id} saved; its unused cards follow the new price and date.", "success")
+            return redirect(url_for(".series_list"))
+    return render_template("refill_cards/admin/series_edit.html", series=series, errors=errors,
+                           form=request.form if errors else None, partners=partner_options()), \
+        422 if errors else 200
+
+
+@bp.post("/admin/series/<int:series_id>/delete")
+def series_delete(series_id: int):
+    host = current_host()
+    get_or_404(Series, series_id)
+    host.db.session.rollback()
+    with host.db.transaction() as session:
+        try:
+            files = delete_series(session, session.get(Series, series_id), actor=actor())
+        except InputError as exc:
+            flash(exc.errors["series"], "error")
+            return redirect(request.referrer or url_for(".series_list"))
+    folder = export_dir(host.config.instance_path)
+    for name in files:
+        (folder / name).unlink(missing_ok=True)
+    flash(f"Series {series_id} and its cards were deleted.", "success")
+    return redirect(url_for(".series_list"))
+
+
+@bp.route("/admin/series/<int:series_id>/export", methods=["GET", "POST"])
+def series_export(series_id: int):
+    """The "Export refill card series" modal: choose PDF or CSV; the file is written by a job."""
+    series = get_or_404(Series, series_id)
+    error = ""
+    if request.method == "POST":
+        fmt = request.form.get("format", "")
+        if fmt in FORMATS:
+            current_host().db.session.rollback()
+            export = start_export(current_host(), series, fmt, actor=actor())
+            return redirect(url_for(".export_status", export_id=export.id))
+        error = "Choose PDF or CSV."
+    exports = current_host().db.session.execute(
+        select(Export).where(Export.series_id == series.id).order_by(Export.id.desc()).limit(10)).scalars().all()
+    return render_template("refill_cards/admin/export_modal.html", series=series, exports=exports,
+                           formats=FORMATS, error=error), 422 if error else 200
+
+
+@bp.get("/admin/exports/<int:export_id>")
+def export_status(export_id: int):
+    export = get_or_404(Export, export_id)
+    return render_template("refill_cards/admin/export_status.html", export=export, formats=FORMATS)
+
+
+@bp.get("/admin/exports/<int:export_id>/download")
+def export_download(export_id: int):
+    export = get_or_404(Export, export_id)
+    path = export_dir(current_host().config.instance_path) / Path(export.file_name).name
+    if export.status != "ready" or not path.exists():
+        abort(404)
+    mimetype = "application/pdf" if export.format == "pdf" else "text/csv"
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=export.file_name)
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/admin/report")
+@host_page
+def report():
+    db = current_host().db.session
+    partner = request.args.get("partner", "")
+    rows = series_totals(db, start=_date_arg("from"), end=_date_arg("to"),
+                         partner_id=int(partner) if partner.isdigit() else None)
+    return render_template("refill_cards/admin/report.html", rows=rows, partners=partner_options(),
+                           partner=partner, start=request.args.get("from", ""), end=request.args.get("to", ""))

@@ -1,0 +1,176 @@
+"""The refill-card documents walked in a real browser (Debian chromium through Playwright).
+
+Enable the module, generate a series, view and edit it, export CSV and PDF (the PDF's text
+holds the codes), redeem one card as an admin (customer search after three characters) and
+one as a customer in the portal, and see statuses and payments on both sides.
+"""
+
+import csv
+import io
+import os
+import re
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.fixtures import LiveServer, portal_page_for
+
+pytestmark = pytest.mark.e2e
+SHOTS = Path(os.environ.get("SPLYNX_SCREENSHOTS", "test-artifacts/refill-cards"))
+
+
+@pytest.fixture
+def server(refill):
+    """The live server, built after the add-on is installed so its routes are mounted."""
+    live = LiveServer(refill)
+    yield live
+    live.stop()
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def admin_login(page, server, factory):
+    factory.admin(login="root", password="root-password")
+    page.goto(f"{server.url}/admin/login")
+    page.get_by_label("Login").fill("root")
+    page.get_by_label("Password").fill("root-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+
+def download(page, trigger) -> bytes:
+    with page.expect_download() as info:
+        trigger()
+    return Path(info.value.path()).read_bytes()
+
+
+def test_refill_cards_walkthrough(page, server, refill, factory):
+    partner = factory.partner("Riverside")
+    factory.customer(name="Ada Lovelace", partner=partner)
+    grace = factory.customer(name="Grace Hopper", partner=partner)
+    refill.registry.set_enabled("refill_cards", False, "test")
+    admin_login(page, server, factory)
+    sidebar = page.locator("aside.sidebar")
+    expect(sidebar.get_by_role("link", name="Refill cards · Series")).to_have_count(0)
+
+    # Config → Integrations → Main modules: turn Refill cards on
+    page.goto(f"{server.url}/admin/config/integrations/main-modules")
+    page.locator("tr", has_text="Refill cards").get_by_role("button", name="Enable").click()
+    expect(page.locator(".alert-success")).to_contain_text("Refill cards enabled.")
+    expect(sidebar.get_by_role("link", name="Refill cards · Series")).to_be_visible()
+
+    # Finance → Refill cards → Generate
+    sidebar.get_by_role("link", name="Refill cards · Generate").click()
+    page.get_by_label("Quantity").fill("30")
+    page.get_by_label("Prefix").fill("PROMO")
+    page.get_by_label("Price").fill("10.00")
+    page.get_by_label("Partner").select_option(label="Riverside")
+    page.get_by_label("Valid until").fill((date.today() + timedelta(days=180)).isoformat())
+    shot(page, "01-generate")
+    page.get_by_role("button", name="Generate").click()
+    series_id = str(date.today().year * 100 + 1)
+    expect(page.locator(".alert-success")).to_contain_text(f"Series {series_id} generated: 30 cards of 10.00 each.")
+    expect(page.locator("table.refill-cards tbody tr")).to_have_count(25)
+    shot(page, "02-series-cards")
+
+    # Series list, then edit the series' price
+    sidebar.get_by_role("link", name="Refill cards · Series").click()
+    row = page.locator(f"tr[data-series='{series_id}']")
+    expect(row).to_contain_text("PROMO")
+    expect(row).to_contain_text("Riverside")
+    row.get_by_role("link", name=f"Edit series {series_id}").click()
+    page.get_by_label("Price").fill("12.50")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".alert-success")).to_contain_text(f"Series {series_id} saved")
+    expect(row).to_contain_text("12.50 $")
+    shot(page, "03-series")
+
+    # Export CSV and PDF from the export modal; then the download icon shows in the row
+    codes = []
+    for fmt in ("CSV", "PDF"):
+        row.get_by_role("link", name=f"Export series {series_id}").click()
+        frame = page.frame_locator("#modal iframe")
+        frame.get_by_label("Format").select_option(label=fmt)
+        frame.get_by_role("button", name="Export").click()
+        link = frame.get_by_role("link", name=f"Download {fmt}")
+        expect(link).to_be_visible(timeout=30_000)
+        if fmt == "PDF":
+            shot(page, "04-export-modal")
+        data = download(page, link.click)
+        if fmt == "CSV":
+            rows = list(csv.DictReader(io.StringIO(data.decode())))
+            codes = [r["Full code"] for r in rows]
+            assert len(codes) == 30 and {r["Price"] for r in rows} == {"12.50"}
+        else:
+            text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
+                                  check=True).stdout.decode()
+            assert all(code in text for code in codes) and "Price: 12.50 $" in text
+        page.locator("#modal [data-modal-close]").click()
+    expect(page.locator(f"tr[data-series='{series_id}']").get_by_role("link", name=f"Download series {series_id}")).to_be_visible()
+
+    # Admin redeem: view the series, Redeem on the first card, search the customer (3+ characters)
+    page.locator(f"tr[data-series='{series_id}']").get_by_role("link", name=f"View series {series_id}").click()
+    first = page.locator("table.refill-cards tbody tr").first
+    first_code = first.locator("td.mono").inner_text()
+    first.get_by_role("link", name=re.compile("Redeem card")).click()
+    modal = page.frame_locator("#modal iframe")
+    modal.get_by_label("Customer").press_sequentially("Ad")
+    expect(modal.locator("input[name=customer_id]")).to_have_count(0)
+    modal.get_by_label("Customer").press_sequentially("a L")
+    expect(modal.get_by_label(re.compile("Ada Lovelace"))).to_be_checked()
+    shot(page, "05-redeem-modal")
+    modal.get_by_role("button", name="Redeem").click()
+    expect(modal.locator(".alert-success")).to_contain_text("Card redeemed: 12.50 $ was added to the balance of Ada Lovelace")
+    page.locator("#modal [data-modal-close]").click()
+    used_row = page.locator("table.refill-cards tbody tr", has_text=first_code)
+    expect(used_row.locator("td.status")).to_have_text("Used")
+    expect(used_row).to_contain_text("Ada Lovelace")
+    shot(page, "06-card-used")
+
+    # Ada's payments: method Refill card, comment naming the card; the balance rose
+    used_row.get_by_role("link", name="Ada Lovelace").click()
+    expect(page.locator("table.payments")).to_contain_text("Refill card")
+    expect(page.locator("table.payments")).to_contain_text(f"Refill card {first_code}")
+    tabs = page.locator("nav.tabs")
+    tabs.get_by_role("link", name="Transactions").click()
+    expect(page.locator("table.transactions tbody tr").first).to_contain_text("12.50 $")
+    tabs.get_by_role("link", name="Information").click()
+    expect(page.locator(".balance")).to_have_text("12.50 $")
+
+    # Portal per partner: Config → Integrations → Modules list → Refill cards, partner Riverside
+    page.goto(f"{server.url}/admin/config/integrations/modules/splynx_refill_cards_addon?partner={partner.id}")
+    page.get_by_label("Finance → Payment methods").select_option(["refill_card"])
+    page.get_by_role("button", name="Save", exact=True).last.click()
+    expect(page.locator(".alert-success")).to_contain_text("Settings saved.")
+
+    # The customer redeems in the portal: Finance → Refill card, Code
+    portal_page_for(page, server, grace)
+    page.locator("aside.sidebar").get_by_role("link", name="Refill card").click()
+    page.get_by_label("Code").fill("202601-PROMO-NOTACODE")
+    page.get_by_role("button", name="Redeem").click()
+    expect(page.locator(".alert-error")).to_contain_text("No refill card has this code")
+    second_code = codes[5]
+    page.get_by_label("Code").fill(second_code)
+    page.get_by_role("button", name="Redeem").click()
+    expect(page.locator(".alert-success")).to_contain_text(f"Refill card {second_code} redeemed: 12.50 $")
+    expect(page.locator(".topbar")).to_contain_text("balance 12.50 $")
+    shot(page, "07-portal-redeem")
+    page.locator("aside.sidebar").get_by_role("link", name="Payments").click()
+    expect(page.locator("table.payments")).to_contain_text("Refill card")
+    expect(page.locator("table.payments")).to_contain_text(f"Refill card {second_code}")
+    shot(page, "08-portal-payments")
+
+    # Back in the admin: both cards are Used with their customers; statistics count them
+    page.goto(f"{server.url}/refill-cards/admin/series/{series_id}?status=used")
+    expect(page.locator("table.refill-cards tbody tr")).to_have_count(2)
+    expect(page.locator("table.refill-cards")).to_contain_text("Grace Hopper")
+    page.goto(f"{server.url}/refill-cards/admin/report")
+    report_row = page.locator(f"tr[data-series='{series_id}']")
+    expect(report_row).to_contain_text("25.00 $")
+    shot(page, "09-report")

@@ -1,0 +1,184 @@
+"""Admin and portal pages through the Flask test client: menus, forms, exports, enable/disable."""
+
+import re
+import subprocess
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from refill_helpers import balance_of
+from sqlalchemy import select
+
+from hostapp.models import Payment
+from hostapp.services.jobs import job_status
+from splynx_refill_cards.models import Card, Export, Series
+from tests.fixtures import portal_login
+
+NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
+
+
+@pytest.fixture
+def admin(refill_app, factory):
+    factory.admin(login="root", password="root-password")
+    client = refill_app.test_client()
+    client.post("/admin/login", data={"login": "root", "password": "root-password"})
+    return client
+
+
+def card_id(db, full_code: str) -> int:
+    with db.transaction() as session:
+        return session.execute(select(Card.id).where(Card.full_code == full_code)).scalar_one()
+
+
+def wait_job(db, job_id, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = job_status(db, job_id)
+        if status["status"] in ("succeeded", "failed"):
+            return status
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def test_admin_menu_links_open_the_pages_in_place(admin):
+    html = admin.get("/admin/").get_data(as_text=True)
+    for label, url in (("Refill cards · Series", "/refill-cards/admin/series"),
+                       ("Refill cards · Generate", "/refill-cards/admin/generate"),
+                       ("Refill cards · Statistics", "/refill-cards/admin/report")):
+        assert re.search(rf'href="{url}">.*{label}', html), label
+
+
+def test_disabled_module_hides_menu_and_pages(refill, admin):
+    refill.registry.set_enabled("refill_cards", False, "test")
+    assert "Refill cards · Series" not in admin.get("/admin/").get_data(as_text=True)
+    assert admin.get("/refill-cards/admin/series").status_code == 404
+    refill.registry.set_enabled("refill_cards", True, "test")
+    assert admin.get("/refill-cards/admin/series").status_code == 200
+
+
+def test_pages_need_the_right_login(refill_app, factory):
+    anonymous = refill_app.test_client()
+    assert anonymous.get("/refill-cards/admin/series").status_code == 302
+    customer_client = portal_login(refill_app, factory.customer())
+    response = customer_client.get("/refill-cards/admin/series")
+    assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
+
+
+def test_generate_form_creates_a_series_and_shows_its_cards(refill, admin, factory):
+    partner = factory.partner("North")
+    response = admin.post("/refill-cards/admin/generate", data={
+        "quantity": "30", "prefix": "NORTH", "price": "7.50", "partner_id": str(partner.id), "valid_till": NEXT_YEAR})
+    assert response.status_code == 302
+    series_id = date.today().year * 100 + 1
+    assert response.headers["Location"].startswith(f"/refill-cards/admin/series/{series_id}")
+    page = admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Series {series_id} generated: 30 cards of 7.50 each." in page
+    assert page.count(f"<td class=\"mono\">{series_id}-NORTH-") == 25  # the first page of 25 rows
+    listing = admin.get("/refill-cards/admin/series?q=north").get_data(as_text=True)
+    assert f'data-series="{series_id}"' in listing and "North" in listing
+
+
+def test_generate_form_shows_errors_and_keeps_the_input(refill, admin):
+    response = admin.post("/refill-cards/admin/generate", data={
+        "quantity": "abc", "prefix": "OK", "price": "-3", "partner_id": "", "valid_till": NEXT_YEAR})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "whole number of cards" in html and "price greater than 0" in html and 'value="OK"' in html
+    with refill.db.transaction() as session:
+        assert session.execute(select(Series)).first() is None
+
+
+def test_admin_edits_and_deletes_cards_but_not_used_ones(refill, admin, make_series, factory):
+    series_id, (used, other) = make_series(2)
+    customer = factory.customer(name="Ada Lovelace")
+    first, second = card_id(refill.db, used), card_id(refill.db, other)
+    assert admin.get(f"/refill-cards/admin/cards/{first}/redeem?q=Ad").get_data(as_text=True).count('name="customer_id"') == 0
+    modal = admin.get(f"/refill-cards/admin/cards/{first}/redeem?q=lovel").get_data(as_text=True)
+    assert "Ada Lovelace" in modal
+    done = admin.post(f"/refill-cards/admin/cards/{first}/redeem", data={"customer_id": str(customer.id)})
+    assert "Card redeemed: 10.00 $ was added to the balance of Ada Lovelace" in done.get_data(as_text=True)
+    refused = admin.post(f"/refill-cards/admin/cards/{first}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "is used and cannot be deleted" in refused
+    edited = admin.post(f"/refill-cards/admin/cards/{second}/edit", data={"price": "11", "valid_till": NEXT_YEAR,
+                                                                  "status": "disabled"}, follow_redirects=True)
+    assert "saved" in edited.get_data(as_text=True)
+    with refill.db.transaction() as session:
+        card = session.get(Card, second)
+        assert (card.price, card.status) == (Decimal("11.00"), "disabled")
+    admin.post(f"/refill-cards/admin/cards/{second}/delete")
+    with refill.db.transaction() as session:
+        assert session.get(Card, second) is None and session.get(Card, first).status == "used"
+    page = admin.get(f"/refill-cards/admin/series/{series_id}?status=used").get_data(as_text=True)
+    assert "Ada Lovelace" in page and used in page
+    found = admin.get(f"/refill-cards/admin/series/{series_id}?q={used[-8:].swapcase()}").get_data(as_text=True)
+    assert f'<td class="mono">{used}</td>' in found and "Showing 1 to 1 of 1 entries" in found
+    deleted = admin.post(f"/refill-cards/admin/series/{series_id}/delete", follow_redirects=True)
+    assert "1 used card" in deleted.get_data(as_text=True)
+
+
+def test_export_csv_and_pdf_through_the_job(refill, admin, make_series):
+    series_id, generated = make_series(30, price="12.00")
+    for fmt in ("csv", "pdf"):
+        response = admin.post(f"/refill-cards/admin/series/{series_id}/export", data={"format": fmt})
+        assert response.status_code == 302
+        with refill.db.transaction() as session:
+            export = session.execute(select(Export).order_by(Export.id.desc())).scalars().first()
+        assert wait_job(refill.db, export.job_id)["status"] == "succeeded"
+        download = admin.get(f"/refill-cards/admin/exports/{export.id}/download")
+        assert download.status_code == 200
+        if fmt == "csv":
+            lines = download.get_data(as_text=True).splitlines()
+            assert lines[0] == "ID,Series,Full code,Price,Valid until,Status,Customer ID,Activated at"
+            assert len(lines) == 31 and all(code in download.get_data(as_text=True) for code in generated)
+        else:
+            assert download.mimetype == "application/pdf"
+            text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=download.data, capture_output=True,
+                                  check=True).stdout.decode()
+            assert all(code in text for code in generated) and "Price: 12.00 $" in text
+    listing = admin.get("/refill-cards/admin/series").get_data(as_text=True)
+    assert f"/refill-cards/admin/exports/{export.id}/download" in listing
+    assert admin.post(f"/refill-cards/admin/series/{series_id}/export", data={"format": "xls"}).status_code == 422
+
+
+def test_report_totals_per_series(refill, admin, make_series, factory):
+    first, (a, b, c) = make_series(3, price="5.00")
+    second, _ = make_series(2, price="20.00")
+    admin.post(f"/refill-cards/admin/cards/{card_id(refill.db, a)}/redeem",
+               data={"customer_id": str(factory.customer().id)})
+    html = admin.get("/refill-cards/admin/report").get_data(as_text=True)
+    row = re.search(rf'data-series="{first}">(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    assert cells[:6] == ["5.00 $", "3", "1", "2", "0", "0"] and cells[6] == "5.00 $"
+    assert f'data-series="{second}"' in html
+
+
+def test_portal_link_and_page_follow_the_partner_setting(refill, refill_app, make_series, factory, set_setting):
+    shown, hidden = factory.partner(), factory.partner()
+    customer = factory.customer(partner=shown)
+    set_setting(partner_id=shown.id, portal_methods=["refill_card"])
+    client = portal_login(refill_app, customer)
+    assert 'href="/refill-cards/portal/redeem"' in client.get("/portal/").get_data(as_text=True)
+    other = portal_login(refill_app, factory.customer(partner=hidden))
+    assert 'href="/refill-cards/portal/redeem"' not in other.get("/portal/").get_data(as_text=True)
+    assert other.get("/refill-cards/portal/redeem").status_code == 404
+
+    _, (code, *_) = make_series(1, price="9.99")
+    bad = client.post("/refill-cards/portal/redeem", data={"code": "202601-X-WRONG123"})
+    assert bad.status_code == 422 and "No refill card has this code" in bad.get_data(as_text=True)
+    good = client.post("/refill-cards/portal/redeem", data={"code": code}, follow_redirects=True)
+    assert f"Refill card {code} redeemed: 9.99 $ was added to your account balance." in good.get_data(as_text=True)
+    assert balance_of(refill.db, customer.id) == Decimal("9.99")
+    payments = client.get("/portal/finance/payments").get_data(as_text=True)
+    assert "Refill card" in payments and f"Refill card {code}" in payments
+    with refill.db.transaction() as session:
+        assert session.execute(select(Payment.customer_id)).scalar_one() == customer.id
+
+
+def test_portal_lockout_message(refill, refill_app, factory, set_setting):
+    customer = factory.customer()
+    set_setting(portal_methods=["refill_card"], max_failures=2)
+    client = portal_login(refill_app, customer)
+    client.post("/refill-cards/portal/redeem", data={"code": "202601-X-WRONG001"})
+    locked = client.post("/refill-cards/portal/redeem", data={"code": "202601-X-WRONG002"}).get_data(as_text=True)
+    assert "Too many wrong codes. Redeeming refill cards is locked for your account until" in locked
