@@ -92,5 +92,5 @@ def test_implementers_lists_only_addons_with_the_hook(site):
             GOOD.format(id="good_pay", title="Good", bound="") +
             "\n@hookimpl\ndef splynx_bulk_charge(batch):\n    '''charge'''\n    return []\n")
     install(site, "splynx-plain", "plain", "splynx_plain.addon", GOOD.format(id="plain", title="P", bound=""))
-    manager = discover()
-    assert manager.hooks.implementers("splynx_bulk_charge") == ["good_pay"]
+    implementers = discover().hooks.implementers("splynx_bulk_charge")
+    assert "good_pay" in implementers and "plain" not in implementers
