@@ -8,6 +8,8 @@ with mode 0600 on first use.
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -18,6 +20,26 @@ REDACTED = "••••••"
 
 class SecretError(RuntimeError):
     """A stored secret cannot be decrypted (wrong or rotated key)."""
+
+
+def instance_key(path: Path, generate: Callable[[], bytes]) -> bytes:
+    """The key stored at ``path``, created (mode 0600) with ``generate()`` on first use.
+
+    Creation is atomic: the key is written to a temporary file and linked into place, so
+    several processes starting at once all end up reading the same complete key.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(generate())
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process won the race; its key is the one
+        finally:
+            os.unlink(temporary)
+    return path.read_bytes().strip()
 
 
 class SecretBox:
@@ -32,13 +54,7 @@ class SecretBox:
         env_key = os.environ.get("SPLYNX_SECRET_KEY")
         if env_key:
             return cls(env_key.encode())
-        path = Path(instance_path) / "secret.key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(Fernet.generate_key())
-        return cls(path.read_bytes().strip())
+        return cls(instance_key(Path(instance_path) / "secret.key", Fernet.generate_key))
 
     def seal(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode()).decode()

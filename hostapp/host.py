@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from core.manager import AddonManager
-from core.secrets import SecretBox
+from core.secrets import SecretBox, instance_key
 
 from .config import HostConfig
 from .db import Database
@@ -48,11 +48,7 @@ class Host:
         """Flask's signing key: the configured one, else one kept in the instance folder."""
         if self.config.session_secret:
             return self.config.session_secret
-        path = self.config.instance_path / "session.key"
-        if not path.exists():
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return instance_key(self.config.instance_path / "session.key", lambda: secrets.token_hex(32).encode()).decode()
 
 
 def current_host() -> Host:

@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from core.secrets import instance_key
+
 KINDS = ("invoice", "proforma")
 KEY_FILE = "direct-links.key"
 
@@ -40,17 +42,7 @@ class DirectLinks:
         env_key = os.environ.get("SPLYNX_DIRECT_LINK_KEY")
         if env_key:
             return cls(env_key.encode())
-        path = Path(host.config.instance_path) / KEY_FILE
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass  # another process created it meanwhile
-            else:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(secrets.token_hex(32))
-        return cls(path.read_text().strip().encode())
+        return cls(instance_key(Path(host.config.instance_path) / KEY_FILE, lambda: secrets.token_hex(32).encode()))
 
     def signature(self, kind: str, document_id: int, expires: int) -> str:
         if kind not in KINDS:

@@ -88,3 +88,21 @@ def test_empty_secret_keeps_the_stored_value(host):
         store.save("widgets", SETTINGS, {"api_key": "first"}, actor="t")
         result = store.validate("widgets", SETTINGS, {"api_key": "", "greeting": "Yo"}, keys={"api_key", "greeting"})
         assert result.ok and "api_key" not in result.values
+
+
+def test_instance_key_is_created_once_even_when_processes_race(tmp_path):
+    import threading
+
+    from core.secrets import instance_key
+
+    keys, counter = [], iter(range(100))
+    threads = [threading.Thread(target=lambda: keys.append(instance_key(tmp_path / "k.key",
+                                                                           lambda: f"key-{next(counter)}".encode())))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(keys)) == 1 and keys[0].startswith(b"key-")
+    assert (tmp_path / "k.key").stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["k.key"]
