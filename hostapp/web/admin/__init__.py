@@ -23,6 +23,7 @@ def _admin_context():
 
 from . import (  # noqa: E402,F401 - views register themselves on bp
     addon_page,
+    addons_catalog,
     administration,
     customers,
     dashboard,
