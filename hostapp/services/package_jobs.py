@@ -227,7 +227,7 @@ class PackageOperation:
         if broken is None and self.addon_id in self.host.addons.loaded:
             return
         reason = broken.error if broken else f"it declares no add-on entry point named {self.addon_id!r}"
-        self.ctx.log(f"ERROR: {self.package} cannot be loaded: {reason}")
+        self.ctx.log(f"{self.package} cannot be loaded: {reason}")
         self._undo(before, stash)
         raise LifecycleError(f"{self.package} cannot be loaded: {reason}")
 

@@ -193,3 +193,44 @@ def test_broken_and_failing_addons_are_rolled_back_and_the_host_keeps_serving(li
                                    .where(AuditEntry.action == "package.install")).all()
     assert {target for target, details in failures if details["status"] == "failed"} == {
         "splynx-broken-import", "splynx-bad-migration"}
+
+
+class _Quiet:
+    """A reporter for package runs made outside a job (as an operator's own pip or apt would be)."""
+
+    def log(self, line: str) -> None:
+        pass
+
+    def progress(self, percent: float) -> None:
+        pass
+
+
+def test_startup_reconciles_the_registry_with_what_is_installed(lifecycle_host, lifecycle_config, clean_db):
+    from core.manager import AddonManager
+    from hostapp.host import Host
+    from hostapp.services.bootstrap import prepare_database
+
+    host = lifecycle_host
+    assert run_package_job(host, "install", DEMO)["status"] == "succeeded"
+    with host.db.transaction() as session:
+        session.execute(text("INSERT INTO demo_pay_receipts (reference) VALUES ('R-1')"))
+
+    def restart() -> Host:
+        manager = AddonManager(strict=False)
+        manager.discover()
+        restarted = Host.build(lifecycle_config, addons=manager, db=clean_db)
+        prepare_database(restarted)
+        return restarted
+
+    host.packages.run("remove", DEMO, _Quiet())  # removed behind the host's back, then a restart
+    restart()
+    assert module(host, "demo_pay").status == "removed"
+    assert count(host, ModuleSetting, ModuleSetting.addon_id == "demo_pay") == 1
+
+    host.packages.run("install", DEMO, _Quiet())
+    restarted = restart()
+    assert module(host, "demo_pay").status == "enabled" and "demo_pay" in restarted.addons.loaded
+    with host.db.transaction() as session:
+        assert session.execute(text("SELECT reference FROM demo_pay_receipts")).scalars().all() == ["R-1"]
+    assert count(host, ModuleSetting, ModuleSetting.addon_id == "demo_pay") == 1
+    restarted.jobs.shutdown()
