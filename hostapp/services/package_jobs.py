@@ -33,7 +33,7 @@ from core.packages.base import INSTALLING, check_action
 from ..models import Module
 from .addon_set import bump_generation, reload_addons
 from .audit import record
-from .jobs import JobError
+from .jobs import JobError, failure_message
 
 LANE = "packages"
 KIND = "package"
@@ -119,8 +119,7 @@ def run_package_job(ctx) -> dict:
         try:
             result = operation.run()
         except Exception as exc:
-            operation.audit("failed", error=f"{type(exc).__name__}: {exc}" if not isinstance(exc, LifecycleError)
-                            else str(exc))
+            operation.audit("failed", error=failure_message(exc))
             raise
     operation.audit("succeeded", version=result.get("version") or "")
     return result
@@ -234,12 +233,13 @@ class PackageOperation:
     def _undo(self, before: dict, stash: StashBackup) -> None:
         """Take a failed new install away again, or keep a failed update marked broken."""
         if before["version"] is not None:
+            if self.addon_id in self.host.addons.broken:
+                self.host.registry.sync(self.actor)  # marks the module broken (a failed migration already did)
+            stash.restore()
+            with self.host.db.transaction() as session:
+                bump_generation(session)  # every process loads the same (broken) code
             self.ctx.log("The previous version's migrations are restored; the module stays broken until it is "
                          "re-installed, updated or removed.")
-            stash.restore()
-            self.host.registry.sync(self.actor)
-            with self.host.db.transaction() as session:
-                bump_generation(session)
             return
         self.ctx.log(f"Rolling back: {self.package} is uninstalled again.")
         self.host.registry.migrator.downgrade_addon(self.addon_id)

@@ -234,3 +234,37 @@ def test_startup_reconciles_the_registry_with_what_is_installed(lifecycle_host, 
         assert session.execute(text("SELECT reference FROM demo_pay_receipts")).scalars().all() == ["R-1"]
     assert count(host, ModuleSetting, ModuleSetting.addon_id == "demo_pay") == 1
     restarted.jobs.shutdown()
+
+
+def test_a_failed_update_keeps_the_data_marks_the_module_broken_and_the_host_startable(lifecycle_host, factory,
+                                                                                          wheelhouse, tmp_path):
+    host = lifecycle_host
+    assert run_package_job(host, "install", DEMO)["status"] == "succeeded"
+    with host.db.transaction() as session:
+        session.execute(text("INSERT INTO demo_pay_receipts (reference) VALUES ('R-1')"))
+
+    def failing_migration(tree):
+        (tree / "splynx_demo_pay/migrations/dp0002_broken.py").write_text(
+            '"""broken\n\nRevision ID: dp0002\nRevises: dp0001\n"""\nfrom alembic import op\n\n'
+            'revision = "dp0002"\ndown_revision = "dp0001"\nbranch_labels = None\ndepends_on = None\n\n\n'
+            'def upgrade() -> None:\n    op.execute("UPDATE no_such_table_anywhere SET x = 1")\n\n\n'
+            "def downgrade() -> None:\n    pass\n")
+
+    broken = build_variant("splynx-demo-pay", "1.2.0", tmp_path, failing_migration)
+    broken.replace(wheelhouse / broken.name)
+    job = run_package_job(host, "upgrade", DEMO)
+    assert job["status"] == "failed" and "no_such_table_anywhere" in job["error"]
+    assert "the module stays broken until it is re-installed, updated or removed" in job["log"]
+    row = module(host, "demo_pay")
+    assert (row.status, row.version) == ("broken", "1.0.0") and "no_such_table_anywhere" in row.last_error
+    assert host.packages.installed_version(DEMO) == "1.2.0"
+    assert sorted(p.name for p in (host.registry.migrator.stash_root / "demo_pay").glob("*.py")) == [
+        "dp0001_receipts.py"]
+    host.registry.migrator.upgrade_all()  # a restart still migrates: the broken revision is not stashed
+    with host.db.transaction() as session:
+        assert session.execute(text("SELECT reference FROM demo_pay_receipts")).scalars().all() == ["R-1"]
+    live = LiveApp(host, factory=make_test_app)
+    assert portal_client(live, factory.customer()).get("/demo-pay/").status_code == 404
+
+    assert run_package_job(host, "remove", DEMO)["status"] == "succeeded"
+    assert module(host, "demo_pay").status == "removed"
