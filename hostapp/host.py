@@ -45,7 +45,9 @@ class Host:
             addons.discover()
         db = db or Database(config.sqlalchemy_url)
         box = SecretBox.from_environment(config.instance_path)
-        registry = Registry(db, addons, box, Migrator(db.engine, config.instance_path))
+        # migrations take SQLite's write lock up front: a deferred transaction that reads the
+        # version table and then writes fails at once ("database is locked") beside any writer
+        registry = Registry(db, addons, box, Migrator(db.write_engine, config.instance_path))
         host = cls(config, db, addons, box, PaymentService(db, addons.hooks), registry, JobRunner(db),
                    package_backend(config))
         host.jobs.context["host"] = host  # job handlers reach the host through their runner

@@ -256,7 +256,7 @@ class PackageOperation:
     def _drop_new_tables(self, before: set[str]) -> None:
         """Tables a failed migration created without a transaction (MariaDB DDL commits at once)."""
         prefix = AddonIdentity(self.addon_id).table_prefix
-        engine = self.host.db.engine
+        engine = self.host.db.write_engine
         new = sorted(n for n in set(inspect(engine).get_table_names()) - before if n.startswith(prefix))
         with engine.begin() as connection:
             for name in new:

@@ -268,3 +268,29 @@ def test_a_failed_update_keeps_the_data_marks_the_module_broken_and_the_host_sta
 
     assert run_package_job(host, "remove", DEMO)["status"] == "succeeded"
     assert module(host, "demo_pay").status == "removed"
+
+
+def test_an_install_migrates_while_others_hold_the_write_lock(lifecycle_host):
+    """SQLite: a migration that read first could not take the write lock beside another writer
+    (SQLite fails such an upgrade at once, without waiting); migrations take it up front instead."""
+    import threading
+    import time
+
+    host = lifecycle_host
+    stop = threading.Event()
+
+    def writer():  # like the progress panel polling job status: short write transactions, back to back
+        while not stop.is_set():
+            with host.db.transaction() as session:
+                session.execute(text("SELECT 1"))
+                time.sleep(0.02)
+            time.sleep(0.002)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        job = run_package_job(host, "install", DEMO)
+    finally:
+        stop.set()
+        thread.join()
+    assert job["status"] == "succeeded", job["error"]
