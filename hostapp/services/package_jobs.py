@@ -109,7 +109,10 @@ def run_refresh_job(ctx) -> dict:
     host = ctx.runner.context["host"]
     with machine_lock(host, ctx):
         host.packages.refresh(ctx)
-    return {"available": len(host.packages.available())}
+    available = len(host.packages.available())
+    with host.db.transaction() as session:
+        record(session, ctx.params["actor"], "package.refresh", host.packages.kind, {"available": available})
+    return {"available": available}
 
 
 def run_package_job(ctx) -> dict:

@@ -6,8 +6,10 @@ import dataclasses
 import re
 
 import pytest
+from sqlalchemy import select
 
 from hostapp.app import create_app
+from hostapp.models import AuditEntry
 from tests.fixtures import make_test_app
 
 from .conftest import wait_for_job
@@ -63,6 +65,9 @@ def test_refresh_without_javascript_flashes_and_shows_the_job(admin, lifecycle_h
     assert "Update (wheelhouse): the job is queued" in page
     job = wait_for_job(lifecycle_host, int(re.search(r"/admin/jobs/(\d+)", page).group(1)))
     assert job["status"] == "succeeded" and job["log"] == "4 add-on wheel(s), 4 add-on(s) offered."
+    with lifecycle_host.db.transaction() as session:
+        entry = session.execute(select(AuditEntry).where(AuditEntry.action == "package.refresh")).scalar_one()
+        assert (entry.actor, entry.target, entry.details) == ("admin:root", "wheelhouse", {"available": 4})
 
 
 def test_csrf_is_required_for_package_actions(lifecycle_host, factory):

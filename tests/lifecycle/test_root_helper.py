@@ -247,3 +247,34 @@ def test_apt_text_parsing():
     assert host_requirement_problem("splynx-ippay", "1.0.0-1", host_relations("splynx-host (>= 2.0)"), "1.0.0") == (
         "splynx-ippay 1.0.0-1 needs splynx-host >=2.0, but this host runs 1.0.0. Upgrade the host first.")
     assert host_requirement_problem("splynx-ippay", "1.0.0-1", ">=1.0,<2", "1.0.0") is None
+
+
+class CannedAptBackend(AptBackend):
+    """The apt backend reading canned apt-cache and dpkg-query output (their exact formats)."""
+
+    def _read(self, *command: str) -> str:
+        if command[:2] == ("apt-cache", "search"):
+            return "splynx-host - ISP billing host\nsplynx-ippay - IPpay gateway\nsplynx-lookalike - not ours\n"
+        if command == ("apt-cache", "policy"):
+            return SOURCES
+        if command[:2] == ("apt-cache", "policy"):
+            return "".join(POLICIES.get(name, "") for name in command[2:])
+        if command[:2] == ("apt-cache", "show"):
+            return ("Package: splynx-ippay\nVersion: 1.0.0-1\nInstalled-Size: 120\nSize: 20480\n"
+                    "Depends: splynx-host (>= 99.0), python3-requests\nDescription: IPpay gateway add-on\n"
+                    " Cards and bank accounts.\n\n"
+                    "Package: splynx-lookalike\nVersion: 2.0-1\nInstalled-Size: 10\nDescription: not ours\n")
+        if command[0] == "dpkg-query":
+            return "splynx-icharge\t1.0.0-1\t96\tii \nsplynx-gone\t0.9\t10\trc \nsplynx-host\t1.0.0-1\t900\tii \n"
+        raise AssertionError(command)
+
+
+def test_apt_catalog_lists_only_addons_of_the_configured_repository():
+    backend = CannedAptBackend(helper=["false"], config=CONFIG)
+    assert [(p.name, p.version, p.description, p.installed_size, p.download_size, p.requires_host)
+            for p in backend.available()] == [
+        ("splynx-ippay", "1.0.0-1", "IPpay gateway add-on", 120 * 1024, 20480, ">=99.0")]
+    assert [(p.name, p.version) for p in backend.installed()] == [("splynx-icharge", "1.0.0-1")]
+    plan = backend.plan("install", "splynx-ippay")  # refused before the helper is asked
+    assert plan.problems == ["splynx-ippay 1.0.0-1 needs splynx-host >=99.0, but this host runs 1.0.0. "
+                             "Upgrade the host first."]
