@@ -64,7 +64,7 @@ def confirm(page, action: str, package: str, question: str, plan_text: str, shot
 def test_install_configure_remove_and_purge_from_the_addons_page(page, server, lifecycle_host, factory):
     customer = factory.customer(name="Ada Example")
     log_in_admin(page, server, factory)
-    rows = open_addons(page, "demo")
+    rows = open_addons(page, "demo-pay")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("splynx-demo-pay")
     expect(rows.first).to_contain_text("1.0.0")
@@ -106,7 +106,7 @@ def test_install_configure_remove_and_purge_from_the_addons_page(page, server, l
 
 def test_a_reload_reconnects_to_the_running_job_and_shows_its_failure(page, server, lifecycle_host, factory):
     log_in_admin(page, server, factory)
-    open_addons(page, "broken")
+    open_addons(page, "broken-import")
     page.get_by_role("button", name="Install splynx-broken-import").click()
     modal = page.locator("#modal .modal")
     expect(modal.locator(".plan")).to_contain_text("splynx-broken-import")
@@ -131,7 +131,7 @@ def test_a_reload_reconnects_to_the_running_job_and_shows_its_failure(page, serv
 
 def test_a_host_too_old_is_refused_in_the_confirm_dialog(page, server, factory):
     log_in_admin(page, server, factory)
-    open_addons(page, "future")
+    open_addons(page, "future-host")
     page.get_by_role("button", name="Install splynx-future-host").click()
     modal = page.locator("#modal .modal")
     expect(modal.locator(".alert-error")).to_contain_text("needs splynx-host >=99.0, but this host runs 1.0.0")

@@ -31,13 +31,13 @@ def packages(html: str) -> list[str]:
 
 
 def test_search_and_paging(admin, lifecycle_host):
-    page = admin.get("/admin/config/integrations/add-ons").get_data(as_text=True)
+    page = admin.get("/admin/config/integrations/add-ons?q=test+add-on").get_data(as_text=True)
     assert packages(page) == ["splynx-bad-migration", "splynx-broken-import", "splynx-demo-pay", "splynx-future-host"]
     assert "Showing 1 to 4 of 4 entries" in page
     found = admin.get("/admin/config/integrations/add-ons?q=imported").get_data(as_text=True)
     assert packages(found) == ["splynx-broken-import"]  # the description matches too
     lifecycle_host.config = dataclasses.replace(lifecycle_host.config, page_size=3)
-    second = admin.get("/admin/config/integrations/add-ons?page=2").get_data(as_text=True)
+    second = admin.get("/admin/config/integrations/add-ons?q=test+add-on&page=2").get_data(as_text=True)
     assert packages(second) == ["splynx-future-host"] and "Showing 4 to 4 of 4 entries" in second
 
 
