@@ -54,7 +54,12 @@ def addon_tables(host, addon_id: str) -> list[str]:
 def plan(host, action: str, package: str) -> Plan:
     """The backend's dry run plus what the host adds (data kept or dropped, nothing to purge)."""
     check_action(action)
-    result = host.packages.plan(action, package)
+    if problem := package_problem(package):
+        return Plan(action, package, problems=[problem])
+    if action == "purge" and host.packages.installed_version(package) is None:
+        result = Plan(action, package)  # nothing to uninstall: the purge deletes what the add-on left
+    else:
+        result = host.packages.plan(action, package)
     if result.problems or action not in ("remove", "purge"):
         return result
     addon_id = AddonIdentity.from_dist_name(package).id
