@@ -1,6 +1,8 @@
 # splynx-host: the two commands a new user needs are `make demo` and `make test`.
 PYTHON ?= python3
 VENV ?= .venv
+# the demo runs in its own environment without add-ons: they are installed from Config → Integrations → Add-ons
+DEMO_VENV ?= .venv-demo
 PORT ?= 8080
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/*/setup.cfg)
@@ -15,13 +17,19 @@ $(VENV)/.installed: setup.cfg pyproject.toml requirements/test.txt $(PLUGINS)
 	$(BIN)/pip install -q -e . $(foreach p,$(dir $(PLUGINS)),-e $(p)) -r requirements/test.txt
 	touch $@
 
-## run the demo on SQLite: seeds data, serves on 127.0.0.1:$(PORT)
-demo: venv
-	SPLYNX_INSTANCE_PATH=$(CURDIR)/instance $(BIN)/splynx demo --port $(PORT)
+$(DEMO_VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/pip install -q --upgrade pip
+	$(DEMO_VENV)/bin/pip install -q -e .
+	touch $@
+
+## run the demo on SQLite: seeds data, builds the add-on wheelhouse from plugins/, serves on 127.0.0.1:$(PORT)
+demo: $(DEMO_VENV)/.installed
+	SPLYNX_INSTANCE_PATH=$(CURDIR)/instance $(DEMO_VENV)/bin/splynx demo --port $(PORT) $(if $(wildcard plugins),--plugins plugins)
 
 ## run the whole test suite (SQLite unless SPLYNX_DATABASE_URL is set)
 test: venv
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) instance build test-artifacts
+	rm -rf $(VENV) $(DEMO_VENV) instance build test-artifacts

@@ -13,11 +13,13 @@ id. UI hooks are fail-soft (logged, recorded, a fallback returned); money hooks 
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
+import sys
 import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint as MetadataEntryPoint
 from importlib.metadata import entry_points
@@ -28,7 +30,7 @@ from markupsafe import Markup, escape
 
 from . import hookspecs
 from .entry_points import EntryPoint, render_code
-from .identity import AddonIdentity
+from .identity import AddonIdentity, IdentityError
 from .manifest import AddonManifest, ModuleSpec
 from .payments import ChargeBatch, ChargeItemResult, PaymentRequest, PaymentResult
 from .version import HOST_VERSION
@@ -87,6 +89,8 @@ class AddonManager:
         self.broken: dict[str, BrokenAddon] = {}
         #: last fail-soft error per add-on, shown on the Add-ons page
         self.ui_errors: dict[str, str] = {}
+        #: ids that came from entry points (refresh leaves add-ons registered in code alone)
+        self.discovered: set[str] = set()
         self._lock = threading.RLock()
         self.hooks = AddonHooks(self)
 
@@ -97,9 +101,43 @@ class AddonManager:
         for ep in sorted(entry_points(group=group), key=lambda e: e.name):
             self.load_entry_point(ep)
 
+    def refresh(self, group: str = ENTRY_POINT_GROUP,
+                forget: Callable[[str], None] | None = None) -> dict[str, list[str]]:
+        """Bring the loaded set in line with the distributions installed now, without a restart.
+
+        Add-ons whose distribution is gone are unregistered; add-ons whose version changed,
+        and broken ones, are unregistered and loaded again from fresh imports; new ones are
+        loaded. Before an add-on's modules are dropped from ``sys.modules``, ``forget(id)``
+        lets the host drop what the old code registered elsewhere (e.g. its ORM tables).
+        Returns the ids ``added``, ``removed`` and ``reloaded``.
+        """
+        importlib.invalidate_caches()
+        found = {ep.name: ep for ep in entry_points(group=group)}
+        changes: dict[str, list[str]] = {"added": [], "removed": [], "reloaded": []}
+        with self._lock:
+            for addon_id in sorted(self.discovered & (set(self.loaded) | set(self.broken))):
+                ep = found.get(addon_id)
+                loaded = self.loaded.get(addon_id)
+                if ep is not None and loaded is not None and (ep.dist.version if ep.dist else "") == loaded.version:
+                    continue
+                self.unregister(addon_id)
+                if forget is not None:
+                    forget(addon_id)
+                _forget_modules(addon_id, ep)
+                self.discovered.discard(addon_id)
+                changes["removed" if ep is None else "reloaded"].append(addon_id)
+            for name, ep in sorted(found.items()):
+                if name in self.loaded:
+                    continue
+                if name not in changes["reloaded"]:
+                    changes["added"].append(name)
+                self.load_entry_point(ep)
+        return changes
+
     def load_entry_point(self, ep: MetadataEntryPoint) -> LoadedAddon | None:
         dist_name = ep.dist.metadata["Name"] if ep.dist else ""
         version = ep.dist.version if ep.dist else ""
+        self.discovered.add(ep.name)
         try:
             AddonIdentity(ep.name)
             plugin = ep.load()
@@ -168,6 +206,18 @@ class AddonManager:
             return self.loaded[addon_id]
         except KeyError:
             raise AddonCallError(f"add-on {addon_id!r} is not loaded") from None
+
+
+def _forget_modules(addon_id: str, ep: MetadataEntryPoint | None) -> None:
+    """Drop an add-on's modules from ``sys.modules`` so the next load imports its new code."""
+    try:
+        packages = {AddonIdentity(addon_id).import_package}
+    except IdentityError:
+        packages = set()
+    if ep is not None:
+        packages.add(ep.module.split(".")[0])
+    for name in [m for m in sys.modules if m.split(".")[0] in packages]:
+        del sys.modules[name]
 
 
 _NOT_CALLED = object()

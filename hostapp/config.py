@@ -29,7 +29,19 @@ class HostConfig:
     currency: str = field(default_factory=lambda: _env("CURRENCY", "$"))
     #: rows per page in admin and portal tables
     page_size: int = field(default_factory=lambda: int(_env("PAGE_SIZE", "25")))
+    #: where add-on packages come from: ``wheelhouse`` (pip) or ``apt`` (Debian, via the root helper)
+    package_backend: str = field(default_factory=lambda: _env("PACKAGE_BACKEND", "wheelhouse"))
+    #: the wheelhouse: a folder of add-on wheels or a simple index URL; ``<instance>/wheelhouse`` when unset
+    wheelhouse: str = field(default_factory=lambda: _env("WHEELHOUSE", ""))
+    #: the Python whose environment add-on wheels are installed into; the host's own when unset
+    addon_python: str = field(default_factory=lambda: _env("ADDON_PYTHON", ""))
+    #: the command that runs the root helper (apt backend)
+    addon_helper: str = field(default_factory=lambda: _env("ADDON_HELPER", "sudo -n /usr/lib/splynx/splynx-addon-helper"))
 
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.instance_path / 'splynx.db'}"
+
+    @property
+    def wheelhouse_location(self) -> str:
+        return self.wheelhouse or str(self.instance_path / "wheelhouse")

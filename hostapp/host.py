@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from flask import current_app
 
 from core.manager import AddonManager
+from core.packages import PackageBackend
 from core.secrets import SecretBox, instance_key
 
 from .config import HostConfig
 from .db import Database
+from .services.addon_set import package_backend
 from .services.payments import PaymentService
 from .services.jobs import JobRunner
 from .services.migrations import Migrator
@@ -29,6 +31,8 @@ class Host:
     payments: PaymentService
     registry: Registry
     jobs: JobRunner
+    #: where add-on packages are installed from (wheelhouse or apt)
+    packages: PackageBackend
 
     @classmethod
     def build(cls, config: HostConfig | None = None, addons: AddonManager | None = None,
@@ -41,8 +45,13 @@ class Host:
             addons.discover()
         db = db or Database(config.sqlalchemy_url)
         box = SecretBox.from_environment(config.instance_path)
-        registry = Registry(db, addons, box, Migrator(db.engine, config.instance_path))
-        return cls(config, db, addons, box, PaymentService(db, addons.hooks), registry, JobRunner(db))
+        # migrations take SQLite's write lock up front: a deferred transaction that reads the
+        # version table and then writes fails at once ("database is locked") beside any writer
+        registry = Registry(db, addons, box, Migrator(db.write_engine, config.instance_path))
+        host = cls(config, db, addons, box, PaymentService(db, addons.hooks), registry, JobRunner(db),
+                   package_backend(config))
+        host.jobs.context["host"] = host  # job handlers reach the host through their runner
+        return host
 
     def session_secret(self) -> str:
         """Flask's signing key: the configured one, else one kept in the instance folder."""

@@ -1,10 +1,16 @@
-"""``splynx addons``: list, sync, enable, disable and configure add-ons."""
+"""``splynx addons``: list, sync, install, upgrade, remove, purge, enable, disable, configure."""
+
+import time
 
 import click
 from sqlalchemy import select
 
+from core.identity import AddonIdentity, IdentityError
+
 from ..models import Module
+from ..services import package_jobs
 from ..services.bootstrap import prepare_database
+from ..services.jobs import job_status
 from ..services.settings_store import SettingsStore
 
 ACTOR = "cli"
@@ -115,3 +121,99 @@ def config(obj, addon_id: str, assignments: tuple[str, ...], partner: int) -> No
             return
         for key, value in store.display(addon_id, spec.settings, partner or None).items():
             click.echo(f"{key} = {value}")
+
+
+def _package(target: str) -> str:
+    """An add-on id (``ippay``) or its package name (``splynx-ippay``) -> the package name."""
+    if target.startswith("splynx-"):
+        return target
+    try:
+        return AddonIdentity(target).dist_name
+    except IdentityError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _show_plan(host, action: str, package: str) -> bool:
+    plan = package_jobs.plan(host, action, package)
+    for change in plan.changes:
+        arrow = f"{change.from_version} -> " if change.from_version and change.from_version != change.version else ""
+        click.echo(f"  {change.change:<10}{change.name} {arrow}{change.version}")
+    for note in plan.notes:
+        click.echo(f"  note: {note}")
+    for problem in plan.problems:
+        click.echo(f"  refused: {problem}", err=True)
+    return plan.ok
+
+
+def _run_package_job(obj, action: str, target: str, dry_run: bool) -> None:
+    """Run one package operation as a job in the packages lane and print its log as it grows."""
+    host, package = obj.host, _package(target)
+    if dry_run:
+        if not _show_plan(host, action, package):
+            raise SystemExit(1)
+        return
+    try:
+        job_id = package_jobs.submit(host, action, package, ACTOR)
+    except package_jobs.LifecycleError as exc:
+        raise click.ClickException(str(exc)) from None
+    printed = 0
+    while True:
+        status = job_status(host.db, job_id)
+        lines = status["log"].splitlines()
+        for line in lines[printed:]:
+            click.echo(line)
+        printed = len(lines)
+        if status["status"] in ("succeeded", "failed"):
+            break
+        time.sleep(0.2)
+    if status["status"] == "failed":
+        raise click.ClickException(f"job {job_id} failed: {status['error']}")
+
+
+_dry_run = click.option("--dry-run", is_flag=True, help="Show the plan only; change nothing.")
+
+
+@addons.command()
+@click.argument("addon")
+@_dry_run
+@click.pass_obj
+def install(obj, addon: str, dry_run: bool) -> None:
+    """Install an add-on (ID or splynx-NAME): package, module, settings, entry points, tables."""
+    _run_package_job(obj, "install", addon, dry_run)
+
+
+@addons.command()
+@click.argument("addon")
+@_dry_run
+@click.pass_obj
+def upgrade(obj, addon: str, dry_run: bool) -> None:
+    """Update an installed add-on to the newest version offered and migrate its tables."""
+    _run_package_job(obj, "upgrade", addon, dry_run)
+
+
+@addons.command()
+@click.argument("addon")
+@_dry_run
+@click.pass_obj
+def reinstall(obj, addon: str, dry_run: bool) -> None:
+    """Install the offered version of an installed add-on again."""
+    _run_package_job(obj, "reinstall", addon, dry_run)
+
+
+@addons.command()
+@click.argument("addon")
+@click.option("--purge", is_flag=True, help="Also drop its tables and delete its settings.")
+@_dry_run
+@click.pass_obj
+def remove(obj, addon: str, purge: bool, dry_run: bool) -> None:
+    """Remove an add-on's package; its data and settings stay unless --purge is given."""
+    _run_package_job(obj, "purge" if purge else "remove", addon, dry_run)
+
+
+@addons.command("purge")
+@click.argument("addon")
+@_dry_run
+@click.pass_obj
+def purge_addon(obj, addon: str, dry_run: bool) -> None:
+    """Remove an add-on (if installed), drop its tables and delete its settings."""
+    _run_package_job(obj, "purge", addon, dry_run)

@@ -1,16 +1,20 @@
 """``splynx serve`` and ``splynx demo``."""
 
+from pathlib import Path
+
 import click
 
 from ..services.bootstrap import prepare_database
 
 
 def run_server(host, bind: str, port: int) -> None:
+    """Serve through :class:`hostapp.wsgi.LiveApp`, so add-on installs take effect without a restart."""
     from werkzeug.serving import run_simple
 
-    from ..app import create_app
+    from ..wsgi import LiveApp
 
-    run_simple(bind, port, create_app(host), threaded=True, use_reloader=False)
+    host.jobs.recover()
+    run_simple(bind, port, LiveApp(host), threaded=True, use_reloader=False)
 
 
 @click.command()
@@ -18,21 +22,38 @@ def run_server(host, bind: str, port: int) -> None:
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.pass_obj
 def serve(obj, bind: str, port: int) -> None:
-    """Run the web app with the built-in server (use gunicorn in production)."""
+    """Run the web app with the built-in server (use gunicorn 'hostapp.wsgi:app' in production)."""
     prepare_database(obj.host)
     run_server(obj.host, bind, port)
+
+
+def build_demo_wheelhouse(host, plugins: Path) -> None:
+    """Build the wheelhouse the Add-ons page installs from, out of the add-on source trees."""
+    from core.packages.build import update_wheelhouse
+
+    if host.config.package_backend != "wheelhouse" or host.config.wheelhouse_location.startswith(("http:", "https:")):
+        click.echo("The package source is not a local wheelhouse; --plugins is ignored.")
+        return
+    target = Path(host.config.wheelhouse_location)
+    click.echo(f"Building add-on wheels from {plugins} into {target} …")
+    built = update_wheelhouse(plugins, target)
+    click.echo("  " + (", ".join(f"{w.name} {w.version}" for w in built) if built else "all up to date"))
 
 
 @click.command()
 @click.option("--host", "bind", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Seed and print the credentials, then exit.")
+@click.option("--plugins", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of add-on source trees to build the wheelhouse from (the Add-ons page installs them).")
 @click.pass_obj
-def demo(obj, bind: str, port: int, no_serve: bool) -> None:
+def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None) -> None:
     """Seed demo data (admin, customers, invoices) and serve the web app."""
     from ..demo import ADMIN_LOGIN, ADMIN_PASSWORD, CUSTOMER_PASSWORD, seed_demo
 
     host = obj.host
+    if plugins is not None:
+        build_demo_wheelhouse(host, plugins)
     prepare_database(host)
     with host.db.transaction() as session:
         created = seed_demo(session)
@@ -40,5 +61,6 @@ def demo(obj, bind: str, port: int, no_serve: bool) -> None:
     click.echo("Demo data " + ("created." if created else "already present."))
     click.echo(f"  Admin UI:        {base}/admin/   login {ADMIN_LOGIN} / password {ADMIN_PASSWORD}")
     click.echo(f"  Customer portal: {base}/portal/  login demo01 … demo30 / password {CUSTOMER_PASSWORD}")
+    click.echo(f"  Add-ons:         {base}/admin/config/integrations/add-ons")
     if not no_serve:
         run_server(host, bind, port)

@@ -27,6 +27,15 @@ from ..models.base import utcnow
 log = logging.getLogger(__name__)
 
 
+class JobError(RuntimeError):
+    """A failure whose message is written for the operator; the job shows it without the class name."""
+
+
+def failure_message(exc: BaseException) -> str:
+    """How a job shows a failure: a :class:`JobError` as written, anything else with its class name."""
+    return str(exc) if isinstance(exc, JobError) else f"{type(exc).__name__}: {exc}"
+
+
 class JobContext:
     """What a handler sees: its parameters and a way to report progress and log lines."""
 
@@ -108,8 +117,7 @@ class JobRunner:
             result = resolve_handler(params["handler"])(context)
         except Exception as exc:  # noqa: BLE001 - the job records any failure for the operator
             log.exception("job %s failed", job_id)
-            self._finish(job_id, "failed", context, error=f"{type(exc).__name__}: {exc}",
-                         details=traceback.format_exc())
+            self._finish(job_id, "failed", context, error=failure_message(exc), details=traceback.format_exc())
         else:
             self._finish(job_id, "succeeded", context, result=result if isinstance(result, dict) else {})
 

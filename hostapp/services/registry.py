@@ -25,6 +25,7 @@ from core.secrets import SecretBox
 from ..db import Database
 from ..models import Module, PaymentAccount, PaymentAccountType, PaymentAttempt, PaymentMethod
 from . import entry_points
+from .addon_set import bump_generation
 from .audit import record
 from .migrations import Migrator
 from .settings_store import SettingsStore
@@ -81,6 +82,8 @@ class Registry:
                     module.status = "removed"
                     report.removed.append(module.addon_id)
                     record(session, actor, "addon.removed", module.addon_id)
+            if report.changed:
+                bump_generation(session)  # every web process rebuilds its app for the new set
         return report
 
     def _sync_one(self, addon_id: str, report: SyncReport, actor: str) -> None:

@@ -22,11 +22,11 @@ CHROMIUM_ARGS = [
 
 
 class LiveServer:
-    """The host's app served on 127.0.0.1:<free port> by a background thread."""
+    """The host's app (or another WSGI app for it, e.g. a ``LiveApp``) on 127.0.0.1:<free port>."""
 
-    def __init__(self, host) -> None:
+    def __init__(self, host, app=None) -> None:
         self.host = host
-        self.app = create_app(host)
+        self.app = app or create_app(host)
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.socket.getsockname()[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

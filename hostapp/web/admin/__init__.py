@@ -18,6 +18,7 @@ def _require_admin():
 
 from . import (  # noqa: E402,F401 - views register themselves on bp
     addon_page,
+    addons_catalog,
     administration,
     customers,
     dashboard,

@@ -1,4 +1,4 @@
-"""Config → Integrations: Main modules, Add-ons (what is discovered and why it failed), Modules list."""
+"""Config → Integrations: Main modules and the Modules list (the Add-ons catalog is addons_catalog.py)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -26,14 +26,6 @@ def main_modules():
     modules = current_host().db.session.execute(
         select(Module).where(Module.status != "removed").order_by(Module.root, Module.title)).scalars().all()
     return render_template("admin/main_modules.html", modules=modules)
-
-
-@bp.get("/config/integrations/add-ons")
-def addons():
-    host = current_host()
-    modules = {m.addon_id: m for m in host.db.session.execute(select(Module)).scalars()}
-    return render_template("admin/addons.html", loaded=host.addons.loaded, broken=host.addons.broken,
-                           ui_errors=host.addons.ui_errors, modules=modules)
 
 
 @bp.get("/config/integrations/modules")

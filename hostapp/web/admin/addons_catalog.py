@@ -1,0 +1,109 @@
+"""Config → Integrations → Add-ons: the catalog, the confirm dialog with the plan, package jobs."""
+
+from __future__ import annotations
+
+from flask import abort, flash, get_template_attribute, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from core.identity import AddonIdentity
+from core.packages import ACTIONS, PackageError, package_problem
+
+from ...host import current_host
+from ...models import Job
+from ...services import package_jobs
+from ...services.addon_catalog import build_catalog
+from ..tables import paginate_items
+from . import bp
+from .integrations import actor
+
+QUESTIONS = {
+    "install": "Are you sure you want to install {}?",
+    "upgrade": "Are you sure you want to update {}?",
+    "reinstall": "Are you sure you want to re-install {}?",
+    "remove": "Are you sure you want to remove {}?",
+    "purge": "Are you sure you want to purge {}? Its tables and settings are deleted.",
+}
+
+
+def filesize(size: int) -> str:
+    """Bytes in the units apt prints (kB, MB)."""
+    if not size:
+        return "—"
+    for unit, factor in (("MB", 1000**2), ("kB", 1000)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{size} B"
+
+
+@bp.app_template_filter("filesize")
+def _filesize(size: int) -> str:
+    return filesize(size)
+
+
+def _checked(package: str, action: str | None = None) -> None:
+    if package_problem(package) or (action is not None and action not in ACTIONS):
+        abort(404)
+
+
+def _package_jobs(limit: int = 5) -> list[Job]:
+    return current_host().db.session.execute(
+        select(Job).where(Job.kind == package_jobs.KIND).order_by(Job.id.desc()).limit(limit)).scalars().all()
+
+
+@bp.get("/config/integrations/add-ons")
+def addons():
+    host = current_host()
+    catalog = build_catalog(host)
+    page = paginate_items(catalog.rows, lambda row, q: row.matches(q))
+    jobs = _package_jobs()
+    active = next((job for job in jobs if not job.finished), None)
+    return render_template("admin/addons.html", page=page, source_error=catalog.source_error, jobs=jobs,
+                           active=active, backend=host.packages, questions=QUESTIONS)
+
+
+@bp.get("/config/integrations/add-ons/<package>/plan/<action>")
+def addon_plan(package: str, action: str):
+    """The dry run shown in the confirm dialog (an HTML fragment)."""
+    _checked(package, action)
+    try:
+        plan = package_jobs.plan(current_host(), action, package)
+    except PackageError as exc:
+        return render_template("admin/addon_plan.html", plan=None, error=str(exc))
+    return render_template("admin/addon_plan.html", plan=plan, error="")
+
+
+def _started(job_id: int, message: str):
+    if request.headers.get("X-Requested-With") == "fetch":
+        job_panel = get_template_attribute("macros/ui.html", "job_panel")
+        status_url = url_for(".job_json", job_id=job_id)
+        return jsonify(job_id=job_id, status_url=status_url, job_url=url_for(".job_page", job_id=job_id),
+                       panel=str(job_panel(status_url, message)))
+    flash(f"{message}: the job is queued; its progress is shown below.", "info")
+    return redirect(url_for(".addons"))
+
+
+@bp.post("/config/integrations/add-ons/<package>/<action>")
+def addon_action(package: str, action: str):
+    """Queue an install, update, re-install, remove or purge job."""
+    _checked(package, action)
+    job_id = package_jobs.submit(current_host(), action, package, actor())
+    return _started(job_id, f"{package_jobs.VERBS[action]} {package}")
+
+
+@bp.post("/config/integrations/add-ons/refresh")
+def addons_refresh():
+    """The "Update (apt)" button: re-read the package index."""
+    host = current_host()
+    return _started(package_jobs.submit_refresh(host, actor()), host.packages.refresh_label)
+
+
+@bp.get("/config/integrations/add-ons/<package>/info")
+def addon_info(package: str):
+    """Package details, shown in a modal."""
+    _checked(package)
+    host = current_host()
+    row = next((r for r in build_catalog(host).rows if r.package == package), None) or abort(404)
+    identity = AddonIdentity(row.addon_id)
+    loaded = host.addons.loaded.get(row.addon_id)
+    return render_template("admin/addon_info.html", row=row, identity=identity, loaded=loaded,
+                           tables=package_jobs.addon_tables(host, row.addon_id))

@@ -1,0 +1,5 @@
+"""A test add-on for a host version that does not exist yet."""
+
+from core import AddonManifest
+
+MANIFEST = AddonManifest(id="future_host", title="Future host", requires_host=">=99.0")

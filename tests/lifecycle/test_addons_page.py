@@ -1,0 +1,139 @@
+"""The Add-ons page in a real browser, on one running server that never restarts.
+
+The server is a :class:`hostapp.wsgi.LiveApp` (what ``splynx serve`` and gunicorn run); pip
+installs real wheels into the throwaway environment of ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import inspect
+
+from hostapp.wsgi import LiveApp
+from tests.e2e.fixtures import LiveServer, portal_page_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:This declarative base already contains a class")]
+
+SHOTS = "test-artifacts/lifecycle"
+
+
+@pytest.fixture
+def server(lifecycle_host):
+    running = LiveServer(lifecycle_host, app=LiveApp(lifecycle_host))
+    yield running
+    running.stop()
+
+
+def log_in_admin(page, server, factory):
+    factory.admin(login="root", password="root-password")
+    page.goto(f"{server.url}/admin/login")
+    page.get_by_label("Login").fill("root")
+    page.get_by_label("Password").fill("root-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/admin/")
+
+
+def open_addons(page, search: str):
+    page.get_by_role("link", name="Add-ons").click()
+    page.get_by_role("searchbox", name="Search add-ons").fill(search)
+    page.get_by_role("button", name="Search").click()
+    return page.locator("#addons tbody tr")
+
+
+def confirm(page, action: str, package: str, question: str, plan_text: str, shot: str):
+    """Click an action icon, check the dialog and its plan, confirm, wait for the job to end."""
+    page.get_by_role("button", name=f"{action} {package}").click()
+    modal = page.locator("#modal .modal")
+    expect(modal).to_contain_text(question)
+    expect(modal.locator(".plan")).to_contain_text(plan_text)
+    expect(modal.get_by_role("button", name="No, cancel")).to_be_visible()
+    page.screenshot(path=f"{SHOTS}/{shot}-confirm.png")
+    modal.get_by_role("button", name="OK, confirm").click()
+    bar = modal.locator(".progress .bar")
+    expect(bar).to_have_text("100%", timeout=60_000)
+    expect(bar).to_have_class(re.compile(r"\bdone\b"))
+    page.screenshot(path=f"{SHOTS}/{shot}-done.png")
+    modal.locator("footer").get_by_role("button", name="Close").click()
+    page.wait_for_load_state()
+
+
+def test_install_configure_remove_and_purge_from_the_addons_page(page, server, lifecycle_host, factory):
+    customer = factory.customer(name="Ada Example")
+    log_in_admin(page, server, factory)
+    rows = open_addons(page, "demo-pay")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("splynx-demo-pay")
+    expect(rows.first).to_contain_text("1.0.0")
+    page.screenshot(path=f"{SHOTS}/catalog.png", full_page=True)
+
+    confirm(page, "Install", "splynx-demo-pay", "Are you sure you want to install splynx-demo-pay?",
+            "install", "install")
+    row = page.locator("#addons tr[data-package='splynx-demo-pay']")
+    expect(row).to_contain_text("installed")
+    expect(row.get_by_role("button", name="Remove splynx-demo-pay")).to_be_visible()
+
+    page.get_by_role("link", name="Modules list").click()
+    module_row = page.locator("#modules tr[data-module='splynx_demo_pay_addon']")
+    expect(module_row).to_contain_text("Demo pay")
+    module_row.get_by_role("link", name="Edit entry points").click()
+    card = page.locator("form[data-point='demo_pay_dashboard']")
+    card.get_by_label("Enabled").check()
+    card.get_by_role("button", name="Save").click()
+    expect(page.locator(".alert-success")).to_contain_text("Entry point demo_pay_dashboard saved.")
+
+    portal_page_for(page, server, customer)
+    expect(page.locator(".demo-pay-widget")).to_have_text("Demo pay is ready for Ada Example")
+    page.screenshot(path=f"{SHOTS}/portal-widget.png")
+    assert page.goto(f"{server.url}/demo-pay/").status == 200
+
+    page.goto(f"{server.url}/admin/config/integrations/add-ons?q=demo")
+    confirm(page, "Remove", "splynx-demo-pay", "Are you sure you want to remove splynx-demo-pay?",
+            "settings and entry points are kept", "remove")
+    expect(page.locator("#addons tr[data-package='splynx-demo-pay']")).to_contain_text("removed, data kept")
+    assert page.goto(f"{server.url}/demo-pay/").status == 404
+    assert "demo_pay_receipts" in inspect(lifecycle_host.db.engine).get_table_names()
+
+    page.goto(f"{server.url}/admin/config/integrations/add-ons?q=demo")
+    confirm(page, "Purge", "splynx-demo-pay", "Are you sure you want to purge splynx-demo-pay?",
+            "Purge drops the tables demo_pay_receipts", "purge")
+    expect(page.locator("#addons tr[data-package='splynx-demo-pay']")).not_to_contain_text("removed")
+    assert "demo_pay_receipts" not in inspect(lifecycle_host.db.engine).get_table_names()
+
+
+def test_a_reload_reconnects_to_the_running_job_and_shows_its_failure(page, server, lifecycle_host, factory):
+    log_in_admin(page, server, factory)
+    open_addons(page, "broken-import")
+    page.get_by_role("button", name="Install splynx-broken-import").click()
+    modal = page.locator("#modal .modal")
+    expect(modal.locator(".plan")).to_contain_text("splynx-broken-import")
+    # another package operation holds the machine lock, so the job waits where a reload can find it
+    with open(lifecycle_host.config.instance_path / "package-operations.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        modal.get_by_role("button", name="OK, confirm").click()
+        expect(modal.locator(".console")).to_contain_text("Waiting for another package operation")
+        page.reload()
+        active = page.locator("#active-job")
+        expect(active).to_contain_text("Install splynx-broken-import")
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    expect(active.locator(".progress .bar")).to_have_class(re.compile(r"\bfailed\b"), timeout=60_000)
+    expect(active.locator(".console")).to_contain_text(
+        "ERROR: splynx-broken-import cannot be loaded: ModuleNotFoundError")
+    page.screenshot(path=f"{SHOTS}/failed-job.png", full_page=True)
+    active.get_by_role("link", name="Reload the list").click()
+    expect(page.locator("#package-jobs")).to_contain_text("failed")
+    expect(page.locator("#addons tr[data-package='splynx-broken-import']")).not_to_contain_text("installed")
+    assert page.goto(f"{server.url}/portal/login").status == 200
+
+
+def test_a_host_too_old_is_refused_in_the_confirm_dialog(page, server, factory):
+    log_in_admin(page, server, factory)
+    open_addons(page, "future-host")
+    page.get_by_role("button", name="Install splynx-future-host").click()
+    modal = page.locator("#modal .modal")
+    expect(modal.locator(".alert-error")).to_contain_text("needs splynx-host >=99.0, but this host runs 1.0.0")
+    expect(modal.get_by_role("button", name="OK, confirm")).to_be_disabled()
+    page.screenshot(path=f"{SHOTS}/refused.png")
