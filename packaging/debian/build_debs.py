@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 from email.utils import formatdate
 from pathlib import Path
@@ -30,6 +32,7 @@ from chroot import Root  # noqa: E402
 
 REPO = HERE.parent.parent
 HOST_DEBIAN = HERE / "splynx-host" / "debian"
+HOST_MODULES = {"core", "hostapp"}
 HOST_SOURCES = ("core", "hostapp", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".pybuild",
                                 ".pytest_cache", "debian")
@@ -101,7 +104,8 @@ class Builder:
         self.epoch, self.date = source_date()
         self.built: list[Path] = []
 
-    def build(self, package: str, stage) -> Path:
+    def build(self, package: str, stage, modules: set[str]) -> Path:
+        """Build ``package``; ``modules`` are the only top-level Python names it may ship."""
         started = time.monotonic()
         tree = self.src / package
         if tree.exists():
@@ -115,7 +119,15 @@ class Builder:
                              env={"SOURCE_DATE_EPOCH": str(self.epoch), "HOME": "/build"}, check=False)
         if proc.returncode != 0:
             raise SystemExit(f"{package}: dpkg-buildpackage failed\n{proc.stdout[-6000:]}")
+        unmapped = re.findall(r"Cannot find package that provides (\S+?)\.", proc.stdout)
+        if unmapped:
+            raise SystemExit(f"{package}: no Debian package for Python requirement(s) {', '.join(unmapped)}; "
+                             "map each in packaging/debian/addon/debian/py3dist-overrides")
         deb = self.src / f"{package}_{version}_all.deb"
+        shipped = top_level_modules(deb)
+        if shipped != modules:
+            raise SystemExit(f"{package}: ships Python top-level {sorted(shipped)}, expected {sorted(modules)} "
+                             "(exclude tests and helpers from the distribution's packages)")
         self.out.mkdir(parents=True, exist_ok=True)
         for stale in self.out.glob(f"{package}_*.deb"):
             stale.unlink()
@@ -144,6 +156,15 @@ class Builder:
             raise SystemExit("lintian reported errors")
 
 
+def top_level_modules(deb: Path) -> set[str]:
+    """Names directly under dist-packages in ``deb`` (dist-info folders aside)."""
+    listing = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(listing)) as tar:
+        parts = [Path(member.name).parts for member in tar.getmembers()]  # "./usr/..." -> ("usr", ...)
+    names = {p[4] for p in parts if len(p) > 4 and p[:4] == ("usr", "lib", "python3", "dist-packages")}
+    return {name.removesuffix(".py") for name in names if not name.endswith(".dist-info")}
+
+
 def build_root() -> Root:
     path = subprocess.run(["sh", str(HERE / "roots.sh"), "build"], check=True, text=True,
                           stdout=subprocess.PIPE).stdout.strip()
@@ -166,10 +187,11 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     builder = Builder(build_root(), args.out.resolve())
     if args.all or args.host:
-        builder.build("splynx-host", stage_host)
+        builder.build("splynx-host", stage_host, HOST_MODULES)
     for path in plugins:
         addon = read_addon(path, host_version())
-        builder.build(addon.deb_name, lambda dest, a=addon: stage_addon(a, dest, args.set_version))
+        builder.build(addon.deb_name, lambda dest, a=addon: stage_addon(a, dest, args.set_version),
+                      {addon.import_package})
     if not args.no_lint:
         builder.lint()
     print(f"{len(builder.built)} package(s) in {time.monotonic() - started:.1f} s", flush=True)

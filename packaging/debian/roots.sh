@@ -3,10 +3,11 @@
 #   roots.sh build   -> $DEB_CACHE/trixie-build/   unpacked build root (debhelper, dh-python, lintian, ...)
 #   roots.sh base    -> $DEB_CACHE/trixie-base.tar.zst   minimal root for the install test
 # Each is remade when its mmdebstrap arguments change or it is older than DEB_ROOT_MAX_AGE days.
-# Prints the path of the requested root.
+# DEB_CACHE defaults to /var/cache/splynx-debian, outside the work tree, so fresh clones on the
+# same machine (CI) reuse the roots. Prints the path of the requested root.
 set -eu
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8
-CACHE=${DEB_CACHE:-$(cd "$(dirname "$0")/../.." && pwd)/build/cache}
+CACHE=${DEB_CACHE:-/var/cache/splynx-debian}
 SUITE=trixie
 MAX_AGE=${DEB_ROOT_MAX_AGE:-7}
 MIRROR=${DEB_MIRROR:-$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)}

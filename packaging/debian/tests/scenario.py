@@ -107,6 +107,7 @@ class Scenario:
         self.web: subprocess.Popen | None = None
         self.web_url = ""
         self._http: http.server.ThreadingHTTPServer | None = None
+        self._base: subprocess.Popen | None = None
         self.addons = {a.deb_name: a for a in (read_addon(p, host_version()) for p in plugin_dirs())}
         self.primary = self._primary()
         self.via_helper = self.addons.get(VIA_HELPER)
@@ -155,9 +156,16 @@ class Scenario:
         threading.Thread(target=self._http.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self._http.server_address[1]}"
 
+    def prepare_base(self) -> None:
+        """Make (or reuse) the cached trixie base tarball in the background while packages build."""
+        self._base = subprocess.Popen(["sh", str(PACKAGING / "roots.sh"), "base"], text=True,
+                                      stdout=subprocess.PIPE)
+
     def unpack_base(self) -> None:
-        tarball = subprocess.run(["sh", str(PACKAGING / "roots.sh"), "base"], check=True, text=True,
-                                 stdout=subprocess.PIPE).stdout.strip()
+        if self._base is None:
+            self.prepare_base()
+        tarball = self._base.communicate()[0].strip()
+        assert self._base.returncode == 0, "roots.sh base failed"
         self.root.path.mkdir(mode=0o755)
         subprocess.run(["tar", "--zstd", "-xf", tarball, "-C", str(self.root.path)], check=True)
         archives = self.cache / "apt-archives"
@@ -239,6 +247,8 @@ class Scenario:
 
     def close(self) -> None:
         self.stop_web()
+        if self._base is not None and self._base.poll() is None:
+            self._base.wait()
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()

@@ -26,7 +26,7 @@ from systemd_unit import Unit
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the Debian install test needs root (chroot, mounts)")
 
-CACHE = Path(os.environ.get("DEB_CACHE", REPO / "build" / "cache"))
+CACHE = Path(os.environ.get("DEB_CACHE", "/var/cache/splynx-debian"))  # roots.sh's default too
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,7 @@ def world(request):
 def test_build_all_packages(world):
     """Host + every add-on in plugins/ (+ the fixture add-on when splynx-ippay is absent), lintian clean."""
     extra = [] if world.primary.deb in world.addons else ["--plugin", str(world.primary.source.path)]
+    world.prepare_base()
     with world.clock("build all"):
         world.build_debs(world.debs, "--all", *extra)
     names = {deb.name.split("_")[0] for deb in world.debs.glob("*.deb")}
