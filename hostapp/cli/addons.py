@@ -115,3 +115,14 @@ def config(obj, addon_id: str, assignments: tuple[str, ...], partner: int) -> No
             return
         for key, value in store.display(addon_id, spec.settings, partner or None).items():
             click.echo(f"{key} = {value}")
+
+
+@addons.command("purge-data")
+@click.argument("addon_id")
+@click.pass_obj
+def purge_data(obj, addon_id: str) -> None:
+    """Drop a removed add-on's tables, settings and entry points (its package's postrm runs this)."""
+    if addon_id in obj.host.addons.loaded:
+        raise click.ClickException(f"add-on {addon_id!r} is installed; remove its package first")
+    obj.host.registry.purge(addon_id, ACTOR)
+    click.echo(f"{addon_id}: tables, settings and entry points deleted.")

@@ -187,11 +187,8 @@ def test_purge_drops_data_and_settings(world):
         out = world.apt("purge", addon.deb)
     after = world.probe("state", addon.id)
     assert world.dpkg_status(addon.deb)[0] == "not-installed"
-    if world.splynx("addons", "purge", "--help", check=False).returncode != 0:
-        assert after == before and "cannot purge add-on data" in out
-        world.notes.append("data purge pending: this splynx-host has no 'splynx addons purge'")
-        pytest.skip("splynx-host has no 'splynx addons purge' yet: the package purged, the data stayed")
-    assert after == {"module": None, "tables": [], "settings": {}}, after
+    assert before["tables"] or before["settings"], "nothing to purge: the test would prove nothing"
+    assert after == {"module": None, "tables": [], "settings": {}}, (after, out)
 
 
 def test_purge_host(world):
