@@ -14,12 +14,14 @@ import ast
 import configparser
 import re
 import shutil
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent / "addon" / "debian"
 ENTRY_POINT_GROUP = "splynx.addons"
 HOST_DIST = "splynx-host"
+SYNOPSIS_MAX = 79
 
 _PEP440 = re.compile(
     r"(?P<release>\d+(?:\.\d+)*)"
@@ -87,10 +89,27 @@ class AddonSource:
     def deb_version(self) -> str:
         return debian_version(self.version)
 
+    @property
+    def synopsis(self) -> str:
+        """The summary, shortened to Debian's one-line limit at a colon or a word break."""
+        if len(self.summary) <= SYNOPSIS_MAX:
+            return self.summary
+        head = self.summary.split(": ", 1)[0]
+        return head if len(head) <= SYNOPSIS_MAX else self.summary[:SYNOPSIS_MAX].rsplit(" ", 1)[0]
+
+    @property
+    def long_description(self) -> str:
+        """The extended description, indented and wrapped for debian/control."""
+        text = (f"{self.summary}. " if self.synopsis != self.summary else "") + (
+            f'The "{self.id}" add-on of splynx-host, the ISP billing system. Installing the package '
+            'registers the add-on and creates its tables ("splynx addons sync"); removing it keeps '
+            "its data and settings; purging it deletes them.")
+        return textwrap.fill(text, width=79, initial_indent=" ", subsequent_indent=" ")
+
     def render_debian(self, dest: Path) -> None:
         """Write ``dest`` (a ``debian/`` folder) from the add-on template."""
         values = {"@DEB@": self.deb_name, "@ID@": self.id, "@HOST_MIN@": debian_version(self.host_min),
-                  "@SUMMARY@": self.summary}
+                  "@SYNOPSIS@": self.synopsis, "@LONG_DESCRIPTION@": self.long_description}
         for source in TEMPLATE.rglob("*"):
             if source.is_dir():
                 continue

@@ -17,8 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +30,7 @@ from build_debs import REPO, host_version, plugin_dirs  # noqa: E402
 from chroot import Root, stop  # noqa: E402
 from fixture_addon import write_fixture_addon  # noqa: E402
 from systemd_unit import Unit  # noqa: E402
+from web_client import Response, WebClient  # noqa: E402
 
 PRIMARY = "splynx-ippay"
 VIA_HELPER = "splynx-refill-cards"
@@ -43,26 +42,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@dataclass
-class Response:
-    status: int
-    body: str
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def http_get(url: str) -> Response:
-    opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        with opener.open(url, timeout=15) as reply:
-            return Response(reply.status, reply.read().decode(errors="replace"))
-    except urllib.error.HTTPError as error:
-        return Response(error.code, error.read().decode(errors="replace"))
 
 
 @dataclass
@@ -243,7 +222,7 @@ class Scenario:
         return log.read_text()[-4000:] if log.exists() else ""
 
     def get(self, path: str) -> Response:
-        return http_get(self.web_url + path)
+        return WebClient(self.web_url).get(path)
 
     def close(self) -> None:
         self.stop_web()

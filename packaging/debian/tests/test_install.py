@@ -4,7 +4,8 @@ Builds the .debs (dh-python in a trixie build root), publishes them with reprepr
 throwaway key, unpacks a minimal trixie root (mmdebstrap, cached), adds the repository with
 Signed-By and then, inside the root: installs the add-on with apt-get (pulling splynx-host
 and Debian's python3 packages), lists add-ons, runs the web service as its unit says and
-fetches pages over HTTP, checks the sudo rule of the root helper, upgrades the add-on to a
+fetches pages over HTTP, checks the sudo rule of the root helper, installs a second add-on
+from the web UI (apt backend, sudo, root helper) while the app runs, upgrades the add-on to a
 newer build (settings survive), removes it (data kept), purges it (data and settings gone)
 and purges the host. Nothing is mocked; the machine has no systemd, so services are started
 by hand from their unit files (systemd_unit.py).
@@ -16,16 +17,21 @@ so after a failed step the rest are skipped (conftest.py).
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from scenario import HELPER, REPO, Scenario
 from systemd_unit import Unit
+from web_client import WebClient
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the Debian install test needs root (chroot, mounts)")
 
+ROOT_HELPER = "core/packages/root_helper.py"
+ADDONS_PAGE = "/admin/config/integrations/add-ons"
 CACHE = Path(os.environ.get("DEB_CACHE", "/var/cache/splynx-debian"))  # roots.sh's default too
 
 
@@ -129,18 +135,38 @@ def test_root_helper_sudo_rule(world):
     assert apt.returncode != 0 and "password is required" in apt.stdout, apt.stdout
 
 
-def test_install_second_addon_through_root_helper(world):
-    """The web app's path: sudo + the root helper installs splynx-refill-cards while the app runs."""
+def test_install_second_addon_from_the_web_ui(world):
+    """Config → Integrations → Add-ons → Install splynx-refill-cards while the app runs.
+
+    The running web app's apt backend runs the root helper through sudo as user splynx; the
+    new add-on's pages are served without restarting the app.
+    """
     if world.via_helper is None:
         pytest.skip("plugins/refill_cards is not in this tree yet")
-    if not world.root.host_path("/usr/lib/python3/dist-packages/core/packages/root_helper.py").exists():
-        pytest.skip("this splynx-host has no core/packages/root_helper.py yet")
-    with world.clock("root helper"):
-        proc = world.root.run(["sudo", "-n", HELPER, "install", world.via_helper.deb_name], user="splynx",
-                              check=False, timeout=900)
-    assert proc.returncode == 0, proc.stdout
-    assert world.dpkg_status(world.via_helper.deb_name)[0] == "install ok installed"
-    assert world.probe("state", world.via_helper.id)["module"]["status"] == "enabled"
+    if not world.root.host_path(f"/usr/lib/python3/dist-packages/{ROOT_HELPER}").exists():
+        pytest.skip(f"this splynx-host has no {ROOT_HELPER} (add-on installs from the web UI) yet")
+    package, addon_id = world.via_helper.deb_name, world.via_helper.id
+    seeded = world.splynx("demo", "--no-serve").stdout  # the demo administrator signs in below
+    login, password = re.search(r"login (\S+) / password (\S+)", seeded).groups()
+    browser = WebClient(world.web_url)
+    assert browser.login("/admin/login", login, password).status == 302
+    catalog = browser.get(ADDONS_PAGE)
+    assert catalog.status == 200 and package in catalog.body, catalog.status
+    with world.clock("web install"):
+        started = browser.post(f"{ADDONS_PAGE}/{package}/install", {"csrf_token": browser.csrf_token(catalog)},
+                               {"X-Requested-With": "fetch"})
+        assert started.status == 200, (started.status, started.body[:500])
+        status_url = started.json()["status_url"]
+        deadline = time.monotonic() + 600
+        while (job := browser.get(status_url).json())["status"] not in ("succeeded", "failed"):
+            assert time.monotonic() < deadline, job
+            time.sleep(0.5)
+    print(job["log"])
+    assert job["status"] == "succeeded", job
+    assert world.dpkg_status(package)[0] == "install ok installed"
+    assert world.probe("state", addon_id)["module"]["status"] == "enabled"
+    page = world.get("/" + addon_id.replace("_", "-") + "/")
+    assert page.status != 404 and page.status < 500, (page.status, world.web_log())
 
 
 def test_upgrade_keeps_settings(world):
