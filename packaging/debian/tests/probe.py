@@ -1,6 +1,7 @@
 """Runs inside the test root as user splynx: reports what the database holds for one add-on.
 
-    probe.py state ID       -> {"module": {...} | null, "tables": [...], "settings": {key: value}}
+    probe.py state ID       -> {"module": {...} | null, "tables": [...], "settings": {key: value},
+                                "urls": [[place, url], ...] (its entry points' links)}
     probe.py text-field ID  -> {"key": first plain text setting of the add-on | null}
 
 It reads the same SPLYNX_* settings as the splynx command (the test exports them from
@@ -26,7 +27,10 @@ def state(addon_id: str) -> dict:
         settings = dict(connection.execute(
             text('SELECT "key", value FROM module_settings WHERE addon_id = :a AND partner_id = 0'),
             {"a": addon_id}).all())
-    return {"module": dict(module) if module else None, "tables": tables, "settings": settings}
+        urls = sorted(connection.execute(
+            text("SELECT place, url FROM entry_points WHERE addon_id = :a AND url <> ''"), {"a": addon_id}).all())
+    return {"module": dict(module) if module else None, "tables": tables, "settings": settings,
+            "urls": [list(row) for row in urls]}
 
 
 def text_field(addon_id: str) -> dict:
