@@ -44,4 +44,4 @@ repo: debs
 ## install test: build, sign, apt-get install/upgrade/remove/purge in a Debian 13 chroot
 test-debian: venv
 	$(DEB_ENV) sh packaging/debian/ci-deps.sh
-	$(DEB_ENV) $(BIN)/pytest packaging/debian/tests -p no:cacheprovider -v -s
+	$(DEB_ENV) $(BIN)/pytest packaging/debian/tests --confcutdir=packaging/debian/tests -p no:cacheprovider -v -s

@@ -2,8 +2,9 @@
 a trixie root, and ways to run apt, the splynx CLI and the web service inside it.
 
 Which add-ons it uses depends on what exists under plugins/: splynx-ippay is the add-on that
-is installed, upgraded, removed and purged, and splynx-refill-cards is installed through the
-root helper. Without splynx-ippay the test writes its own add-on (fixture_addon.py).
+is installed, upgraded, removed and purged, and splynx-refill-cards is installed from the web
+UI (apt backend, sudo, root helper). Without splynx-ippay the test writes its own add-on
+(fixture_addon.py).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from systemd_unit import Unit  # noqa: E402
 from web_client import Response, WebClient  # noqa: E402
 
 PRIMARY = "splynx-ippay"
-VIA_HELPER = "splynx-refill-cards"
+VIA_WEB_UI = "splynx-refill-cards"
 PROBE = "/usr/local/lib/splynx-install-test/probe.py"
 HELPER = "/usr/lib/splynx/splynx-addon-helper"
 
@@ -89,7 +90,7 @@ class Scenario:
         self._base: subprocess.Popen | None = None
         self.addons = {a.deb_name: a for a in (read_addon(p, host_version()) for p in plugin_dirs())}
         self.primary = self._primary()
-        self.via_helper = self.addons.get(VIA_HELPER)
+        self.via_web_ui = self.addons.get(VIA_WEB_UI)
 
     def _primary(self) -> AddonUnderTest:
         if PRIMARY in self.addons:
