@@ -33,3 +33,23 @@ test: venv
 
 clean:
 	rm -rf $(VENV) $(DEMO_VENV) instance build test-artifacts
+
+
+# --- Debian packages (packaging/debian/; needs root: mmdebstrap, chroot) ---------------------
+DEB_ENV := env PATH=/usr/sbin:/usr/bin:/sbin:/bin
+
+.PHONY: debs repo test-debian
+
+## build splynx-host and every plugins/*/ add-on as .debs into build/debs/ (lintian-checked)
+debs:
+	$(DEB_ENV) sh packaging/debian/ci-deps.sh
+	$(DEB_ENV) /usr/bin/python3 packaging/debian/build_debs.py --all --out build/debs
+
+## signed apt repository of build/debs/ in build/repo/ (throwaway key unless REPO_GNUPGHOME is set)
+repo: debs
+	$(DEB_ENV) sh packaging/debian/mkrepo.sh build/repo build/debs/*.deb
+
+## install test: build, sign, apt-get install/upgrade/remove/purge in a Debian 13 chroot
+test-debian: venv
+	$(DEB_ENV) sh packaging/debian/ci-deps.sh
+	$(DEB_ENV) $(BIN)/pytest packaging/debian/tests --confcutdir=packaging/debian/tests -p no:cacheprovider -v -s

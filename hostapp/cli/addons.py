@@ -217,3 +217,14 @@ def remove(obj, addon: str, purge: bool, dry_run: bool) -> None:
 def purge_addon(obj, addon: str, dry_run: bool) -> None:
     """Remove an add-on (if installed), drop its tables and delete its settings."""
     _run_package_job(obj, "purge", addon, dry_run)
+
+
+@addons.command("purge-data")
+@click.argument("addon_id")
+@click.pass_obj
+def purge_data(obj, addon_id: str) -> None:
+    """Drop a removed add-on's tables, settings and entry points (its package's postrm runs this)."""
+    if addon_id in obj.host.addons.loaded:
+        raise click.ClickException(f"add-on {addon_id!r} is installed; remove its package first")
+    obj.host.registry.purge(addon_id, ACTOR)
+    click.echo(f"{addon_id}: tables, settings and entry points deleted.")

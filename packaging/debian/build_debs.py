@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""Build splynx-host and add-on .debs with dh-python/pybuild inside a cached trixie root.
+
+    build_debs.py --all                    host + every plugins/*/ with a setup.cfg -> build/debs
+    build_debs.py --host --plugin DIR ...  just these
+    build_debs.py --plugin DIR --set-version 1.0.1   a newer build of one add-on
+
+The version of each package comes from one place: core/version.py for the host, the
+add-on's setup.cfg for an add-on; debian/changelog is written from it at build time. Every
+.deb is checked with lintian; any lintian error fails the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import io
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+from email.utils import formatdate
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from addon_source import AddonSource, debian_version, read_addon  # noqa: E402
+from chroot import Root  # noqa: E402
+
+REPO = HERE.parent.parent
+HOST_DEBIAN = HERE / "splynx-host" / "debian"
+HOST_MODULES = {"core", "hostapp"}
+HOST_SOURCES = ("core", "hostapp", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
+IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".pybuild",
+                                ".pytest_cache", "debian")
+MAINTAINER = "splynx-host packagers <packages@splynx-host.invalid>"
+PYPROJECT = '[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n'
+
+
+def host_version() -> str:
+    tree = ast.parse((REPO / "core" / "version.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "HOST_VERSION":
+            return ast.literal_eval(node.value)
+    raise SystemExit("core/version.py has no HOST_VERSION")
+
+
+def plugin_dirs() -> list[Path]:
+    return sorted(p.parent for p in (REPO / "plugins").glob("*/setup.cfg"))
+
+
+def source_date() -> tuple[int, str]:
+    """The last commit's time (reproducible changelog dates), else now."""
+    try:
+        epoch = int(subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%ct"], check=True,
+                                   capture_output=True, text=True).stdout.strip())
+    except (subprocess.CalledProcessError, ValueError, FileNotFoundError):
+        epoch = int(time.time())
+    return epoch, formatdate(epoch)
+
+
+def write_changelog(debian: Path, package: str, version: str, date: str) -> None:
+    (debian / "changelog").write_text(
+        f"{package} ({version}) trixie; urgency=medium\n\n"
+        f"  * Release {version}.\n\n"
+        f" -- {MAINTAINER}  {date}\n")
+
+
+def stage_host(dest: Path) -> str:
+    for name in HOST_SOURCES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name, ignore=IGNORE)
+        elif source.exists():
+            shutil.copy2(source, dest / name)
+    shutil.copytree(HOST_DEBIAN, dest / "debian")
+    return debian_version(host_version())
+
+
+def stage_addon(addon: AddonSource, dest: Path, set_version: str | None) -> str:
+    shutil.copytree(addon.path, dest, ignore=IGNORE, dirs_exist_ok=True)
+    if set_version:
+        setup_cfg = dest / "setup.cfg"
+        text, count = re.subn(r"(?m)^version\s*=.*$", f"version = {set_version}", setup_cfg.read_text(), count=1)
+        if not count:
+            raise SystemExit(f"{addon.path}/setup.cfg has no version line to replace")
+        setup_cfg.write_text(text)
+    if not (dest / "pyproject.toml").exists():
+        (dest / "pyproject.toml").write_text(PYPROJECT)
+    addon.render_debian(dest / "debian")
+    return debian_version(set_version or addon.version)
+
+
+class Builder:
+    """Stages sources into the build root, runs dpkg-buildpackage there, collects the .debs."""
+
+    def __init__(self, root: Root, out: Path) -> None:
+        self.root = root
+        self.out = out
+        self.src = root.host_path("/build/src")
+        self.epoch, self.date = source_date()
+        self.built: list[Path] = []
+
+    def build(self, package: str, stage, modules: set[str]) -> Path:
+        """Build ``package``; ``modules`` are the only top-level Python names it may ship."""
+        started = time.monotonic()
+        tree = self.src / package
+        if tree.exists():
+            shutil.rmtree(tree)
+        tree.mkdir(parents=True)
+        version = stage(tree)
+        write_changelog(tree / "debian", package, version, self.date)
+        for old in self.src.glob(f"{package}_*"):
+            old.unlink()
+        proc = self.root.run(["sh", "-c", f"cd /build/src/{package} && dpkg-buildpackage -us -uc -b"],
+                             env={"SOURCE_DATE_EPOCH": str(self.epoch), "HOME": "/build"}, check=False)
+        if proc.returncode != 0:
+            raise SystemExit(f"{package}: dpkg-buildpackage failed\n{proc.stdout[-6000:]}")
+        unmapped = re.findall(r"Cannot find package that provides (\S+?)\.", proc.stdout)
+        if unmapped:
+            raise SystemExit(f"{package}: no Debian package for Python requirement(s) {', '.join(unmapped)}; "
+                             "map each in packaging/debian/addon/debian/py3dist-overrides")
+        deb = self.src / f"{package}_{version}_all.deb"
+        shipped = top_level_modules(deb)
+        if shipped != modules:
+            raise SystemExit(f"{package}: ships Python top-level {sorted(shipped)}, expected {sorted(modules)} "
+                             "(exclude tests and helpers from the distribution's packages)")
+        self.out.mkdir(parents=True, exist_ok=True)
+        for stale in self.out.glob(f"{package}_*.deb"):
+            stale.unlink()
+        target = self.out / deb.name
+        shutil.copy2(deb, target)
+        shutil.rmtree(tree)
+        self.built.append(target)
+        print(f"built {target.relative_to(REPO) if target.is_relative_to(REPO) else target}"
+              f" in {time.monotonic() - started:.1f} s", flush=True)
+        return target
+
+    def lint(self) -> None:
+        """lintian (trixie's) on every .deb built; errors fail, warnings are shown."""
+        started = time.monotonic()
+        inbox = self.root.host_path("/build/lint")
+        shutil.rmtree(inbox, ignore_errors=True)
+        inbox.mkdir(parents=True)
+        for deb in self.built:
+            shutil.copy2(deb, inbox / deb.name)
+        proc = self.root.run(["sh", "-c", "lintian --fail-on error --tag-display-limit 0 /build/lint/*.deb"],
+                             user="nobody", env={"HOME": "/tmp"}, check=False)
+        shutil.rmtree(inbox)
+        print(proc.stdout.strip() or "lintian: no tags", flush=True)
+        print(f"lintian on {len(self.built)} package(s) in {time.monotonic() - started:.1f} s", flush=True)
+        if proc.returncode != 0:
+            raise SystemExit("lintian reported errors")
+
+
+def top_level_modules(deb: Path) -> set[str]:
+    """Names directly under dist-packages in ``deb`` (dist-info folders aside)."""
+    listing = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(listing)) as tar:
+        parts = [Path(member.name).parts for member in tar.getmembers()]  # "./usr/..." -> ("usr", ...)
+    names = {p[4] for p in parts if len(p) > 4 and p[:4] == ("usr", "lib", "python3", "dist-packages")}
+    return {name.removesuffix(".py") for name in names if not name.endswith(".dist-info")}
+
+
+def build_root() -> Root:
+    path = subprocess.run(["sh", str(HERE / "roots.sh"), "build"], check=True, text=True,
+                          stdout=subprocess.PIPE).stdout.strip()
+    return Root(path)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=REPO / "build" / "debs")
+    parser.add_argument("--all", action="store_true", help="the host and every add-on under plugins/")
+    parser.add_argument("--host", action="store_true", help="build splynx-host")
+    parser.add_argument("--plugin", type=Path, action="append", default=[], help="an add-on source folder")
+    parser.add_argument("--set-version", help="build the add-on(s) as this (PEP 440) version")
+    parser.add_argument("--no-lint", action="store_true")
+    args = parser.parse_args(argv)
+    plugins = plugin_dirs() + args.plugin if args.all else args.plugin
+    if not (args.all or args.host or plugins):
+        parser.error("nothing to build: give --all, --host or --plugin")
+
+    started = time.monotonic()
+    builder = Builder(build_root(), args.out.resolve())
+    if args.all or args.host:
+        builder.build("splynx-host", stage_host, HOST_MODULES)
+    for path in plugins:
+        addon = read_addon(path, host_version())
+        builder.build(addon.deb_name, lambda dest, a=addon: stage_addon(a, dest, args.set_version),
+                      {addon.import_package})
+    if not args.no_lint:
+        builder.lint()
+    print(f"{len(builder.built)} package(s) in {time.monotonic() - started:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
