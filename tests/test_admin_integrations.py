@@ -95,7 +95,7 @@ def test_addon_that_raises_at_import_is_listed_with_its_error(tmp_path, host, fa
     client.post("/admin/login", data={"login": "ops", "password": "ops-password"})
     page = client.get("/admin/config/integrations/add-ons").get_data(as_text=True)
     assert "splynx-crashy" in page
-    assert "Could not be loaded: ImportError: libgateway.so.1: cannot open shared object" in page
+    assert "Broken: ImportError: libgateway.so.1: cannot open shared object" in page
     assert client.get("/admin/customers").status_code == 200
 
 

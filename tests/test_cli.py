@@ -53,3 +53,13 @@ def test_db_upgrade_and_addons_list(run):
 def test_config_of_unknown_addon_is_a_clear_error(run):
     result = run("addons", "config", "nosuch", ok=False)
     assert result.returncode != 0 and "add-on 'nosuch' is not installed" in result.stderr
+
+
+def test_admins_add_creates_a_login_that_works(run):
+    run("db", "upgrade")
+    out = run("admins", "add", "noc", "--name", "NOC Team", "--password", "long-enough-pw").stdout
+    assert out == "Administrator noc created; log in at /admin/login.\n"
+    again = run("admins", "add", "noc", "--name", "x", "--password", "long-enough-pw", ok=False)
+    assert "an administrator 'noc' already exists" in again.stderr
+    short = run("admins", "add", "ops", "--name", "x", "--password", "short", ok=False)
+    assert "at least 8 characters" in short.stderr

@@ -8,6 +8,7 @@ import click
 
 from ..host import Host
 from .addons import addons
+from .admins import admins
 from .database import db
 from .serve import demo, serve
 
@@ -60,6 +61,7 @@ cli.add_command(serve)
 cli.add_command(demo)
 cli.add_command(db)
 cli.add_command(addons)
+cli.add_command(admins)
 
 
 def main() -> None:

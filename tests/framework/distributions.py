@@ -26,7 +26,7 @@ def make_distribution(root: Path, dist_name: str, version: str, entry_points: di
 
 
 class SysPath:
-    """Context manager adding a folder to sys.path and forgetting modules imported from it."""
+    """Context manager adding a folder to sys.path and forgetting the modules imported from it."""
 
     def __init__(self, root: Path) -> None:
         self.root = str(root)
@@ -39,4 +39,6 @@ class SysPath:
     def __exit__(self, *exc):
         sys.path.remove(self.root)
         for name in set(sys.modules) - self._before:
-            del sys.modules[name]
+            origin = getattr(sys.modules[name], "__file__", None) or ""
+            if origin.startswith(self.root):
+                del sys.modules[name]

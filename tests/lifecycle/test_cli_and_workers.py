@@ -78,7 +78,8 @@ def test_cli_install_reaches_every_worker_without_a_restart(workers, lifecycle_h
         job = session.execute(select(Job).where(Job.kind == "package")).scalar_one()
         assert (job.title, job.status, job.created_by) == ("Install splynx-demo-pay", "succeeded", "cli")
         assert session.execute(select(Module.status).where(Module.addon_id == "demo_pay")).scalar_one() == "enabled"
-        assert session.execute(select(AuditEntry.actor).where(AuditEntry.action == "addon.installed")).scalar_one() \
+        assert session.execute(select(AuditEntry.actor).where(AuditEntry.action == "addon.installed",
+                                                             AuditEntry.target == "demo_pay")).scalar_one() \
             == "cli"
 
     result = splynx(lifecycle_config, "addons", "remove", "splynx-demo-pay", "--purge")
