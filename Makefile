@@ -17,10 +17,10 @@ $(VENV)/.installed: setup.cfg pyproject.toml requirements/test.txt $(PLUGINS)
 	$(BIN)/pip install -q -e . $(foreach p,$(dir $(PLUGINS)),-e $(p)) -r requirements/test.txt
 	touch $@
 
-$(DEMO_VENV)/.installed: setup.cfg pyproject.toml
+$(DEMO_VENV)/.installed: setup.cfg pyproject.toml requirements/simulators.txt
 	$(PYTHON) -m venv $(DEMO_VENV)
 	$(DEMO_VENV)/bin/pip install -q --upgrade pip
-	$(DEMO_VENV)/bin/pip install -q -e .
+	$(DEMO_VENV)/bin/pip install -q -e . -r requirements/simulators.txt
 	touch $@
 
 ## run the demo on SQLite: seeds data, builds the add-on wheelhouse from plugins/, serves on 127.0.0.1:$(PORT)

@@ -1,5 +1,10 @@
 """``splynx serve`` and ``splynx demo``."""
 
+import atexit
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -40,6 +45,30 @@ def build_demo_wheelhouse(host, plugins: Path) -> None:
     click.echo("  " + (", ".join(f"{w.name} {w.version}" for w in built) if built else "all up to date"))
 
 
+SIMULATOR_FIRST_PORT = 8701
+
+
+def start_simulators(plugins: Path) -> list[str]:
+    """Run each gateway add-on's simulator from its source tree; returns what to tell the operator.
+
+    The simulators stop with the demo. After installing a gateway add-on, the operator sets
+    its Gateway URL in Modules list to the address printed here.
+    """
+    notes = []
+    trees = sorted(p for p in plugins.glob("*/splynx_*/simulator/__main__.py"))
+    for port, main_file in enumerate(trees, start=SIMULATOR_FIRST_PORT):
+        package = main_file.parent.parent.name
+        source_tree = main_file.parent.parent.parent
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(source_tree),
+                                                                           os.environ.get("PYTHONPATH")]))}
+        process = subprocess.Popen([sys.executable, "-m", f"{package}.simulator", "--port", str(port)], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        atexit.register(process.terminate)
+        notes.append(f"  Gateway simulator of {package} listening on 127.0.0.1:{port}; after installing the "
+                     "add-on, point its Gateway URL (Modules list) there (see the add-on's README)")
+    return notes
+
+
 @click.command()
 @click.option("--host", "bind", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
@@ -63,4 +92,8 @@ def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None) -> Non
     click.echo(f"  Customer portal: {base}/portal/  login demo01 … demo30 / password {CUSTOMER_PASSWORD}")
     click.echo(f"  Add-ons:         {base}/admin/config/integrations/add-ons")
     if not no_serve:
+        # a terminated demo still runs its exit handlers, which stop the simulators
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        for note in start_simulators(plugins) if plugins is not None else ():
+            click.echo(note)
         run_server(host, bind, port)
