@@ -10,27 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.gateway.cards import card_brand
+from core.gateway.cards import CardDetails, account_label
 from core.gateway.masking import masked_logger
+from core.gateway.resolver import Outcome
 from core.payments import PaymentRequest, PaymentResult, PaymentStatus, SavedAccount, to_minor_units
 from hostapp.host import Host
 from hostapp.models import Invoice, ProformaInvoice
+from hostapp.services.gateway_bulk import EMPTY_ACCOUNT
 
-from .client import BankDetails, CardDetails, GatewayConfig, IppayClient, clients
+from .client import BankDetails, GatewayConfig, IppayClient, clients
 from .journal import Journal
-from .resolver import Outcome, Resolver
+from .resolver import resolver, unique
 from .settings import IppaySettings, load_settings
 
 log = masked_logger(__name__)
 
 COMMENT = "Pay by IPpay"
-EMPTY_ACCOUNT = "Customer payment account is empty!"
-
-
-def account_label(kind: str, brand: str, last4: str) -> str:
-    """``Visa ending 1111``, ``Checking ending 6789``: how an account is shown and journaled."""
-    name = brand or ("Bank account" if kind == "bank" else "Card")
-    return f"{name} ending {last4}" if last4 else name
 
 
 @dataclass(frozen=True)
@@ -61,7 +56,7 @@ class Instrument:
             return cls.saved(request.account)
         card, bank = request.details.get("card"), request.details.get("bank")
         if isinstance(card, CardDetails):
-            return cls("card", account_label("card", card_brand(card.number), card.last4), card=card,
+            return cls("card", account_label("card", card.brand, card.last4), card=card,
                        holder=card.holder)
         if isinstance(bank, BankDetails):
             return cls("bank", account_label("bank", bank.account_type.title(), bank.last4), bank=bank,
@@ -126,14 +121,14 @@ class Charger:
             def send():
                 return client.sale(key, cents, token=instrument.token, card=instrument.card, origin=origin,
                                    order_number=order_number, payer=request.payer)
-        resolver = Resolver(client)
+        resolve = resolver(client)
         if self.journal.find(key) is not None:
-            outcome = resolver.resume(key, send)
+            outcome = resolve.resume(key, unique(send))
         else:
             self.journal.open(reference=key, transaction_type="CHECK" if instrument.kind == "bank" else "SALE",
                               transaction_id=key, customer_id=request.customer_id, amount=total,
                               account=instrument.label)
-            outcome = resolver.first(key, send)
+            outcome = resolve.first(key, unique(send))
         self.journal.close(key, outcome.journal_status, outcome.response, outcome.note)
         return outcome
 

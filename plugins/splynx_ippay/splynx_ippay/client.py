@@ -12,28 +12,16 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from core.gateway.cards import Expiry
+from core.gateway.cards import CardDetails
 from core.gateway.masking import NUMBER_FIELDS, SECRET_FIELDS, Scrubber
 from core.gateway.transport import BadAnswer, HttpTransport
 
 from .protocol import CONTENT_TYPE, Element, ProtocolError, Response, build_request, parse_response
 
+__all__ = ["BankDetails", "CardDetails", "GatewayConfig", "IppayClient", "clients"]
+
 #: IPpay's sensitive elements: numbers keep their last 4 digits, the rest is starred out
 SCRUBBER = Scrubber(number_fields=NUMBER_FIELDS, secret_fields=(*SECRET_FIELDS, "Password", "TerminalID"))
-
-
-@dataclass(frozen=True)
-class CardDetails:
-    """A card typed into a form for one payment or to be tokenised; never stored or logged."""
-
-    number: str = field(repr=False)
-    expiry: Expiry
-    holder: str = ""
-    cvv: str = field(default="", repr=False)
-
-    @property
-    def last4(self) -> str:
-        return self.number[-4:]
 
 
 @dataclass(frozen=True)
