@@ -101,6 +101,22 @@ class Resolver(Generic[R]):
         """A transaction that was sent before with an unknown outcome: look it up first."""
         return self._look_up(key, send, None, may_resend=True, note="sent before; ")
 
+    def settle(self, key: str) -> Outcome[R]:
+        """A transaction sent before whose details are gone (a card typed for that payment only).
+
+        It can only be looked up: found, its result is adopted; not found, the gateway never
+        acted on it, so nothing was charged; the look-up failing leaves it unknown.
+        """
+        note = "sent before; "
+        found, failed = self._find(key, note)
+        if failed is not None:
+            return failed
+        if found is not None:
+            return self.gateway.answered(found, f"{note}found by {self.gateway.lookup_name}")
+        return Outcome(PaymentStatus.DECLINED, None,
+                       f"{self.gateway.name} has no record of the payment, so nothing was charged.",
+                       f"{note}not found by {self.gateway.lookup_name}; the typed details are gone, not re-sent")
+
     def _send(self, key: str, send: Callable[[], R], *, may_resend: bool, note: str) -> Outcome[R]:
         try:
             response = send()
@@ -114,16 +130,23 @@ class Resolver(Generic[R]):
             return self._look_up(key, send, exc, may_resend=may_resend, note=f"{note}{exc}; ")
         return self.gateway.answered(response, note + "answered")
 
+    def _find(self, key: str, note: str) -> tuple[R | None, Outcome[R] | None]:
+        """(what the look-up found or ``None``, ``None``), or (``None``, the unknown outcome of a failed look-up)."""
+        lookup = self.gateway.lookup_name
+        try:
+            return self.gateway.look_up(key), None
+        except LookupRefused as exc:
+            return None, Outcome(PaymentStatus.UNKNOWN, exc.response, self.unknown_message,
+                                 f"{note}{lookup} refused: {exc}")
+        except GatewayError as exc:
+            return None, Outcome(PaymentStatus.UNKNOWN, None, self.unknown_message, f"{note}{lookup} failed: {exc}")
+
     def _look_up(self, key: str, send: Callable[[], R], failure: OutcomeUnknown | None, *,
                  may_resend: bool, note: str) -> Outcome[R]:
         lookup = self.gateway.lookup_name
-        try:
-            found = self.gateway.look_up(key)
-        except LookupRefused as exc:
-            return Outcome(PaymentStatus.UNKNOWN, exc.response, self.unknown_message,
-                           f"{note}{lookup} refused: {exc}")
-        except GatewayError as exc:
-            return Outcome(PaymentStatus.UNKNOWN, None, self.unknown_message, f"{note}{lookup} failed: {exc}")
+        found, failed = self._find(key, note)
+        if failed is not None:
+            return failed
         if found is not None:
             return self.gateway.answered(found, f"{note}found by {lookup}")
         if failure is not None and failure.answered:

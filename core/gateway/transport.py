@@ -21,8 +21,11 @@ their protocol answers with (a 4xx error envelope is an answer, not a failure).
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -31,6 +34,8 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 from .masking import Scrubber, masked_logger, scrub
 
 log = masked_logger(__name__)
+
+C = TypeVar("C")
 
 
 class GatewayError(RuntimeError):
@@ -156,3 +161,29 @@ class HttpTransport:
 
     def close(self) -> None:
         self.session.close()
+
+
+class ClientPool(Generic[C]):
+    """One gateway client (one HTTP session) per configuration, shared by all requests and threads.
+
+    ``factory(config)`` builds a client; a client keeps its :class:`HttpTransport` in
+    ``.transport`` so :meth:`clear` can close every session (tests, settings changes).
+    """
+
+    def __init__(self, factory: Callable[[Any], C]) -> None:
+        self._factory = factory
+        self._lock = threading.Lock()
+        self._clients: dict[Any, C] = {}
+
+    def get(self, config) -> C:
+        with self._lock:
+            client = self._clients.get(config)
+            if client is None:
+                client = self._clients[config] = self._factory(config)
+            return client
+
+    def clear(self) -> None:
+        with self._lock:
+            for client in self._clients.values():
+                client.transport.close()
+            self._clients.clear()
