@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.secrets import REDACTED, SecretBox
-from core.settings import ChoiceResolver, SettingsSchema, ValidationResult
+from core.settings import ChoiceResolver, FieldType, SettingsSchema, ValidationResult
 
 from ..models import ModuleSetting, Partner, PaymentMethod, TransactionCategory
 from .audit import record
@@ -78,7 +78,7 @@ class SettingsStore:
         """Store defaults for keys not stored yet (first install; new keys on upgrade)."""
         stored = self._rows(addon_id, DEFAULT_PARTNER)
         for field in schema.fields():
-            if field.key in stored or field.is_secret or field.default is None:
+            if field.key in stored or field.is_secret or field.default is None or field.type is FieldType.INFO:
                 continue
             self.session.add(ModuleSetting(addon_id=addon_id, partner_id=DEFAULT_PARTNER, key=field.key,
                                            value=field.dump(field.default)))
