@@ -46,7 +46,7 @@ def entry_points(name: str):
                    ("place", "type", "size", "model", "root", "placement", "title", "icon", "url", "code")}
         changes["model"] = changes["model"] or None
         changes.update(partners=_ids("partners"), locations=_ids("locations"), payment_types=_ids("payment_types"),
-                       enabled=request.form.get("enabled") == "1")
+                       enabled="1" in request.form.getlist("enabled"))
         try:
             apply_edit(record_, changes)
         except EntryPointError as exc:

@@ -5,10 +5,8 @@ The live server is built after the add-on is installed, so its routes exist.
 
 from __future__ import annotations
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,16 +14,13 @@ from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting
 from hostapp.services.direct_links import DirectLinks
-from tests.e2e.fixtures import LiveServer, portal_page_for
+from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path(os.environ.get("SPLYNX_SCREENSHOTS", "test-artifacts/ippay"))
-
 
 def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, "ippay", name)
 
 
 @pytest.fixture
@@ -33,16 +28,6 @@ def server(ippay_host):
     live = LiveServer(ippay_host)
     yield live
     live.stop()
-
-
-def admin_login(page: Page, server: LiveServer, factory) -> Page:
-    factory.admin(login="root", password="root-password")
-    page.goto(f"{server.url}/admin/login")
-    page.get_by_label("Login").fill("root")
-    page.get_by_label("Password").fill("root-password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-    return page
 
 
 def _status(host, invoice) -> str:
