@@ -27,11 +27,13 @@ PAY_WIDGET_CODE = """<div class="card-head"><h2>{{ title }}</h2></div>
 #: "Refill balance by iCharge". Variables: ``title``, ``balance``, ``refill_url``, ``customer``.
 REFILL_WIDGET_CODE = """<div class="card-head"><h2>{{ title }}</h2></div>
 <p>Account balance: <b data-widget-balance>{{ balance }}</b></p>
-<form method="get" action="{{ refill_url }}" class="form-grid icharge-refill-widget">
-  <label for="icharge-refill-amount">Amount</label>
-  <div><input id="icharge-refill-amount" type="text" name="amount" inputmode="decimal" placeholder="25.00"></div>
-  <span></span><div><button class="btn btn-primary" type="submit">Refill</button></div>
-</form>"""
+<div class="table-tools">
+  <form method="get" action="{{ refill_url }}">
+    <label for="icharge-refill-amount">Amount</label>
+    <input id="icharge-refill-amount" type="text" name="amount" inputmode="decimal" placeholder="25.00">
+    <button class="btn btn-primary" type="submit">Refill</button>
+  </form>
+</div>"""
 
 INVOICE_WIDGET = "icharge_dashboard_invoices"
 PROFORMA_WIDGET = "icharge_dashboard_proformas"

@@ -46,7 +46,7 @@ SETTINGS = SettingsSchema((
               description=f"Stamped on iCharge payments; “{CARD_METHOD}” when empty."),
         change_method_field(), *fee_fields(), direct_link_field(),
     )),
-    Section("advanced", "Advanced", timeout_fields("xServ", "a look-up by reference")),
+    Section("advanced", "Advanced", timeout_fields("xServ", "TransactionStatus (by its reference)")),
 ))
 
 
