@@ -76,5 +76,6 @@ def test_duplicate_reference_is_looked_up_not_charged_again(harness, sim):
     key = harness.attempt_key(outcome)
     assert again.status is PaymentStatus.APPROVED, again.message
     note = harness.journal_note(key)
-    assert "re-sent; duplicate (iCharge: A payment with reference" in note and note.endswith("found by reference look-up")
+    assert "re-sent; duplicate (iCharge: A payment with reference" in note
+    assert note.endswith("found by reference look-up")
     assert harness.charges(key) == 1 and len(harness.payments_of(invoice)) == 1

@@ -55,7 +55,8 @@ def test_wheel_carries_templates_static_and_migrations(tmp_path):
     (wheel,) = tmp_path.glob("splynx_icharge-1.0.0-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("splynx_icharge/addon.py", "splynx_icharge/xserv.py", "splynx_icharge/simulator/__main__.py",
-                   "splynx_icharge/migrations/icharge0001_payments.py", "splynx_icharge/templates/icharge/pay_modal.html",
+                   "splynx_icharge/migrations/icharge0001_payments.py",
+                   "splynx_icharge/templates/icharge/pay_modal.html",
                    "splynx_icharge/templates/icharge/macros.html", "splynx_icharge/static/icharge/icharge.js"):
         assert needed in names, needed
     assert not any(n.startswith("tests/") for n in names)
