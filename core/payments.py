@@ -99,12 +99,19 @@ class SavedAccount:
     holder: str = ""
 
 
+#: ``PaymentRequest.details[SAVE_CREDENTIALS]`` is ``True`` when the customer asked to keep
+#: the typed card for future payments ("save this card"); the add-on stores the gateway's
+#: token after an approval, never the number
+SAVE_CREDENTIALS = "save"
+
+
 @dataclass(frozen=True)
 class PaymentRequest:
     """One money movement the host asks a gateway add-on to make.
 
     ``details`` carries one-off payment data typed in a form (card number, CVV, bank
-    account). The host never stores it; the add-on must not log it unmasked.
+    account) and :data:`SAVE_CREDENTIALS`. The host never stores it; the add-on must not
+    log it unmasked.
     """
 
     attempt_key: str

@@ -34,7 +34,8 @@ class FieldType(str, enum.Enum):
     TEXTAREA = "textarea"
     URL = "url"
     IP_ADDRESS = "ip_address"
-    #: read-only text computed by the host or add-on (e.g. "register this IP with the gateway")
+    #: read-only text computed by the host or add-on (e.g. "register this IP with the gateway");
+    #: the field's ``default`` is the text or a callable returning it, called when the form is built
     INFO = "info"
 
 
@@ -66,6 +67,11 @@ class Field:
     @property
     def is_secret(self) -> bool:
         return self.type is FieldType.SECRET
+
+    def info_text(self) -> str:
+        """The text an ``INFO`` field shows (its ``default``, called if it is a callable)."""
+        value = self.default() if callable(self.default) else self.default
+        return "" if value is None else str(value)
 
     def resolve_choices(self, resolver: ChoiceResolver | None) -> list[tuple[str, str]]:
         if isinstance(self.choices, str):

@@ -19,9 +19,20 @@ Each check pays one invoice through the host's :class:`~hostapp.services.payment
   gives a clear error and records nothing.
 * :func:`check_garbage_after_charge`: an unreadable answer after charging is settled by the
   look-up: one payment, one charge.
+* :func:`check_drop_before_charge`: a connection dropped before the gateway acted: looked
+  up, not found, re-sent with the same key: one charge.
+* :func:`check_drop_after_charge`: dropped after charging: found by the look-up.
+* :func:`check_failed_lookup_reconciles`: time-out and a failing look-up leave the attempt
+  unknown and the invoice pending; reconciling later finds the one charge.
+* :func:`check_typed_card_reconciles`: the same with a card typed for that payment only:
+  reconciling has no card details any more and settles by look-up alone.
+* :func:`check_unreachable`: a gateway that cannot be reached charges nothing.
+* :func:`check_late_answer`: an answer late but within the read time-out is just slow.
 
 :func:`assert_no_secrets` dumps every table and every captured log line and fails if a card
-number, CVV or bank account number appears in either.
+number, CVV or bank account number appears in either. :func:`save_settings` stores settings
+as the Modules list form does; :func:`charge_batch_for` builds the batch the host's charge
+runner hands to ``splynx_bulk_charge``.
 """
 
 from __future__ import annotations
@@ -37,12 +48,15 @@ from decimal import Decimal
 from flask import Flask
 from sqlalchemy import MetaData, select
 
+from core.gateway.cards import CardDetails, Expiry
 from core.gateway.simulator import FaultBoard
-from core.payments import PaymentStatus
+from core.payments import ChargeBatch, ChargeItem, PaymentStatus
+from core.settings import SettingsSchema
 from hostapp.db import Database
 from hostapp.host import Host
 from hostapp.models import Customer, Invoice, Payment, PaymentAccount, PaymentAttempt
-from hostapp.services.payments import PaymentError, PaymentOutcome
+from hostapp.services.payments import PaymentError, PaymentOutcome, saved_account
+from hostapp.services.settings_store import SettingsStore
 
 
 @dataclass
@@ -64,6 +78,15 @@ class GatewayHarness:
     invoice: Callable[[Customer, Decimal], Invoice]
     #: the simulator's kind of a charge request, for faults aimed at charges only (``SALE``)
     charge_kind: str
+    #: the simulator's kind of a look-up (``ENQ``) and its name in the add-on's journal notes
+    lookup_kind: str
+    lookup_name: str
+    #: the kinds of the requests the simulator processed for an attempt key, oldest first
+    sim_kinds: Callable[[str], list[str]]
+    #: the add-on's journal note of an attempt key (how its outcome was settled)
+    journal_note: Callable[[str], str]
+    #: points the add-on at an address where nothing listens
+    make_unreachable: Callable[[], None]
     approving_amount: Decimal = Decimal("30.00")
     declining_amount: Decimal = Decimal("52.05")
     #: seconds the "late" fault holds a charge, so a second click arrives while it is in flight
@@ -81,6 +104,17 @@ class GatewayHarness:
             return self.host.payments.pay(gateway=self.gateway, customer_id=customer.id, target_kind="invoice",
                                           target_id=invoice.id,
                                           account_id=self.default_account(customer).id, initiated_by="test")
+
+    def pay_typed(self, customer: Customer, invoice: Invoice) -> PaymentOutcome:
+        """Pay with a card typed for this payment only, as a direct link's card form does."""
+        card = CardDetails("4242424242424242", Expiry(11, 2031), "Jane Payer", "123")
+        with self.app.app_context():
+            return self.host.payments.pay(gateway=self.gateway, customer_id=customer.id, target_kind="invoice",
+                                          target_id=invoice.id, details={"card": card}, initiated_by="test")
+
+    def reconcile(self, outcome: PaymentOutcome) -> PaymentOutcome:
+        with self.app.app_context():
+            return self.host.payments.reconcile(outcome.attempt_id)
 
     def payments_of(self, invoice: Invoice) -> list[Payment]:
         with self.host.db.transaction() as session:
@@ -176,8 +210,116 @@ def check_double_click(h: GatewayHarness) -> None:
     _paid_once(h, invoice, outcomes[0])
 
 
+def check_drop_before_charge(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("drop", only=h.charge_kind)
+    outcome = h.pay(customer, invoice)
+    key = h.attempt_key(outcome)
+    _paid_once(h, invoice, outcome)
+    assert h.sim_kinds(key) == [h.lookup_kind, h.charge_kind], "looked up first, then re-sent once"
+    assert f"not found by {h.lookup_name}; re-sent" in h.journal_note(key)
+
+
+def check_drop_after_charge(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("drop_after_charge", only=h.charge_kind)
+    outcome = h.pay(customer, invoice)
+    _paid_once(h, invoice, outcome)
+    assert h.sim_kinds(h.attempt_key(outcome)) == [h.charge_kind, h.lookup_kind]
+
+
+def _unknown_until_reconciled(h: GatewayHarness, invoice: Invoice, outcome: PaymentOutcome) -> None:
+    assert outcome.status is PaymentStatus.UNKNOWN, outcome.message
+    assert "not be charged twice" in outcome.message
+    assert h.reload(invoice).status == "pending", "an unknown payment blocks the invoice"
+    assert h.payments_of(invoice) == []
+    again = h.reconcile(outcome)
+    key = h.attempt_key(outcome)
+    assert again.status is PaymentStatus.APPROVED, again.message
+    assert h.charges(key) == 1, "reconciling must not charge again"
+    assert len(h.payments_of(invoice)) == 1 and h.reload(invoice).status == "paid"
+    assert h.journal_note(key).startswith(f"sent before; found by {h.lookup_name}")
+
+
+def check_failed_lookup_reconciles(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("timeout_after_charge", only=h.charge_kind)
+    h.faults.arm("http_5xx", only=h.lookup_kind)
+    _unknown_until_reconciled(h, invoice, h.pay(customer, invoice))
+
+
+def check_typed_card_reconciles(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("timeout_after_charge", only=h.charge_kind)
+    h.faults.arm("http_5xx", only=h.lookup_kind)
+    _unknown_until_reconciled(h, invoice, h.pay_typed(customer, invoice))
+
+
+def check_unreachable(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.make_unreachable()
+    outcome = h.pay(customer, invoice)
+    assert outcome.status is PaymentStatus.DECLINED
+    assert "could not be reached" in outcome.message
+    assert h.reload(invoice).status == "not_paid"
+    with h.host.db.transaction() as session:
+        attempt = session.get(PaymentAttempt, outcome.attempt_id)
+        assert (attempt.status, attempt.open_target) == ("declined", None)
+
+
+def check_late_answer(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("late", only=h.charge_kind, delay=0.3)
+    outcome = h.pay(customer, invoice)
+    _paid_once(h, invoice, outcome)
+    assert h.sim_kinds(h.attempt_key(outcome)) == [h.charge_kind]
+
+
 FAULT_CHECKS = (check_decline, check_timeout_after_charge, check_garbage_after_charge, check_garbage,
-                check_http_5xx, check_double_click)
+                check_http_5xx, check_double_click, check_drop_before_charge, check_drop_after_charge,
+                check_failed_lookup_reconciles, check_typed_card_reconciles, check_unreachable, check_late_answer)
+
+
+# -- settings and charge batches --------------------------------------------------------------
+
+
+def save_settings(host: Host, addon_id: str, schema: SettingsSchema, partner_id: int = 0, **values) -> None:
+    """Save add-on settings the way the Modules list form does (validated, secrets sealed)."""
+    with host.db.transaction() as session:
+        store = SettingsStore(session, host.box)
+        raw = {k: ("1" if v is True else "0" if v is False else v) for k, v in values.items()}
+        result = store.validate(addon_id, schema, raw, partner_id, keys=set(values))
+        assert result.ok, result.errors
+        store.save(addon_id, schema, result.values, actor="test", partner_id=partner_id)
+
+
+def charge_batch_for(host: Host, gateway: str, invoices: list[Invoice],
+                     concurrency: int) -> tuple[ChargeBatch, dict[int, int]]:
+    """What the host's charge runner hands over: locked invoices, one attempt each, default accounts.
+
+    Returns the batch and the attempt id of each invoice (to book results with
+    ``host.payments.finish``).
+    """
+    items, attempts = [], {}
+    with host.db.transaction() as session:
+        for invoice in invoices:
+            attempt = host.payments.open_attempt(session, gateway=gateway, customer_id=invoice.customer_id,
+                                                 target_kind="invoice", target_id=invoice.id, amount=None,
+                                                 initiated_by="charge", batch_id=1)
+            account = session.execute(select(PaymentAccount).where(
+                PaymentAccount.customer_id == invoice.customer_id, PaymentAccount.gateway == gateway,
+                PaymentAccount.is_default.is_(True))).scalar_one_or_none()
+            attempt.account_id = account.id if account else None
+            attempts[invoice.id] = attempt.id
+            items.append(ChargeItem(attempt.key, invoice.id, invoice.number, invoice.customer_id, attempt.amount,
+                                    saved_account(account)))
+    return ChargeBatch(1, tuple(items), concurrency=concurrency), attempts
 
 
 # -- secrets ----------------------------------------------------------------------------------

@@ -1,9 +1,18 @@
 """Protocol-agnostic pieces every payment gateway add-on shares.
 
 * :mod:`.masking`: masks card numbers, CVVs and bank account numbers in logged text.
-* :mod:`.cards`: Luhn, card brand, expiry and US routing-number checks.
+* :mod:`.cards`: Luhn, card brand, expiry and US routing-number checks; a typed card.
+* :mod:`.forms`: reading a card form and an amount, before any gateway call.
+* :mod:`.settings`: the settings every gateway offers (fee, direct links, time-outs).
 * :mod:`.transport`: an HTTP transport (one session, connect and read timeouts, no
-  automatic retries) that tells "never sent, safe to retry" from "outcome unknown".
+  automatic retries) that tells "never sent, safe to retry" from "outcome unknown"; a pool
+  of clients per configuration.
+* :mod:`.resolver`: the unknown-outcome rules: look a transaction up by its key before
+  anything else, re-send only with the same key.
 * :mod:`.simulator`: an HTTP server for gateway simulators with a fault switchboard
   (late answers, time-outs after charging, 5xx, garbage, dropped connections).
+
+The host side (saved accounts, bulk charging, pay pages) is in
+:mod:`hostapp.services.payment_accounts`, :mod:`hostapp.services.gateway_bulk` and
+:mod:`hostapp.web.gateway_pages`.
 """

@@ -1,14 +1,15 @@
 """Card and bank-account checks every gateway needs: Luhn, brand, expiry, US routing numbers.
 
 Used by the add-ons' forms (reject a mistyped number before calling the gateway) and by the
-simulators (answer like the real test systems do).
+simulators (answer like the real test systems do). :class:`CardDetails` is a card typed
+into a form: it lives for one request and is never stored or logged.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 #: (brand, prefix ranges) in the order they are tested; ranges are inclusive prefixes
@@ -96,3 +97,27 @@ class Expiry:
     def __str__(self) -> str:
         """``MM/YYYY``, the form the host stores on a saved account."""
         return f"{self.mm}/{self.year}"
+
+
+@dataclass(frozen=True)
+class CardDetails:
+    """A card typed into a form for one payment or to be tokenised; never stored or logged."""
+
+    number: str = field(repr=False)
+    expiry: Expiry
+    holder: str = ""
+    cvv: str = field(default="", repr=False)
+
+    @property
+    def last4(self) -> str:
+        return self.number[-4:]
+
+    @property
+    def brand(self) -> str:
+        return card_brand(self.number)
+
+
+def account_label(kind: str, brand: str, last4: str) -> str:
+    """``Visa ending 1111``, ``Checking ending 6789``: how a card or account is shown and journaled."""
+    name = brand or ("Bank account" if kind == "bank" else "Card")
+    return f"{name} ending {last4}" if last4 else name

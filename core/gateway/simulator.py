@@ -121,6 +121,8 @@ class SimRequest:
     path: str
     headers: dict[str, str]
     body: bytes
+    #: the client's IP address (gateways that allowlist source addresses check it)
+    client: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(Reply(status, json.dumps(data).encode(), "application/json"))
 
     def _dispatch(self) -> None:
-        request = SimRequest(self.command, self.path, dict(self.headers.items()), self._body())
+        request = SimRequest(self.command, self.path, dict(self.headers.items()), self._body(),
+                             self.client_address[0])
         if request.path.startswith(ADMIN_PREFIX):
             self._admin(request)
             return

@@ -8,15 +8,24 @@ customer may be charged twice:
 * :class:`OutcomeUnknown`: the request was (or may have been) received, but no usable answer
   came back (read timeout, connection dropped after sending, HTTP 5xx, a body the protocol
   cannot parse). The gateway may have charged. Look the transaction up before anything else.
+  :class:`AlreadyReceived` is the variant where the gateway says it already has this
+  transaction (a duplicate id, a reused idempotency key, a request still in progress):
+  look it up, and never send it again.
 
 :class:`HttpTransport` never retries by itself (a POST retried by urllib3 could charge twice)
-and logs every exchange through a :class:`core.gateway.masking.Scrubber`.
+and logs every exchange through a :class:`core.gateway.masking.Scrubber`. XML gateways post
+one document to one URL (:meth:`HttpTransport.post`); REST gateways call
+:meth:`HttpTransport.request` with a method, a path under the base URL and the HTTP statuses
+their protocol answers with (a 4xx error envelope is an answer, not a failure).
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -25,6 +34,8 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 from .masking import Scrubber, masked_logger, scrub
 
 log = masked_logger(__name__)
+
+C = TypeVar("C")
 
 
 class GatewayError(RuntimeError):
@@ -53,6 +64,12 @@ class ConnectionDropped(OutcomeUnknown):
     """The connection broke after the request was sent."""
 
 
+class AlreadyReceived(OutcomeUnknown):
+    """The gateway refused the request because it already has it: look it up, never re-send."""
+
+    answered = True
+
+
 class BadAnswer(OutcomeUnknown):
     """The gateway answered with an HTTP error status or a body that cannot be parsed."""
 
@@ -65,11 +82,16 @@ class BadAnswer(OutcomeUnknown):
 
 @dataclass(frozen=True)
 class HttpResponse:
-    """A 2xx answer: status, body and how long it took."""
+    """An answer the caller accepted: status, body, headers and how long it took."""
 
     status: int
     body: bytes
     elapsed: float
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+#: the statuses :meth:`HttpTransport.post` accepts: 2xx only
+SUCCESS = range(200, 300)
 
 
 _NOT_SENT_CAUSES = (NewConnectionError, ConnectTimeoutError, NameResolutionError)
@@ -85,7 +107,7 @@ def _never_sent(exc: requests.ConnectionError) -> bool:
 
 
 class HttpTransport:
-    """POSTs bodies to one gateway URL over a single pooled ``requests.Session``."""
+    """Sends requests to one gateway (base) URL over a single pooled ``requests.Session``."""
 
     def __init__(self, url: str, *, connect_timeout: float = 5.0, read_timeout: float = 60.0,
                  headers: dict[str, str] | None = None, scrubber: Scrubber = scrub,
@@ -101,18 +123,29 @@ class HttpTransport:
         self.session.headers.update(headers or {})
 
     def post(self, body: bytes, *, content_type: str) -> HttpResponse:
-        """Send one request; return a 2xx answer or raise a :class:`GatewayError` subclass."""
+        """Send one document to the URL; return a 2xx answer or raise a :class:`GatewayError` subclass."""
+        return self.request("POST", "", body=body, headers={"Content-Type": content_type})
+
+    def request(self, method: str, path: str = "", *, body: bytes | None = None,
+                headers: dict[str, str] | None = None, accept=SUCCESS) -> HttpResponse:
+        """Send one request to ``url + path``; answers with a status outside ``accept`` raise.
+
+        ``accept`` names the statuses the protocol answers with; a 5xx is never accepted
+        (the gateway failed and may have acted) and neither is anything else outside it.
+        """
+        url = self.url + path
         started = time.monotonic()
-        log.info("%s request to %s: %s", self.name, self.url, self.scrubber(body.decode("utf-8", "replace")))
+        shown = self.scrubber(body.decode("utf-8", "replace")) if body else ""
+        log.info("%s request %s %s: %s", self.name, method, url, shown)
         try:
-            response = self.session.post(self.url, data=body, headers={"Content-Type": content_type},
-                                         timeout=self.timeout, allow_redirects=False)
+            response = self.session.request(method, url, data=body, headers=headers or {}, timeout=self.timeout,
+                                            allow_redirects=False)
         except requests.ReadTimeout as exc:
             log.warning("%s: no answer within %ss (outcome unknown)", self.name, self.timeout[1])
             raise ReadTimedOut(f"no answer within {self.timeout[1]:g} seconds") from exc
         except requests.ConnectionError as exc:
             if _never_sent(exc):
-                log.warning("%s: could not connect to %s: %s", self.name, self.url, type(exc).__name__)
+                log.warning("%s: could not connect to %s: %s", self.name, url, type(exc).__name__)
                 raise NotSent(f"could not connect to the gateway ({type(exc).__name__})") from exc
             log.warning("%s: connection dropped after sending (outcome unknown)", self.name)
             raise ConnectionDropped("the connection was closed before an answer arrived") from exc
@@ -122,9 +155,35 @@ class HttpTransport:
         elapsed = time.monotonic() - started
         text = self.scrubber(response.content.decode("utf-8", "replace"))
         log.info("%s answer HTTP %s in %.2fs: %s", self.name, response.status_code, elapsed, text[:2000])
-        if not 200 <= response.status_code < 300:
+        if response.status_code >= 500 or response.status_code not in accept:
             raise BadAnswer(f"the gateway answered HTTP {response.status_code}", response.status_code)
-        return HttpResponse(response.status_code, response.content, elapsed)
+        return HttpResponse(response.status_code, response.content, elapsed, dict(response.headers))
 
     def close(self) -> None:
         self.session.close()
+
+
+class ClientPool(Generic[C]):
+    """One gateway client (one HTTP session) per configuration, shared by all requests and threads.
+
+    ``factory(config)`` builds a client; a client keeps its :class:`HttpTransport` in
+    ``.transport`` so :meth:`clear` can close every session (tests, settings changes).
+    """
+
+    def __init__(self, factory: Callable[[Any], C]) -> None:
+        self._factory = factory
+        self._lock = threading.Lock()
+        self._clients: dict[Any, C] = {}
+
+    def get(self, config) -> C:
+        with self._lock:
+            client = self._clients.get(config)
+            if client is None:
+                client = self._clients[config] = self._factory(config)
+            return client
+
+    def clear(self) -> None:
+        with self._lock:
+            for client in self._clients.values():
+                client.transport.close()
+            self._clients.clear()

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core.secrets import REDACTED, SecretBox
-from core.settings import ChoiceResolver, SettingsSchema, ValidationResult
+from core.settings import ChoiceResolver, FieldType, SettingsSchema, ValidationResult
 
 from ..models import ModuleSetting, Partner, PaymentMethod, TransactionCategory
 from .audit import record
@@ -16,17 +16,29 @@ from .audit import record
 DEFAULT_PARTNER = 0
 
 
+#: relation choices a settings field may name, and the model each lists
+RELATIONS = {"payment_methods": PaymentMethod, "partners": Partner, "transaction_categories": TransactionCategory}
+
+
 def host_choices(session: Session) -> ChoiceResolver:
     """Resolve relation choices (``payment_methods``, ``partners``, ``transaction_categories``)."""
 
     def resolve(name: str) -> list[tuple[str, str]]:
-        model = {"payment_methods": PaymentMethod, "partners": Partner,
-                 "transaction_categories": TransactionCategory}.get(name)
+        model = RELATIONS.get(name)
         if model is None:
             return []
         return [(str(row.id), row.name) for row in session.execute(select(model).order_by(model.id)).scalars()]
 
     return resolve
+
+
+def choice_name(session: Session, relation: str, value, fallback: str) -> str:
+    """The name of the row a relation setting holds (its id), or ``fallback`` when unset or gone."""
+    if not value:
+        return fallback
+    model = RELATIONS[relation]
+    row = session.execute(select(model).where(model.id == int(value))).scalar_one_or_none()
+    return row.name if row else fallback
 
 
 class SettingsStore:
@@ -66,7 +78,7 @@ class SettingsStore:
         """Store defaults for keys not stored yet (first install; new keys on upgrade)."""
         stored = self._rows(addon_id, DEFAULT_PARTNER)
         for field in schema.fields():
-            if field.key in stored or field.is_secret or field.default is None:
+            if field.key in stored or field.is_secret or field.default is None or field.type is FieldType.INFO:
                 continue
             self.session.add(ModuleSetting(addon_id=addon_id, partner_id=DEFAULT_PARTNER, key=field.key,
                                            value=field.dump(field.default)))

@@ -1,12 +1,14 @@
 """Browser fixtures: a live server in a thread and pytest-playwright on Debian's chromium.
 
-Loaded for the whole suite so add-on test packages can use them too.
+Loaded for the whole suite so add-on test packages can use them too, with the helpers
+:func:`admin_login`, :func:`portal_page_for` and :func:`screenshot`.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -49,9 +51,8 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
-@pytest.fixture
-def admin_page(page, live_server, factory):
-    """A browser page logged in to the admin UI."""
+def admin_login(page, live_server, factory):
+    """Create the ``root`` admin and log it in to the admin UI in this browser page."""
     factory.admin(login="root", password="root-password")
     page.goto(f"{live_server.url}/admin/login")
     page.get_by_label("Login").fill("root")
@@ -59,6 +60,19 @@ def admin_page(page, live_server, factory):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/admin/")
     return page
+
+
+@pytest.fixture
+def admin_page(page, live_server, factory):
+    """A browser page logged in to the admin UI."""
+    return admin_login(page, live_server, factory)
+
+
+def screenshot(page, folder: str, name: str) -> None:
+    """A full-page PNG in ``$SPLYNX_SCREENSHOTS/<folder>`` (default ``test-artifacts/<folder>``)."""
+    shots = Path(os.environ.get("SPLYNX_SCREENSHOTS", "test-artifacts")) / folder
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
 def portal_page_for(page, live_server, customer, password: str = "customer-password"):

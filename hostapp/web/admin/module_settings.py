@@ -68,6 +68,7 @@ def module_edit(name: str):
     if spec is not None:
         values = store.values(module.addon_id, spec.settings, partner_id or None)
         values.update({k: v for k, v in submitted.items() if k in values})
+        values.update({f.key: f.info_text() for f in spec.settings.fields() if f.type is FieldType.INFO})
     partners = db.execute(select(Partner).order_by(Partner.name)).scalars().all()
     sections = [s for s in spec.settings.sections if s.per_partner or not partner_id] if spec else []
     return render_template(

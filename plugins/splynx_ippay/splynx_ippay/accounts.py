@@ -1,56 +1,35 @@
-"""A customer's saved IPpay credentials: host ``PaymentAccount`` rows holding tokens only.
+"""A customer's saved IPpay credentials: TOKENIZE at IPpay, then the host's saved accounts.
 
 Adding a card or bank account sends TOKENIZE (no money moves) and stores the token with
-brand, last 4 digits and expiry. A customer may keep several of each; exactly one of them
-is the default the bulk charge uses.
+brand, last 4 digits and expiry through :class:`hostapp.services.payment_accounts.SavedAccounts`,
+which also keeps one default per customer and refuses to remove an account in use.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-
-from core.gateway.cards import card_brand
+from core.gateway.cards import CardDetails
 from core.gateway.masking import masked_logger
 from core.gateway.transport import GatewayError
 from hostapp.host import Host
-from hostapp.models import Customer, PaymentAccount, PaymentAccountType, PaymentAttempt, PaymentMethod
+from hostapp.models import Customer, PaymentAccount
+from hostapp.services.payment_accounts import AccountError, NewAccount, SavedAccounts
 
 from .charging import client_for
-from .client import BankDetails, CardDetails
+from .client import BankDetails
 from .codes import describe
 from .protocol import Response
 from .settings import ADDON_ID, IppaySettings, load_settings
 
 log = masked_logger(__name__)
 
-
-class AccountError(ValueError):
-    """Credentials could not be saved or changed; the message is for the customer."""
+__all__ = ["AccountError", "Accounts"]
 
 
-def customer_accounts(session: Session, customer_id: int) -> list[PaymentAccount]:
-    """The customer's IPpay accounts, default first, then oldest first."""
-    return list(session.execute(
-        select(PaymentAccount).where(PaymentAccount.customer_id == customer_id, PaymentAccount.gateway == ADDON_ID)
-        .order_by(PaymentAccount.is_default.desc(), PaymentAccount.id)).scalars())
-
-
-def own_account(session: Session, customer_id: int, account_id) -> PaymentAccount | None:
-    """The account if it is this customer's IPpay account, else ``None``."""
-    try:
-        account = session.get(PaymentAccount, int(account_id))
-    except (TypeError, ValueError):
-        return None
-    if account is None or account.customer_id != customer_id or account.gateway != ADDON_ID:
-        return None
-    return account
-
-
-class Accounts:
-    """Adds, removes and re-orders one customer's saved IPpay credentials."""
+class Accounts(SavedAccounts):
+    """Adds (through TOKENIZE), removes and re-orders one customer's saved IPpay credentials."""
 
     def __init__(self, host: Host) -> None:
+        super().__init__(host.db, ADDON_ID)
         self.host = host
 
     def _settings(self, customer: Customer) -> IppaySettings:
@@ -75,68 +54,17 @@ class Accounts:
         if not settings.allows("card"):
             raise AccountError("Cards are not accepted through IPpay.")
         response = self._tokenize(settings, lambda client: client.tokenize_card(card))
-        return self._store(customer, settings, "card", response.token, card_brand(card.number), card.last4,
-                           str(card.expiry), card.holder)
+        return self._keep(customer, settings, NewAccount("card", response.token, card.brand, card.last4,
+                                                         str(card.expiry), card.holder))
 
     def add_bank(self, customer: Customer, bank: BankDetails) -> PaymentAccount:
         settings = self._settings(customer)
         if not settings.allows("bank"):
             raise AccountError("Bank accounts are not accepted through IPpay.")
         response = self._tokenize(settings, lambda client: client.tokenize_bank(bank))
-        return self._store(customer, settings, "bank", response.token, bank.account_type.title(), bank.last4, "",
-                           bank.holder)
+        return self._keep(customer, settings, NewAccount("bank", response.token, bank.account_type.title(),
+                                                         bank.last4, "", bank.holder))
 
-    def _store(self, customer: Customer, settings: IppaySettings, kind: str, token: str, brand: str, last4: str,
-               expiry: str, holder: str) -> PaymentAccount:
-        with self.host.db.transaction() as session:
-            existing = session.execute(select(PaymentAccount).where(
-                PaymentAccount.customer_id == customer.id, PaymentAccount.gateway == ADDON_ID,
-                PaymentAccount.token == token)).scalar_one_or_none()
-            if existing is not None:
-                existing.expiry, existing.holder = expiry, holder
-                return existing
-            account_type = session.execute(select(PaymentAccountType).where(
-                PaymentAccountType.addon_id == ADDON_ID, PaymentAccountType.key == kind)).scalar_one()
-            first = not customer_accounts(session, customer.id)
-            account = PaymentAccount(customer_id=customer.id, account_type_id=account_type.id, gateway=ADDON_ID,
-                                     kind=kind, token=token, brand=brand[:32], last4=last4, expiry=expiry,
-                                     holder=holder[:128], is_default=first)
-            session.add(account)
-            if settings.change_payment_method:
-                method = session.execute(select(PaymentMethod).where(
-                    PaymentMethod.name == settings.method_for(kind))).scalar_one_or_none()
-                if method is not None:
-                    session.get(Customer, customer.id).payment_method_id = method.id
-            session.flush()
-        log.info("customer %s saved an IPpay %s account ending %s", customer.id, kind, last4)
-        return account
-
-    def make_default(self, customer_id: int, account_id) -> None:
-        with self.host.db.transaction() as session:
-            account = own_account(session, customer_id, account_id)
-            if account is None:
-                raise AccountError("This payment account does not exist.")
-            session.execute(update(PaymentAccount).where(
-                PaymentAccount.customer_id == customer_id, PaymentAccount.gateway == ADDON_ID)
-                .values(is_default=False))
-            account.is_default = True
-
-    def remove(self, customer_id: int, account_id) -> None:
-        """Forget an account (past attempts keep their history without it)."""
-        with self.host.db.transaction() as session:
-            account = own_account(session, customer_id, account_id)
-            if account is None:
-                raise AccountError("This payment account does not exist.")
-            if session.execute(select(PaymentAttempt.id).where(
-                    PaymentAttempt.account_id == account.id,
-                    PaymentAttempt.status.in_(("pending", "unknown")))).first():
-                raise AccountError("A payment with this account is still being processed; remove it later.")
-            session.execute(update(PaymentAttempt).where(PaymentAttempt.account_id == account.id)
-                            .values(account_id=None))
-            was_default = account.is_default
-            session.delete(account)
-            session.flush()
-            if was_default:
-                remaining = customer_accounts(session, customer_id)
-                if remaining:
-                    remaining[0].is_default = True
+    def _keep(self, customer: Customer, settings: IppaySettings, new: NewAccount) -> PaymentAccount:
+        method = settings.method_for(new.kind) if settings.change_payment_method else ""
+        return self.store(customer.id, new, payment_method=method)

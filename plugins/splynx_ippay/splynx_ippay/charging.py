@@ -10,27 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.gateway.cards import card_brand
+from core.gateway.cards import CardDetails, account_label
 from core.gateway.masking import masked_logger
+from core.gateway.resolver import Outcome
 from core.payments import PaymentRequest, PaymentResult, PaymentStatus, SavedAccount, to_minor_units
 from hostapp.host import Host
 from hostapp.models import Invoice, ProformaInvoice
+from hostapp.services.gateway_bulk import EMPTY_ACCOUNT
 
-from .client import BankDetails, CardDetails, GatewayConfig, IppayClient, clients
+from .client import BankDetails, GatewayConfig, IppayClient, clients
 from .journal import Journal
-from .resolver import Outcome, Resolver
+from .resolver import resolver, unique
 from .settings import IppaySettings, load_settings
 
 log = masked_logger(__name__)
 
 COMMENT = "Pay by IPpay"
-EMPTY_ACCOUNT = "Customer payment account is empty!"
-
-
-def account_label(kind: str, brand: str, last4: str) -> str:
-    """``Visa ending 1111``, ``Checking ending 6789``: how an account is shown and journaled."""
-    name = brand or ("Bank account" if kind == "bank" else "Card")
-    return f"{name} ending {last4}" if last4 else name
 
 
 @dataclass(frozen=True)
@@ -61,7 +56,7 @@ class Instrument:
             return cls.saved(request.account)
         card, bank = request.details.get("card"), request.details.get("bank")
         if isinstance(card, CardDetails):
-            return cls("card", account_label("card", card_brand(card.number), card.last4), card=card,
+            return cls("card", account_label("card", card.brand, card.last4), card=card,
                        holder=card.holder)
         if isinstance(bank, BankDetails):
             return cls("bank", account_label("bank", bank.account_type.title(), bank.last4), bank=bank,
@@ -88,30 +83,40 @@ class Charger:
 
     def charge(self, request: PaymentRequest, *, origin: str = "INTERNET") -> PaymentResult:
         settings = self.settings(request.partner_id)
+        sent = self.journal.find(request.attempt_key)
         instrument = Instrument.from_request(request)
-        if instrument is None:
+        if instrument is None and sent is None:
             return PaymentResult.declined(EMPTY_ACCOUNT)
         if not settings.configured:
             return PaymentResult.declined("IPpay is not configured yet (Terminal ID missing). Contact your provider.")
+        if instrument is None:  # sent before with details typed for that payment only: ENQ is all that is left
+            outcome = resolver(client_for(settings)).settle(request.attempt_key)
+            self.journal.close(request.attempt_key, outcome.journal_status, outcome.response, outcome.note)
+            return self._result(request, outcome, settings, sent.amount, "bank" if sent.transaction_type == "CHECK"
+                                else "card", sent.account)
         if not settings.allows(instrument.kind):
             return PaymentResult.declined("This payment type is not accepted through IPpay.")
-        fee = settings.fee(request.amount)
-        total = request.amount + fee
-        outcome = self._run(request, instrument, settings, total, origin)
+        total = request.amount + settings.fee(request.amount)
+        outcome = self._run(request, instrument, settings, total, origin, resume=sent is not None)
         log.info("IPpay %s %s for customer %s: %s (%s)", "CHECK" if instrument.kind == "bank" else "SALE",
                  request.attempt_key, request.customer_id, outcome.status.value, outcome.note)
-        if outcome.status is PaymentStatus.APPROVED:
-            response = outcome.response
-            return PaymentResult(
-                PaymentStatus.APPROVED, reference=request.attempt_key, approval_code=response.approval,
-                message=COMMENT, amount=total, method=settings.method_for(instrument.kind), fee=fee,
-                fee_category=settings.fee_category,
-                fields=(request.attempt_key, response.approval, instrument.label, response.text),
-            )
-        return PaymentResult(outcome.status, message=outcome.message)
+        return self._result(request, outcome, settings, total, instrument.kind, instrument.label)
+
+    @staticmethod
+    def _result(request: PaymentRequest, outcome: Outcome, settings: IppaySettings, total: Decimal, kind: str,
+                label: str) -> PaymentResult:
+        if outcome.status is not PaymentStatus.APPROVED:
+            return PaymentResult(outcome.status, message=outcome.message)
+        response = outcome.response
+        fee = total - request.amount
+        return PaymentResult(
+            PaymentStatus.APPROVED, reference=request.attempt_key, approval_code=response.approval,
+            message=COMMENT, amount=total, method=settings.method_for(kind), fee=fee,
+            fee_category=settings.fee_category, fields=(request.attempt_key, response.approval, label, response.text),
+        )
 
     def _run(self, request: PaymentRequest, instrument: Instrument, settings: IppaySettings, total: Decimal,
-             origin: str) -> Outcome:
+             origin: str, *, resume: bool) -> Outcome:
         key = request.attempt_key
         cents = to_minor_units(total)
         client = client_for(settings)
@@ -126,14 +131,14 @@ class Charger:
             def send():
                 return client.sale(key, cents, token=instrument.token, card=instrument.card, origin=origin,
                                    order_number=order_number, payer=request.payer)
-        resolver = Resolver(client)
-        if self.journal.find(key) is not None:
-            outcome = resolver.resume(key, send)
+        resolve = resolver(client)
+        if resume:
+            outcome = resolve.resume(key, unique(send))
         else:
             self.journal.open(reference=key, transaction_type="CHECK" if instrument.kind == "bank" else "SALE",
                               transaction_id=key, customer_id=request.customer_id, amount=total,
                               account=instrument.label)
-            outcome = resolver.first(key, send)
+            outcome = resolve.first(key, unique(send))
         self.journal.close(key, outcome.journal_status, outcome.response, outcome.note)
         return outcome
 

@@ -9,31 +9,18 @@ means (ENQ first) is :mod:`splynx_ippay.charging`'s job.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
-from core.gateway.cards import Expiry
+from core.gateway.cards import CardDetails
 from core.gateway.masking import NUMBER_FIELDS, SECRET_FIELDS, Scrubber
-from core.gateway.transport import BadAnswer, HttpTransport
+from core.gateway.transport import BadAnswer, ClientPool, HttpTransport
 
 from .protocol import CONTENT_TYPE, Element, ProtocolError, Response, build_request, parse_response
 
+__all__ = ["BankDetails", "CardDetails", "GatewayConfig", "IppayClient", "clients"]
+
 #: IPpay's sensitive elements: numbers keep their last 4 digits, the rest is starred out
 SCRUBBER = Scrubber(number_fields=NUMBER_FIELDS, secret_fields=(*SECRET_FIELDS, "Password", "TerminalID"))
-
-
-@dataclass(frozen=True)
-class CardDetails:
-    """A card typed into a form for one payment or to be tokenised; never stored or logged."""
-
-    number: str = field(repr=False)
-    expiry: Expiry
-    holder: str = ""
-    cvv: str = field(default="", repr=False)
-
-    @property
-    def last4(self) -> str:
-        return self.number[-4:]
 
 
 @dataclass(frozen=True)
@@ -137,25 +124,5 @@ def _billing(payer: dict | None) -> dict:
             "BillingPostalCode": payer.get("zip"), "Email": payer.get("email")}
 
 
-class ClientPool:
-    """One client (one HTTP session) per gateway configuration, shared by all requests."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._clients: dict[GatewayConfig, IppayClient] = {}
-
-    def get(self, config: GatewayConfig) -> IppayClient:
-        with self._lock:
-            client = self._clients.get(config)
-            if client is None:
-                client = self._clients[config] = IppayClient(config)
-            return client
-
-    def clear(self) -> None:
-        with self._lock:
-            for client in self._clients.values():
-                client.transport.close()
-            self._clients.clear()
-
-
-clients = ClientPool()
+#: the shared clients, one per gateway configuration
+clients: ClientPool[IppayClient] = ClientPool(IppayClient)

@@ -26,7 +26,7 @@ from hostapp.services.ledger import record_refund
 from .charging import client_for
 from .journal import Journal
 from .models import IppayTransaction
-from .resolver import Outcome, Resolver, answered
+from .resolver import Outcome, answered, resolver, unique
 from .settings import ADDON_ID, load_settings
 
 COMMENT = "Refund by IPpay"
@@ -112,9 +112,9 @@ class Refunds:
         except IntegrityError:
             raise RefundError("A refund of this payment is already in progress.") from None
         if ttype == "REVERSAL":
-            outcome = Resolver(client).first(key, lambda: client.check(
+            outcome = resolver(client).first(key, unique(lambda: client.check(
                 key, cents, holder=plan.holder, ach_type=plan.ach_type, sec=settings.ach_sec, token=plan.token,
-                transaction_type="REVERSAL"))
+                transaction_type="REVERSAL")))
         else:
             outcome = self._credit(client, plan.original_key, cents)
         return self._finish(key, plan.payment_id, amount, outcome, actor)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.payments import CENT
+from core.gateway.settings import change_method_field, direct_link_field, fee_fields, service_fee, timeout_fields
 from core.settings import Field, FieldType, Section, SettingsSchema
-from hostapp.models import PaymentMethod, TransactionCategory
-from hostapp.services.settings_store import SettingsStore
+from hostapp.services.settings_store import SettingsStore, choice_name
 
 ADDON_ID = "ippay"
 TEST_URL = "https://testgtwy.ippay.com/ippay"
@@ -42,22 +40,9 @@ SETTINGS = SettingsSchema((
               description=f"Stamped on bank account (ACH) payments; “{BANK_METHOD}” when empty."),
         Field("account_types", "Available payment types", FieldType.MULTI_SELECT, default=["card", "bank"],
               choices=ACCOUNT_TYPES, required=True),
-        Field("change_payment_method", "Change the customer's payment method when payment credentials are added",
-              FieldType.TOGGLE, default=False),
-        Field("fee_percent", "Service fee, %", FieldType.DECIMAL, default="0", min_value=0, max_value=100,
-              description="Added to the amount the customer pays (shown as “Total to pay”)."),
-        Field("fee_category", "Transaction fee category", FieldType.SELECT, choices="transaction_categories",
-              description="Category of the fee's debit transaction; “Service” when empty."),
-        Field("direct_link_days", "Direct payment links valid for, days", FieldType.NUMBER, default=30,
-              min_value=1, max_value=365),
+        change_method_field(), *fee_fields(), direct_link_field(),
     )),
-    Section("advanced", "Advanced", (
-        Field("connect_timeout", "Connect timeout, seconds", FieldType.DECIMAL, default="5", min_value=1,
-              max_value=60),
-        Field("read_timeout", "Read timeout, seconds", FieldType.DECIMAL, default="60", min_value=1, max_value=300,
-              description="Longer than IPpay's own processing time-out; an unanswered payment is looked up "
-                          "with ENQ, never sent twice."),
-    )),
+    Section("advanced", "Advanced", timeout_fields("IPpay", "ENQ")),
 ))
 
 
@@ -85,22 +70,13 @@ class IppaySettings:
 
     def fee(self, amount: Decimal) -> Decimal:
         """The service fee on ``amount``, rounded half up to the cent."""
-        if not self.fee_percent:
-            return Decimal("0.00")
-        return (amount * self.fee_percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        return service_fee(amount, self.fee_percent)
 
     def method_for(self, kind: str) -> str:
         return self.bank_method if kind == "bank" else self.card_method
 
     def allows(self, kind: str) -> bool:
         return kind in self.account_types
-
-
-def _name(session: Session, model, value, fallback: str) -> str:
-    if not value:
-        return fallback
-    row = session.execute(select(model).where(model.id == int(value))).scalar_one_or_none()
-    return row.name if row else fallback
 
 
 def load_settings(session: Session, box, partner_id: int | None) -> IppaySettings:
@@ -110,12 +86,12 @@ def load_settings(session: Session, box, partner_id: int | None) -> IppaySetting
     return IppaySettings(
         terminal_id=v.get("terminal_id") or "", password=v.get("password") or "", url=url,
         ach_sec=v.get("ach_sec") or "WEB",
-        card_method=_name(session, PaymentMethod, v.get("card_payment_method"), CARD_METHOD),
-        bank_method=_name(session, PaymentMethod, v.get("bank_payment_method"), BANK_METHOD),
+        card_method=choice_name(session, "payment_methods", v.get("card_payment_method"), CARD_METHOD),
+        bank_method=choice_name(session, "payment_methods", v.get("bank_payment_method"), BANK_METHOD),
         account_types=tuple(v.get("account_types") or ("card", "bank")),
         change_payment_method=bool(v.get("change_payment_method")),
         fee_percent=Decimal(v.get("fee_percent") or 0),
-        fee_category=_name(session, TransactionCategory, v.get("fee_category"), "Service"),
+        fee_category=choice_name(session, "transaction_categories", v.get("fee_category"), "Service"),
         direct_link_days=int(v.get("direct_link_days") or 30),
         connect_timeout=float(v.get("connect_timeout") or 5), read_timeout=float(v.get("read_timeout") or 60),
     )

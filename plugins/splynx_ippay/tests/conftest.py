@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from hostapp.services.settings_store import SettingsStore
 from splynx_ippay import addon, simulator
 from splynx_ippay.client import clients
 from splynx_ippay.settings import ADDON_ID, SETTINGS
 from tests.fixtures import make_test_app
+from tests.gateway_kit import save_settings
 
 
 @pytest.fixture(scope="session")
@@ -28,12 +29,7 @@ def sim(ippay_sim):
 
 def configure(host, partner_id: int = 0, **values) -> None:
     """Save add-on settings the way the Modules list form does (validated, secrets sealed)."""
-    with host.db.transaction() as session:
-        store = SettingsStore(session, host.box)
-        raw = {k: ("1" if v is True else "0" if v is False else v) for k, v in values.items()}
-        result = store.validate(ADDON_ID, SETTINGS, raw, partner_id, keys=set(values))
-        assert result.ok, result.errors
-        store.save(ADDON_ID, SETTINGS, result.values, actor="test", partner_id=partner_id)
+    save_settings(host, ADDON_ID, SETTINGS, partner_id, **values)
 
 
 @pytest.fixture
@@ -72,9 +68,8 @@ def sim_charges(running, key: str) -> int:
 @pytest.fixture
 def add_card(ippay_app):
     """Save a card for a customer through the add-on (TOKENIZE at the simulator)."""
-    from core.gateway.cards import Expiry
+    from core.gateway.cards import CardDetails, Expiry
     from splynx_ippay.accounts import Accounts
-    from splynx_ippay.client import CardDetails
 
     def add(customer, number: str = TEST_CARD, holder: str = "Tofu Beast"):
         with ippay_app.app_context():
@@ -109,8 +104,19 @@ def harness(ippay_host, ippay_app, sim, factory, add_card):
         add_card(customer)
         return customer
 
+    def journal_note(key):
+        from splynx_ippay.models import IppayTransaction
+
+        with ippay_host.db.transaction() as session:
+            return session.execute(select(IppayTransaction.note)
+                                   .where(IppayTransaction.reference == key)).scalar_one()
+
     return GatewayHarness(
         host=ippay_host, app=ippay_app, gateway="ippay", faults=sim.faults,
         charges=lambda key: sim_charges(sim, key), customer_with_account=customer_with_account,
         invoice=lambda customer, amount: factory.invoice(customer, Decimal(amount)), charge_kind="SALE",
+        lookup_kind="ENQ", lookup_name="ENQ",
+        sim_kinds=lambda key: [e["type"] for e in sim.app.journal() if e["transaction_id"] == key],
+        journal_note=journal_note,
+        make_unreachable=lambda: configure(ippay_host, gateway_url="http://127.0.0.1:9/ippay"),  # discard port
     )

@@ -4,27 +4,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.payments import ChargeBatch, ChargeItem, PaymentStatus
-from hostapp.models import Invoice, Payment, PaymentAccount, PaymentAttempt
-from hostapp.services.payments import saved_account
-
-
-def _batch(host, invoices, concurrency):
-    """What the host's charge runner hands over: locked invoices, one attempt each, default accounts."""
-    items, attempts = [], {}
-    with host.db.transaction() as session:
-        for invoice in invoices:
-            attempt = host.payments.open_attempt(session, gateway="ippay", customer_id=invoice.customer_id,
-                                                 target_kind="invoice", target_id=invoice.id, amount=None,
-                                                 initiated_by="charge", batch_id=1)
-            account = session.execute(select(PaymentAccount).where(
-                PaymentAccount.customer_id == invoice.customer_id, PaymentAccount.is_default.is_(True))
-            ).scalar_one_or_none()
-            attempt.account_id = account.id if account else None
-            attempts[invoice.id] = attempt.id
-            items.append(ChargeItem(attempt.key, invoice.id, invoice.number, invoice.customer_id, attempt.amount,
-                                    saved_account(account)))
-    return ChargeBatch(1, tuple(items), concurrency=concurrency), attempts
+from core.payments import PaymentStatus
+from hostapp.models import Invoice, Payment, PaymentAttempt
+from tests.gateway_kit import charge_batch_for
 
 
 def test_bulk_charge_pays_with_default_accounts_within_the_concurrency_limit(ippay_app, ippay_host, factory,
@@ -39,7 +21,7 @@ def test_bulk_charge_pays_with_default_accounts_within_the_concurrency_limit(ipp
     invoices.append(factory.invoice(declined, "52.05"))
     nobody = factory.customer()
     invoices.append(factory.invoice(nobody, "30.00"))
-    batch, attempts = _batch(ippay_host, invoices, concurrency=2)
+    batch, attempts = charge_batch_for(ippay_host, "ippay", invoices, concurrency=2)
     sim.faults.arm("late", times=None, delay=0.2)
     sim.concurrency.reset()
     with ippay_app.app_context():
@@ -67,7 +49,7 @@ def test_bulk_charge_pays_with_default_accounts_within_the_concurrency_limit(ipp
 def test_bulk_charge_sends_recurring_origin(ippay_app, ippay_host, factory, add_card, sim):
     customer = factory.customer()
     add_card(customer)
-    batch, _ = _batch(ippay_host, [factory.invoice(customer, Decimal("30.00"))], concurrency=4)
+    batch, _ = charge_batch_for(ippay_host, "ippay", [factory.invoice(customer, Decimal("30.00"))], concurrency=4)
     seen = []
     original = sim.app.handle
 

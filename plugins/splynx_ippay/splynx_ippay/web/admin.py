@@ -10,42 +10,29 @@ from sqlalchemy import select
 from hostapp.host import current_host
 from hostapp.models import Customer, Payment
 from hostapp.services.audit import record
-from hostapp.services.direct_links import DirectLinks
+from hostapp.services.payment_accounts import customer_accounts
 from hostapp.web.auth import admin_required, current_admin
+from hostapp.web.gateway_pages import document
 
-from ..accounts import customer_accounts
 from ..models import IppayTransaction
 from ..refunds import RefundError, Refunds, refundable
-from . import bp, paying
+from ..settings import ADDON_ID
+from . import bp
+from .paying import PAGES
 
 
 def _actor() -> str:
     return f"admin:{current_admin().login}"
 
 
-def _direct_links(quote: paying.Quote) -> list[tuple[str, str]]:
-    """Signed direct payment links for e-mails: (label, URL) by number and by id."""
-    host = current_host()
-    signer = DirectLinks.for_host(host)
-    kind, found, days = quote.kind, quote.document, quote.settings.direct_link_days
-    base = f"{host.config.public_url}/ippay/direct-pay-{kind}"
-    return [("By number", signer.url(base, kind, found.id, found.number, days=days)),
-            ("By id", signer.url(base + "-by-id", kind, found.id, found.id, days=days))]
-
-
 def _admin_pay(kind: str):
-    found = paying.document(kind, request.values.get("item_id"))
-    quote = paying.quote(kind, found)
-    outcome = error = None
-    if request.method == "POST":
-        if not found.is_payable:
-            error = f"{quote.label} {found.number} is not waiting for payment."
-        else:
-            result = paying.pay(kind, found, initiated_by=_actor(), account_id=request.form.get("account_id"))
-            outcome, error = (None, result) if isinstance(result, str) else (result, None)
-    return render_template("ippay/pay_modal.html", quote=quote, outcome=outcome, error=error, admin=True,
-                           choices=paying.account_choices(found.customer_id, quote.settings),
-                           success=paying.SUCCESS, links=_direct_links(quote),
+    found = document(kind, request.values.get("item_id"))
+    quote = PAGES.quote(kind, found)
+    done = PAGES.submit(kind, found, quote, request.form, initiated_by=_actor()) \
+        if request.method == "POST" else None
+    return render_template("ippay/pay_modal.html", quote=quote, done=done, admin=True,
+                           choices=PAGES.account_choices(found.customer_id, quote.settings),
+                           links=PAGES.direct_links(quote),
                            back_url=url_for("admin.customer", customer_id=found.customer_id, tab="billing"))
 
 
@@ -74,7 +61,7 @@ def admin_customer():
     journal = db.execute(select(IppayTransaction).where(IppayTransaction.customer_id == customer.id)
                          .order_by(IppayTransaction.id.desc()).limit(50)).scalars().all()
     return render_template("ippay/admin_customer.html", customer=customer,
-                           accounts=customer_accounts(db, customer.id), journal=journal,
+                           accounts=customer_accounts(db, customer.id, ADDON_ID), journal=journal,
                            payments=[(p, refundable(db, p)) for p in payments])
 
 

@@ -11,40 +11,26 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from hostapp.host import current_host
-from hostapp.services.direct_links import DirectLinks
+from core.gateway.forms import safe_form
+from hostapp.web.gateway_pages import document
 
-from ..forms import BANK_ACCOUNT_TYPES, parse_bank, parse_card
-from . import bp, paying
+from ..forms import BANK_ACCOUNT_TYPES
+from . import bp
+from .paying import PAGES
 
 
 def _direct(kind: str, by: str):
-    found = paying.document(kind, request.values.get("item_id"), by=by)
-    quote = paying.quote(kind, found)
-    trusted = DirectLinks.for_host(current_host()).verify(
-        kind, found.id, request.values.get("expires"), request.values.get("sig"))
-    choices = paying.account_choices(found.customer_id, quote.settings) if trusted else []
-    errors: dict[str, str] = {}
-    outcome = error = None
-    method = request.form.get("method", "")
+    found = document(kind, request.values.get("item_id"), by=by)
+    quote = PAGES.quote(kind, found)
+    trusted = PAGES.trusted(kind, found)
+    choices = PAGES.account_choices(found.customer_id, quote.settings) if trusted else []
+    done = None
     if request.method == "POST":
-        if not found.is_payable:
-            error = f"{quote.label} {found.number} is not waiting for payment."
-        elif method == "saved" and trusted:
-            result = paying.pay(kind, found, initiated_by="direct-link", account_id=request.form.get("account_id"))
-            outcome, error = (None, result) if isinstance(result, str) else (result, None)
-        elif method in ("card", "bank") and quote.settings.allows(method):
-            details, errors = (parse_card(request.form, with_cvv=True) if method == "card"
-                               else parse_bank(request.form))
-            if details is not None:
-                result = paying.pay(kind, found, initiated_by="direct-link", details={method: details})
-                outcome, error = (None, result) if isinstance(result, str) else (result, None)
-        else:
-            error = "Choose how to pay."
-    safe_form = {k: v for k, v in request.form.items() if k not in ("card_number", "account_number", "cvv")}
-    return render_template("ippay/direct_pay.html", quote=quote, choices=choices, trusted=trusted,
-                           outcome=outcome, error=error, errors=errors, form=safe_form, method=method,
-                           bank_types=BANK_ACCOUNT_TYPES, success=paying.SUCCESS), 422 if errors else 200
+        done = PAGES.submit(kind, found, quote, request.form, initiated_by="direct-link", saved=trusted,
+                            methods=("card", "bank"))
+    return render_template("ippay/direct_pay.html", quote=quote, choices=choices, done=done,
+                           form=safe_form(request.form), bank_types=BANK_ACCOUNT_TYPES), \
+        done.status_code if done else 200
 
 
 @bp.route("/direct-pay-invoice", methods=["GET", "POST"])

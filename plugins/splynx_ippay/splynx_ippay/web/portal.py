@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from core.payments import CENT
+from core.gateway.forms import parse_card, safe_form
 from hostapp.host import current_host
-from hostapp.services.payments import PaymentError
+from hostapp.services.payment_accounts import customer_accounts
 from hostapp.web.auth import current_customer, customer_required
+from hostapp.web.gateway_pages import document
 
-from ..accounts import AccountError, Accounts, customer_accounts
-from ..forms import BANK_ACCOUNT_TYPES, parse_bank, parse_card
-from . import bp, paying
+from ..accounts import AccountError, Accounts
+from ..forms import BANK_ACCOUNT_TYPES, parse_bank
+from ..settings import ADDON_ID
+from . import bp
+from .paying import PAGES
 
 
 def _actor() -> str:
@@ -25,7 +26,7 @@ def _actor() -> str:
 def credentials():
     """Finance → IpPay payment credentials: several cards and bank accounts, one default."""
     customer = current_customer()
-    settings = paying.settings_for(customer)
+    settings = PAGES.settings_for(customer)
     errors: dict[str, str] = {}
     form = request.form
     if request.method == "POST":
@@ -54,30 +55,22 @@ def credentials():
         if not errors:
             return redirect(url_for(".credentials"))
         flash("Please correct the fields marked in red.", "error")
-    safe_form = {k: v for k, v in form.items() if k not in ("card_number", "account_number", "cvv")}
-    return render_template("ippay/credentials.html", accounts=customer_accounts(current_host().db.session,
-                                                                                 customer.id),
-                           settings=settings, errors=errors, form=safe_form, bank_types=BANK_ACCOUNT_TYPES), \
-        422 if errors else 200
+    accounts = customer_accounts(current_host().db.session, customer.id, ADDON_ID)
+    return render_template("ippay/credentials.html", accounts=accounts, settings=settings, errors=errors,
+                           form=safe_form(form), bank_types=BANK_ACCOUNT_TYPES), 422 if errors else 200
 
 
 def _pay_modal(kind: str):
     customer = current_customer()
-    found = paying.document(kind, request.values.get("item_id"))
+    found = document(kind, request.values.get("item_id"))
     if found.customer_id != customer.id:
         abort(404)
-    quote = paying.quote(kind, found)
-    outcome = error = None
-    if request.method == "POST":
-        if not found.is_payable:
-            error = f"{quote.label} {found.number} is not waiting for payment."
-        else:
-            result = paying.pay(kind, found, initiated_by=_actor(), account_id=request.form.get("account_id"))
-            outcome, error = (None, result) if isinstance(result, str) else (result, None)
-    return render_template("ippay/pay_modal.html", quote=quote, outcome=outcome, error=error,
-                           choices=paying.account_choices(customer.id, quote.settings),
-                           success=paying.SUCCESS, back_url=url_for(
-                               "portal.invoices" if kind == "invoice" else "portal.proformas"))
+    quote = PAGES.quote(kind, found)
+    done = PAGES.submit(kind, found, quote, request.form, initiated_by=_actor()) \
+        if request.method == "POST" else None
+    return render_template("ippay/pay_modal.html", quote=quote, done=done,
+                           choices=PAGES.account_choices(customer.id, quote.settings),
+                           back_url=url_for("portal.invoices" if kind == "invoice" else "portal.proformas"))
 
 
 @bp.route("/pay-invoice", methods=["GET", "POST"])
@@ -100,39 +93,14 @@ def pay_proforma():
 def refill():
     """Add money by IpPay: account, amount, Add → success page with BACK TO PORTAL."""
     customer = current_customer()
-    settings = paying.settings_for(customer)
-    choices = paying.account_choices(customer.id, settings)
-    errors, outcome = {}, None
+    settings = PAGES.settings_for(customer)
+    done = None
     if request.method == "POST":
-        amount = _amount(request.form.get("amount", ""), errors)
-        account_id = request.form.get("account_id", "")
-        if not any(str(a.id) == account_id for _, group in choices for a in group):
-            errors["account_id"] = "Choose a saved card or bank account."
-        if not errors:
-            try:
-                outcome = current_host().payments.pay(
-                    gateway="ippay", customer_id=customer.id, target_kind="balance", amount=amount,
-                    account_id=int(account_id), initiated_by=_actor(), description="Balance refill")
-            except PaymentError as exc:
-                flash(str(exc), "error")
-            else:
-                session = current_host().db.session
-                session.rollback()  # end this request's read snapshot: show the new balance in the top bar
-                session.refresh(customer)
-                if not outcome.approved:
-                    flash(outcome.message, "error" if outcome.status.value == "declined" else "warning")
-    return render_template("ippay/refill.html", choices=choices, errors=errors, outcome=outcome,
-                           success=paying.SUCCESS, fee_percent=settings.fee_percent,
-                           amount=request.form.get("amount", "")), 422 if errors else 200
-
-
-def _amount(raw: str, errors: dict) -> Decimal | None:
-    try:
-        amount = Decimal(raw.strip().replace(",", "."))
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT) \
-            or amount > Decimal("100000"):
-        errors["amount"] = "Enter an amount such as 25.00."
-        return None
-    return amount
+        done = PAGES.refill(customer, request.form, initiated_by=_actor())
+        if done.error:
+            flash(done.error, "error")
+        elif done.outcome and not done.outcome.approved:
+            flash(done.outcome.message, "error" if done.outcome.status.value == "declined" else "warning")
+    return render_template("ippay/refill.html", choices=PAGES.account_choices(customer.id, settings), done=done,
+                           fee_percent=settings.fee_percent, amount=request.form.get("amount", "")), \
+        done.status_code if done else 200

@@ -5,10 +5,8 @@ The live server is built after the add-on is installed, so its routes exist.
 
 from __future__ import annotations
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,16 +14,13 @@ from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting
 from hostapp.services.direct_links import DirectLinks
-from tests.e2e.fixtures import LiveServer, portal_page_for
+from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path(os.environ.get("SPLYNX_SCREENSHOTS", "test-artifacts/ippay"))
-
 
 def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    screenshot(page, "ippay", name)
 
 
 @pytest.fixture
@@ -33,16 +28,6 @@ def server(ippay_host):
     live = LiveServer(ippay_host)
     yield live
     live.stop()
-
-
-def admin_login(page: Page, server: LiveServer, factory) -> Page:
-    factory.admin(login="root", password="root-password")
-    page.goto(f"{server.url}/admin/login")
-    page.get_by_label("Login").fill("root")
-    page.get_by_label("Password").fill("root-password")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-    return page
 
 
 def _status(host, invoice) -> str:
@@ -101,11 +86,11 @@ def test_customer_adds_a_card_and_a_bank_account(page, server, ippay_host, facto
 
 def _pay_in_modal(page: Page, account_label: str | None = None) -> None:
     modal = page.frame_locator("#modal iframe")
-    expect(modal.locator(".ippay-quote")).to_contain_text("Total to pay")
+    expect(modal.locator(".pay-quote")).to_contain_text("Total to pay")
     if account_label:
         modal.get_by_label("Account type").select_option(label=account_label)
     modal.get_by_role("button", name=re.compile(r"^Pay ")).click()
-    expect(modal.locator(".ippay-result")).to_have_text("Success! Your transaction has been successfully processed.")
+    expect(modal.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
 
 
 def test_customer_pays_an_invoice_from_finance_invoices(page, server, ippay_host, factory, add_card, add_bank):
@@ -119,8 +104,8 @@ def test_customer_pays_an_invoice_from_finance_invoices(page, server, ippay_host
     expect(row.locator(".status")).to_have_text("Unpaid")
     row.get_by_role("link", name="Pay by IPpay").click()
     modal = page.frame_locator("#modal iframe")
-    expect(modal.locator(".ippay-quote")).to_contain_text("Invoice amount")
-    expect(modal.locator(".ippay-quote")).to_contain_text("39.99")
+    expect(modal.locator(".pay-quote")).to_contain_text("Invoice amount")
+    expect(modal.locator(".pay-quote")).to_contain_text("39.99")
     shot(page, "03-pay-modal")
     _pay_in_modal(page, "Bank account · Checking ending 6251")
     shot(page, "04-pay-success")
@@ -161,7 +146,7 @@ def test_customer_refills_the_balance_at_ippay(page, server, ippay_host, factory
     page.get_by_label("Amount").fill("25.00")
     shot(page, "08-refill")
     page.get_by_role("button", name="Add").click()
-    expect(page.locator(".ippay-result")).to_have_text("Success! Your transaction has been successfully processed.")
+    expect(page.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
     expect(page.locator(".topbar")).to_contain_text("balance 25.00")
     shot(page, "09-refill-success")
     page.get_by_role("link", name="BACK TO PORTAL").click()
@@ -211,14 +196,14 @@ def test_direct_link_pays_an_invoice_without_login(page, server, ippay_host, fac
     card.get_by_label("CVV").fill("123")
     shot(page, "13-direct-link")
     card.get_by_role("button", name="Pay 59.00").click()
-    expect(page.locator(".ippay-result")).to_have_text("Success! Your transaction has been successfully processed.")
+    expect(page.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
     shot(page, "14-direct-link-success")
     assert _status(ippay_host, invoice) == "paid"
     signed = DirectLinks.for_host(ippay_host).url(f"{server.url}/ippay/direct-pay-invoice-by-id", "invoice",
                                                   other.id, other.id)
     page.goto(signed)
     page.locator("#pay-saved").get_by_role("button", name="Pay 19.00").click()
-    expect(page.locator(".ippay-result")).to_contain_text("Success!")
+    expect(page.locator(".pay-result")).to_contain_text("Success!")
     assert _status(ippay_host, other) == "paid"
 
 
@@ -231,6 +216,6 @@ def test_a_declined_card_shows_why_in_the_modal(page, server, ippay_host, factor
     page.locator(f"tr[data-number='{invoice.number}']").get_by_role("link", name="Pay by IPpay").click()
     modal = page.frame_locator("#modal iframe")
     modal.get_by_role("button", name="Pay 52.05").click()
-    expect(modal.locator(".ippay-result")).to_have_text("The payment was declined: Do not honor (005).")
+    expect(modal.locator(".pay-result")).to_have_text("The payment was declined: Do not honor (005).")
     shot(page, "15-declined")
     assert _status(ippay_host, invoice) == "not_paid"

@@ -1,0 +1,126 @@
+"""Customers' saved payment accounts of one gateway: host ``PaymentAccount`` rows holding tokens only.
+
+A gateway add-on tokenises a card or bank account with its gateway and hands the token
+with brand, last 4 digits and expiry to :meth:`SavedAccounts.store`. A customer may keep
+several accounts per gateway; exactly one of them is the default the bulk charge uses.
+Removing an account that a payment in flight still uses is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core.payments import SavedAccount
+
+from ..db import Database
+from ..models import Customer, PaymentAccount, PaymentAccountType, PaymentAttempt, PaymentMethod
+from .payments import saved_account
+
+log = logging.getLogger(__name__)
+
+
+class AccountError(ValueError):
+    """Credentials could not be saved or changed; the message is for the customer."""
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    """What a gateway returned for credentials it tokenised (never a number)."""
+
+    kind: str  # card | bank
+    token: str
+    brand: str
+    last4: str
+    expiry: str = ""  # MM/YYYY
+    holder: str = ""
+
+
+def customer_accounts(session: Session, customer_id: int, gateway: str) -> list[PaymentAccount]:
+    """The customer's accounts of ``gateway``, default first, then oldest first."""
+    return list(session.execute(
+        select(PaymentAccount).where(PaymentAccount.customer_id == customer_id, PaymentAccount.gateway == gateway)
+        .order_by(PaymentAccount.is_default.desc(), PaymentAccount.id)).scalars())
+
+
+def own_account(session: Session, customer_id: int, gateway: str, account_id) -> PaymentAccount | None:
+    """The account if it is this customer's account of ``gateway``, else ``None``."""
+    try:
+        account = session.get(PaymentAccount, int(account_id))
+    except (TypeError, ValueError):
+        return None
+    if account is None or account.customer_id != customer_id or account.gateway != gateway:
+        return None
+    return account
+
+
+class SavedAccounts:
+    """Stores, re-orders and removes one gateway's saved accounts (short, separate transactions)."""
+
+    def __init__(self, db: Database, gateway: str) -> None:
+        self.db = db
+        self.gateway = gateway
+
+    def store(self, customer_id: int, new: NewAccount, *, payment_method: str = "") -> PaymentAccount:
+        """Save a token (the first account becomes the default); the same token again updates it.
+
+        ``payment_method``: when given, the customer's billing payment method becomes it
+        (the add-on's "Change the payment method when credentials are added" setting).
+        """
+        with self.db.transaction() as session:
+            existing = session.execute(select(PaymentAccount).where(
+                PaymentAccount.customer_id == customer_id, PaymentAccount.gateway == self.gateway,
+                PaymentAccount.token == new.token)).scalar_one_or_none()
+            if existing is not None:
+                existing.expiry, existing.holder = new.expiry, new.holder[:128]
+                return existing
+            account_type = session.execute(select(PaymentAccountType).where(
+                PaymentAccountType.addon_id == self.gateway, PaymentAccountType.key == new.kind)).scalar_one()
+            first = not customer_accounts(session, customer_id, self.gateway)
+            account = PaymentAccount(customer_id=customer_id, account_type_id=account_type.id, gateway=self.gateway,
+                                     kind=new.kind, token=new.token, brand=new.brand[:32], last4=new.last4,
+                                     expiry=new.expiry, holder=new.holder[:128], is_default=first)
+            session.add(account)
+            if payment_method:
+                method = session.execute(select(PaymentMethod).where(
+                    PaymentMethod.name == payment_method)).scalar_one_or_none()
+                if method is not None:
+                    session.get(Customer, customer_id).payment_method_id = method.id
+            session.flush()
+        log.info("customer %s saved a %s %s account ending %s", customer_id, self.gateway, new.kind, new.last4)
+        return account
+
+    def make_default(self, customer_id: int, account_id) -> None:
+        with self.db.transaction() as session:
+            account = own_account(session, customer_id, self.gateway, account_id)
+            if account is None:
+                raise AccountError("This payment account does not exist.")
+            session.execute(update(PaymentAccount).where(
+                PaymentAccount.customer_id == customer_id, PaymentAccount.gateway == self.gateway)
+                .values(is_default=False))
+            account.is_default = True
+
+    def remove(self, customer_id: int, account_id) -> SavedAccount:
+        """Forget an account (past attempts keep their history without it); returns what was removed."""
+        with self.db.transaction() as session:
+            account = own_account(session, customer_id, self.gateway, account_id)
+            if account is None:
+                raise AccountError("This payment account does not exist.")
+            if session.execute(select(PaymentAttempt.id).where(
+                    PaymentAttempt.account_id == account.id,
+                    PaymentAttempt.status.in_(("pending", "unknown")))).first():
+                raise AccountError("A payment with this account is still being processed; remove it later.")
+            removed = saved_account(account)
+            session.execute(update(PaymentAttempt).where(PaymentAttempt.account_id == account.id)
+                            .values(account_id=None))
+            was_default = account.is_default
+            session.delete(account)
+            session.flush()
+            if was_default:
+                remaining = customer_accounts(session, customer_id, self.gateway)
+                if remaining:
+                    remaining[0].is_default = True
+        return removed

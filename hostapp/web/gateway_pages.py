@@ -1,0 +1,272 @@
+"""What every payment gateway add-on's pages share: quoting and paying one document or a top-up.
+
+A gateway add-on builds one :class:`GatewayPages` (its id, URL prefix, account types, settings
+loader and how to read typed payment details) and its views stay small:
+
+* :func:`document` finds the invoice or proforma named by ``item_id`` (id or number);
+* :meth:`GatewayPages.quote` works out amount, due, service fee and total to pay;
+* :meth:`GatewayPages.submit` handles a pay form: a saved account, or details typed for this
+  payment (optionally kept: "save this card for future payments");
+* :meth:`GatewayPages.refill` handles a balance top-up form;
+* :meth:`GatewayPages.trusted` and :meth:`GatewayPages.direct_links` verify and issue signed
+  direct payment links (only a signed link may use saved credentials);
+* :meth:`GatewayPages.unpaid_widget` renders the "Pay your invoices by ..." dashboard widget.
+
+Money always moves through the host's payment service (write-ahead attempt, one open
+attempt per document), never from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+from flask import abort, request
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.entry_points import render_code
+from core.gateway.forms import parse_amount
+from core.payments import SAVE_CREDENTIALS
+from core.secrets import SecretBox
+
+from ..host import current_host
+from ..models import Customer, Invoice, PaymentAccount, ProformaInvoice
+from ..services.direct_links import DirectLinks
+from ..services.payment_accounts import customer_accounts, own_account
+from ..services.payments import PaymentError, PaymentOutcome
+from .filters import money
+
+MODELS = {"invoice": Invoice, "proforma": ProformaInvoice}
+LABELS = {"invoice": "Invoice", "proforma": "Proforma invoice"}
+SUCCESS = "Success! Your transaction has been successfully processed."
+CHOOSE_METHOD = "Choose how to pay."
+
+
+class GatewaySettings(Protocol):
+    """The part of an add-on's effective settings the shared pages read."""
+
+    fee_percent: Decimal
+    direct_link_days: int
+
+    def fee(self, amount: Decimal) -> Decimal: ...
+
+    def allows(self, kind: str) -> bool: ...
+
+
+#: reads typed payment details of one method from a form: (details for the request, errors)
+DetailsReader = Callable[[str, Mapping[str, str]], tuple[dict[str, Any] | None, dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The numbers a pay page shows: amount, due, fee and total to pay."""
+
+    kind: str
+    document: Invoice | ProformaInvoice
+    settings: GatewaySettings
+    fee: Decimal
+    total: Decimal
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+
+@dataclass
+class Submission:
+    """What a submitted pay or refill form produced: an outcome, or why there is none."""
+
+    method: str = ""
+    outcome: PaymentOutcome | None = None
+    #: a message for the whole form (the payment could not start)
+    error: str | None = None
+    #: messages per field (nothing was sent to the gateway)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def status_code(self) -> int:
+        return 422 if self.errors else 200
+
+
+def document(kind: str, item_id, *, by: str = "id"):
+    """The invoice/proforma named by id or number, or 404 (deleted ones included)."""
+    model = MODELS[kind]
+    column = model.number if by == "number" else model.id
+    value = str(item_id or "").strip()
+    if not value or len(value) > 32 or (by == "id" and not (value.isdigit() and len(value) <= 9)):
+        abort(404)
+    key = int(value) if by == "id" else value
+    found = current_host().db.session.execute(select(model).where(column == key)).scalar_one_or_none()
+    if found is None or found.status == "deleted":
+        abort(404)
+    return found
+
+
+def card_years() -> range:
+    """Expiry years a card form offers: this year and the next eleven."""
+    this_year = date.today().year
+    return range(this_year, this_year + 12)
+
+
+@dataclass(frozen=True)
+class GatewayPages:
+    """The shared page logic, set up for one gateway add-on."""
+
+    #: the add-on id (``ippay``), also the payment service's gateway name
+    gateway: str
+    #: the URL prefix its pages live under (``/ippay``)
+    prefix: str
+    #: (kind, label) of the account types it stores, in display order
+    account_types: tuple[tuple[str, str], ...]
+    #: ``load_settings(session, box, partner_id)`` → the add-on's effective settings
+    load_settings: Callable[[Session, SecretBox, int | None], GatewaySettings]
+    #: reads typed details of a method (``card``, ``bank``); needed when a page accepts any
+    read_details: DetailsReader | None = None
+
+    def settings_for(self, customer: Customer) -> GatewaySettings:
+        host = current_host()
+        return self.load_settings(host.db.session, host.box, customer.partner_id)
+
+    def quote(self, kind: str, found) -> Quote:
+        settings = self.settings_for(found.customer)
+        fee = settings.fee(found.due)
+        return Quote(kind, found, settings, fee, found.due + fee)
+
+    def account_choices(self, customer_id: int, settings: GatewaySettings) -> list[tuple[str, list[PaymentAccount]]]:
+        """Saved accounts grouped by type label (Credit card, Bank account), allowed types only."""
+        accounts = customer_accounts(current_host().db.session, customer_id, self.gateway)
+        return [(label, [a for a in accounts if a.kind == kind]) for kind, label in self.account_types
+                if settings.allows(kind) and any(a.kind == kind for a in accounts)]
+
+    # -- paying ---------------------------------------------------------------------
+
+    def pay(self, kind: str, found, *, initiated_by: str, account_id=None,
+            details: dict | None = None) -> PaymentOutcome | str:
+        """Pay the document's due; a string is an error to show instead."""
+        host = current_host()
+        account = None
+        if account_id is not None:
+            account = own_account(host.db.session, found.customer_id, self.gateway, account_id)
+            if account is None:
+                return "Choose one of the saved payment accounts."
+        try:
+            return host.payments.pay(gateway=self.gateway, customer_id=found.customer_id, target_kind=kind,
+                                     target_id=found.id, account_id=account.id if account else None,
+                                     details=details, source=_source(account, details), initiated_by=initiated_by,
+                                     description=f"{LABELS[kind]} {found.number}")
+        except PaymentError as exc:
+            return str(exc)
+
+    def _details(self, method: str, form: Mapping[str, str], save: bool) -> tuple[dict | None, dict[str, str]]:
+        """Typed details of one method, with the customer's "save" choice when ``save`` allows it."""
+        details, errors = self.read_details(method, form)
+        if details is not None:
+            details = {**details, SAVE_CREDENTIALS: save and form.get("save_card") == "1"}
+        return details, errors
+
+    def submit(self, kind: str, found, quote: Quote, form: Mapping[str, str], *, initiated_by: str,
+               saved: bool = True, methods: tuple[str, ...] = (), save: bool = False) -> Submission:
+        """Handle a pay form: ``method`` ``saved`` (with ``account_id``) or one of ``methods``.
+
+        ``saved`` says whether saved accounts may pay here; ``save`` whether typed details
+        may be kept for future payments.
+        """
+        done = Submission(form.get("method", "saved"))
+        if not found.is_payable:
+            done.error = f"{quote.label} {found.number} is not waiting for payment."
+            return done
+        if done.method == "saved" and saved:
+            result = self.pay(kind, found, initiated_by=initiated_by, account_id=form.get("account_id"))
+        elif done.method in methods and quote.settings.allows(done.method):
+            details, done.errors = self._details(done.method, form, save)
+            if details is None:
+                return done
+            result = self.pay(kind, found, initiated_by=initiated_by, details=details)
+        else:
+            done.error = CHOOSE_METHOD
+            return done
+        done.outcome, done.error = (None, result) if isinstance(result, str) else (result, None)
+        return done
+
+    def refill(self, customer: Customer, form: Mapping[str, str], *, initiated_by: str,
+               methods: tuple[str, ...] = (), save: bool = False) -> Submission:
+        """Handle a balance top-up form (``amount`` plus a saved account or typed details)."""
+        host = current_host()
+        settings = self.settings_for(customer)
+        done = Submission(form.get("method", "saved"))
+        amount = parse_amount(form.get("amount", ""))
+        if amount is None:
+            done.errors["amount"] = "Enter an amount such as 25.00."
+        account, details = None, None
+        if done.method == "saved":
+            account = own_account(host.db.session, customer.id, self.gateway, form.get("account_id"))
+            if account is None or not settings.allows(account.kind):
+                nouns = " or ".join(label.lower() for kind, label in self.account_types if settings.allows(kind))
+                done.errors["account_id"] = f"Choose a saved {nouns}."
+        elif done.method in methods and settings.allows(done.method):
+            details, errors = self._details(done.method, form, save)
+            done.errors.update(errors)
+        else:
+            done.error = CHOOSE_METHOD
+            return done
+        if done.errors:
+            return done
+        try:
+            done.outcome = host.payments.pay(
+                gateway=self.gateway, customer_id=customer.id, target_kind="balance", amount=amount,
+                account_id=account.id if account else None, details=details, source=_source(account, details),
+                initiated_by=initiated_by, description="Balance refill")
+        except PaymentError as exc:
+            done.error = str(exc)
+        session = host.db.session
+        session.rollback()  # end this request's read snapshot: show the new balance in the top bar
+        session.refresh(customer)
+        return done
+
+    # -- direct links -------------------------------------------------------------------
+
+    def trusted(self, kind: str, found) -> bool:
+        """Whether this request carries a valid host signature for the document (``expires``, ``sig``)."""
+        return DirectLinks.for_host(current_host()).verify(kind, found.id, request.values.get("expires"),
+                                                           request.values.get("sig"))
+
+    def direct_links(self, quote: Quote) -> list[tuple[str, str]]:
+        """Signed direct payment links for e-mails: (label, URL) by number and by id."""
+        host = current_host()
+        signer = DirectLinks.for_host(host)
+        kind, found, days = quote.kind, quote.document, quote.settings.direct_link_days
+        base = f"{host.config.public_url}{self.prefix}/direct-pay-{kind}"
+        return [("By number", signer.url(base, kind, found.id, found.number, days=days)),
+                ("By id", signer.url(base + "-by-id", kind, found.id, found.id, days=days))]
+
+    # -- dashboard ----------------------------------------------------------------------
+
+    def unpaid_widget(self, point, context, *, proforma: bool) -> Markup | None:
+        """The "Pay your invoices by ..." widget: the customer's unpaid documents with Pay links.
+
+        The point's code (admins may edit it) gets ``title``, ``documents`` (number, total,
+        due, pay_url), ``customer`` and ``kind_label``.
+        """
+        customer = context.get("customer")
+        if customer is None:
+            return None
+        model = ProformaInvoice if proforma else Invoice
+        rows = current_host().db.session.execute(
+            select(model).where(model.customer_id == customer.id, model.status == "not_paid", model.due > 0)
+            .order_by(model.date_created, model.id)).scalars()
+        path = f"{self.prefix}/pay-proforma" if proforma else f"{self.prefix}/pay-invoice"
+        documents = [{"number": d.number, "total": money(d.total), "due": money(d.due),
+                      "pay_url": f"{path}?item_id={d.id}"} for d in rows]
+        return render_code(point, title=point.title, documents=documents, customer=customer,
+                           kind_label="proforma invoice" if proforma else "invoice")
+
+
+def _source(account: PaymentAccount | None, details: dict | None) -> str:
+    if account is not None:
+        return account.kind
+    return "bank" if (details or {}).get("bank") else "card"

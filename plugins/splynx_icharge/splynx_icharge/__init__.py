@@ -1,0 +1,1 @@
+"""splynx-icharge: the Xilo iCharge payment gateway add-on."""

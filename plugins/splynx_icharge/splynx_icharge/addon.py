@@ -1,0 +1,75 @@
+"""splynx-icharge's manifest and hook implementations (the ``splynx.addons`` entry point).
+
+Every hook runs inside the host's Flask application context (a request, a job or a CLI
+command): the add-on reaches the database, settings and ledger through
+:func:`hostapp.host.current_host`.
+"""
+
+from __future__ import annotations
+
+from core import AddonManifest, ModuleSpec, PaymentAccountType, hookimpl
+from hostapp.host import current_host
+
+from . import bulk, widgets
+from .charging import Charger
+from .entry_points import default_entry_points
+from .settings import CARD_METHOD, SETTINGS
+
+MANIFEST = AddonManifest(
+    id="icharge", title="Splynx iCharge Add-on", requires_host=">=1.0,<2",
+    description="Pay invoices and refill balances with cards through the Xilo iCharge gateway.",
+    capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "direct_links"),
+)
+
+
+@hookimpl
+def splynx_configure_module():
+    """The module: settings form (with the server IP to register at Xilo), payment method, card account type."""
+    return ModuleSpec(title="Splynx iCharge Add-on", settings=SETTINGS, payment_methods=(CARD_METHOD,),
+                      payment_account_types=(PaymentAccountType("card", "iCharge credit card"),), root="finance")
+
+
+@hookimpl
+def splynx_register_entry_points():
+    """Cards menu link, pay icons (portal and admin), dashboard widgets (disabled), customer tab."""
+    return default_entry_points()
+
+
+@hookimpl
+def splynx_register_routes():
+    """Portal, admin and direct-link pages under ``/icharge``."""
+    from .web import bp
+
+    return bp
+
+
+@hookimpl
+def splynx_register_commands():
+    """``splynx icharge ...``: gateway check and the local simulator."""
+    from .cli import icharge
+
+    return icharge
+
+
+@hookimpl
+def splynx_render_entry_point(point, context):
+    """The dashboard widgets: unpaid invoices (or proformas) with Pay buttons, and the refill form."""
+    return widgets.render(point, context)
+
+
+@hookimpl
+def splynx_pay_invoice(request):
+    """Charge an invoice or proforma with a saved token or a typed card; a look-up settles time-outs."""
+    return Charger(current_host()).charge(request)
+
+
+@hookimpl
+def splynx_refill_balance(request):
+    """Top up the balance by charging a saved or typed card."""
+    return Charger(current_host()).charge(request)
+
+
+@hookimpl
+def splynx_bulk_charge(batch):
+    """Charge each invoice with the customer's default saved card, ``batch.concurrency`` at a time."""
+    return bulk.charge_batch(current_host(), batch)
