@@ -81,6 +81,9 @@ class Ledger:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    #: headers and body go out as two writes; without TCP_NODELAY, Nagle's algorithm and the
+    #: client's delayed ACK would add 40 ms to every answer
+    disable_nagle_algorithm = True
     server: "GatewayServer"
 
     def log_message(self, fmt, *args) -> None:  # quiet

@@ -106,7 +106,7 @@ class Leases:
 
     def chunk_counts(self, batch_id: int) -> dict[str, int]:
         """``{"queued": n, "running": n, "done": n}`` for the batch."""
-        with self.db.transaction() as session:
+        with self.db.reading() as session:
             return dict(session.execute(select(ChargeChunk.status, func.count()).where(
                 ChargeChunk.batch_id == batch_id).group_by(ChargeChunk.status)).all())
 

@@ -1,31 +1,39 @@
 """Booking the handler's per-invoice results while the gateway keeps working.
 
 The add-on streams :class:`core.payments.ChargeItemResult` s; the lane hands each to a
-:class:`Recorder`, whose few threads book it through :meth:`PaymentService.finish` (the
-state-transition gate, the payment and ledger lines in one transaction) so that the thread
-reading the add-on's results never waits on the database. Log lines are written to the
-items in groups. A result that cannot be booked leaves its attempt open: the invoice stays
-*Pending* and a resumed batch re-asks the gateway with the same key.
+:class:`Recorder`, whose threads book it through :meth:`PaymentService.finish` (the
+state-transition gate, the payment and its ledger lines) and write the item's log line, so
+the thread reading the add-on's results never waits on the database.
+
+Results that queue up are booked in groups: on SQLite (one writer, a commit costs an fsync)
+a group is one transaction in which each result is booked in its own savepoint, through a
+:class:`PaymentService` whose "database" is that transaction (:class:`_Savepoints`); on
+MariaDB and PostgreSQL several threads book one result per transaction. Either way a result
+that is not committed leaves its attempt open: the invoice stays *Pending* and a resumed
+batch asks the gateway again with the same key, which never charges twice.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from core.payments import PaymentResult, TransitionError
 
 from ...models import ChargeBatchItem
+from ..payments import PaymentService
 from .claims import Claimed
 
 log = logging.getLogger(__name__)
 
-FLUSH_ROWS = 50
-FLUSH_SECONDS = 1.0
+#: results booked in one SQLite transaction, at most
+GROUP_SIZE = 32
+_STOP = object()
 
 
 def default_line(claimed: Claimed, result: PaymentResult) -> str:
@@ -35,60 +43,99 @@ def default_line(claimed: Claimed, result: PaymentResult) -> str:
     return f"{head}: {result.status.value}{': ' + result.message if result.message else ''}{tail}"
 
 
+class _Savepoints:
+    """Stands in for :class:`hostapp.db.Database`: each "transaction" is a savepoint of one session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    @contextmanager
+    def transaction(self):
+        with self.session.begin_nested():
+            yield self.session
+
+
 class Recorder:
-    """Books results on ``threads`` threads and writes item log lines in groups of rows."""
+    """Books results on background threads; :meth:`close` waits for all of them."""
 
     def __init__(self, host, threads: int) -> None:
         self.host = host
-        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="charge-book")
-        self._futures = []
-        self._lock = threading.Lock()
-        self._rows: list[dict] = []
-        self._flushed_at = time.monotonic()
+        self.grouped = host.db.is_sqlite
+        self._queue: queue.Queue = queue.Queue()
         self.failures: list[str] = []
+        count = 1 if self.grouped else max(1, threads)
+        self._threads = [threading.Thread(target=self._work, name=f"charge-book-{n}", daemon=True)
+                         for n in range(count)]
+        for thread in self._threads:
+            thread.start()
 
     def record(self, claimed: Claimed, result: PaymentResult, line: str = "") -> None:
-        self._futures.append(self._pool.submit(self._book, claimed, result, line))
+        self._queue.put((claimed, result, line or default_line(claimed, result)))
 
     def note(self, item_id: int, line: str) -> None:
         """Only log a line for an item whose outcome is already booked."""
-        self._add({"id": item_id, "status": "done", "log": line})
-
-    def _book(self, claimed: Claimed, result: PaymentResult, line: str) -> None:
-        line = line or default_line(claimed, result)
-        try:
-            self.host.payments.finish(claimed.attempt_id, result)
-        except TransitionError as exc:
-            line += f" (the attempt already had another outcome, which stands: {exc})"
-        except Exception as exc:  # noqa: BLE001 - the attempt stays open; a resume re-asks the gateway
-            log.exception("could not book the result of attempt %s", claimed.charge.attempt_key)
-            self.failures.append(f"{claimed.charge.invoice_number}: {type(exc).__name__}: {exc}")
-            return
-        self._add({"id": claimed.item_id, "status": "done", "log": line})
-
-    def _add(self, row: dict) -> None:
-        with self._lock:
-            self._rows.append(row)
-            due = len(self._rows) >= FLUSH_ROWS or time.monotonic() - self._flushed_at >= FLUSH_SECONDS
-            rows = self._take() if due else []
-        self._write(rows)
-
-    def _take(self) -> list[dict]:
-        rows, self._rows = self._rows, []
-        self._flushed_at = time.monotonic()
-        return rows
-
-    def _write(self, rows: list[dict]) -> None:
-        if rows:
-            with self.host.db.transaction() as session:
-                session.execute(update(ChargeBatchItem), rows)
+        self._queue.put((item_id, None, line))
 
     def close(self) -> list[str]:
-        """Wait for every booking, write the remaining log lines; return booking failures."""
-        for future in self._futures:
-            future.result()
-        self._pool.shutdown(wait=True)
-        with self._lock:
-            rows = self._take()
-        self._write(rows)
+        """Wait for every booking; return the results that could not be booked."""
+        for _ in self._threads:
+            self._queue.put(_STOP)
+        for thread in self._threads:
+            thread.join()
         return self.failures
+
+    # -- worker side --------------------------------------------------------------------
+
+    def _work(self) -> None:
+        while True:
+            entry = self._queue.get()
+            if entry is _STOP:
+                return
+            group = [entry]
+            while self.grouped and len(group) < GROUP_SIZE:
+                try:
+                    entry = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if entry is _STOP:
+                    self._queue.put(_STOP)
+                    break
+                group.append(entry)
+            try:
+                self._book_group(group) if self.grouped else self._book_one(group[0])
+            except Exception as exc:  # noqa: BLE001 - the attempts stay open; a resume re-asks the gateway
+                log.exception("could not commit %d charge result(s)", len(group))
+                self.failures.extend(f"{self._name(e)}: {type(exc).__name__}: {exc}" for e in group)
+
+    @staticmethod
+    def _name(entry) -> str:
+        subject = entry[0]
+        return subject.charge.invoice_number if isinstance(subject, Claimed) else f"item {subject}"
+
+    def _book_group(self, group: list) -> None:
+        with self.host.db.transaction() as session:
+            payments = PaymentService(_Savepoints(session), self.host.payments.hooks)
+            rows = [row for row in (self._apply(payments, entry) for entry in group) if row]
+            if rows:
+                session.execute(update(ChargeBatchItem), rows)
+
+    def _book_one(self, entry) -> None:
+        row = self._apply(self.host.payments, entry)
+        if row:
+            with self.host.db.transaction() as session:
+                session.execute(update(ChargeBatchItem), [row])
+
+    def _apply(self, payments: PaymentService, entry) -> dict | None:
+        """Book one result (in its own transaction or savepoint); the item row to write, if any."""
+        subject, result, line = entry
+        if result is None:
+            return {"id": subject, "status": "done", "log": line}
+        try:
+            payments.finish(subject.attempt_id, result)
+        except TransitionError as exc:
+            line += f" (the attempt already had another outcome, which stands: {exc})"
+        except Exception as exc:  # noqa: BLE001 - this attempt stays open (its savepoint was rolled back)
+            log.exception("could not book the result of attempt %s", subject.charge.attempt_key)
+            self.failures.append(f"{subject.charge.invoice_number}: {type(exc).__name__}: {exc}")
+            return None
+        return {"id": subject.item_id, "status": "done", "log": line}

@@ -89,7 +89,7 @@ class LaneRunner:
             self.leases.release_lane(batch_id, lane, owner)
 
     def summary(self, batch_id: int) -> BatchSummary:
-        with self.host.db.transaction() as session:
+        with self.host.db.reading() as session:
             return summarize(session, batch_id)
 
     # -- batch state ------------------------------------------------------------------
@@ -105,7 +105,7 @@ class LaneRunner:
             return BatchInfo(batch.id, batch.handler, batch.target_kind, dict(batch.params), lane_concurrency(batch))
 
     def _running(self, batch_id: int) -> bool:
-        with self.host.db.transaction() as session:
+        with self.host.db.reading() as session:
             return session.execute(select(ChargeBatch.status).where(ChargeBatch.id == batch_id)).scalar_one() \
                 == "running"
 
@@ -129,7 +129,7 @@ class LaneRunner:
     # -- one chunk --------------------------------------------------------------------
 
     def _chunk(self, batch: BatchInfo, chunk_id: int, owner: str) -> None:
-        with self.host.db.transaction() as session:
+        with self.host.db.reading() as session:
             items = list(session.execute(select(ChargeBatchItem).where(
                 ChargeBatchItem.chunk_id == chunk_id, ChargeBatchItem.status.in_(("queued", "charging")),
             ).order_by(ChargeBatchItem.id)).scalars())

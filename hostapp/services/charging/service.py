@@ -37,7 +37,7 @@ class ChargeService:
         return charge_handlers(self.host)
 
     def preview(self, filters: ChargeFilters, handler: str = "") -> Preview:
-        with self.host.db.transaction() as session:
+        with self.host.db.reading() as session:
             return preview(session, filters, handler)
 
     # -- create and start ---------------------------------------------------------------
@@ -85,7 +85,7 @@ class ChargeService:
     # -- after the fact -----------------------------------------------------------------
 
     def summary(self, batch_id: int):
-        with self.host.db.transaction() as session:
+        with self.host.db.reading() as session:
             return summarize(session, batch_id)
 
     def resume(self, batch_id: int, actor: str = "system") -> bool:
