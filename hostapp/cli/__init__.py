@@ -8,8 +8,10 @@ import click
 
 from ..host import Host
 from .addons import addons
+from .charge import charge
 from .database import db
 from .serve import demo, serve
+from .worker import worker
 
 
 class SplynxCLI(click.Group):
@@ -60,6 +62,8 @@ cli.add_command(serve)
 cli.add_command(demo)
 cli.add_command(db)
 cli.add_command(addons)
+cli.add_command(charge)
+cli.add_command(worker)
 
 
 def main() -> None:

@@ -27,11 +27,15 @@ class Handler:
     title: str
     parameters: SettingsSchema
 
-    def parse_params(self, form: Mapping[str, Any], *, prefixed: bool = True) -> dict[str, Any]:
-        """Validated, JSON-safe parameter values; :class:`FilterError` names each bad ``param_<key>``."""
+    def parse_params(self, form: Mapping[str, Any], *, prefixed: bool = True, resolver=None) -> dict[str, Any]:
+        """Validated, JSON-safe parameter values; :class:`FilterError` names each bad ``param_<key>``.
+
+        A parameter left out of ``form`` gets its declared default.
+        """
         raw = {f.key: _form_value(form, (PARAM_PREFIX if prefixed else "") + f.key)
                for f in self.parameters.fields()}
-        result = self.parameters.validate(raw)
+        raw = {key: (self.parameters.field(key).default if value is None else value) for key, value in raw.items()}
+        result = self.parameters.validate(raw, resolver=resolver)
         if not result.ok:
             raise FilterError({PARAM_PREFIX + key: message for key, message in result.errors.items()})
         return {key: str(value) if isinstance(value, Decimal) else value for key, value in result.values.items()}

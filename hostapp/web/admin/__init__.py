@@ -24,6 +24,8 @@ def _admin_context():
 from . import (  # noqa: E402,F401 - views register themselves on bp
     addon_page,
     administration,
+    charge_auto,
+    charging,
     customers,
     dashboard,
     entry_point_editor,
