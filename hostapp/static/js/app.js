@@ -115,7 +115,8 @@
     const form = ev.target;
     if (form.dataset.submitting) { ev.preventDefault(); return; }
     form.dataset.submitting = "1";
-    form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; });
+    // disabled after the browser collected the form data, so the clicked button's name=value is sent
+    setTimeout(() => form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; }), 0);
   });
 
   // a job panel polls its JSON status until the job ends; the page may reload meanwhile
