@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from hostapp.models import PaymentAccount, PaymentAccountType
+from hostapp.models import ChargeBatch, PaymentAccount, PaymentAccountType
+from hostapp.services.jobs import job_status
 from hostapp.services.charging import BatchRequest, ChargeFilters, ChargeService
 from tests.plugins import fakepay
 
@@ -57,10 +58,14 @@ def request(filters: ChargeFilters | None = None, handler: str = "fakepay", **ch
 
 
 def wait_finished(service: ChargeService, batch_id: int, timeout: float = 60):
+    """The batch's summary once it finished and its in-process job (if any) has let go of it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         summary = service.summary(batch_id)
-        if summary.finished:
+        with service.host.db.reading() as session:
+            job_id = session.get(ChargeBatch, batch_id).job_id
+        job = job_status(service.host.db, job_id) if job_id else None
+        if summary.finished and (job is None or job["status"] in ("succeeded", "failed")):
             return summary
         time.sleep(0.05)
     raise AssertionError(f"batch {batch_id} did not finish: {service.summary(batch_id)}")

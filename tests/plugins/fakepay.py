@@ -63,11 +63,11 @@ class FakeGateway:
         self.__init__()
 
     def charge(self, key: str, amount: Decimal, token: str = "", descriptor: str = "") -> PaymentResult:
-        self.hold.wait(10)
         with self.lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
+            self.hold.wait(10)
             time.sleep(self.latency)
             return self._decide(key, amount, token)
         finally:

@@ -7,9 +7,10 @@ fresh key is written and the invoice shows *Pending*, and the item moves from *q
 is skipped ("already paid"); one with another open attempt (the unique ``open_target``) is
 skipped too, never charged twice.
 
-:func:`in_flight` finds the items of a chunk taken over from a dead worker: those whose
-attempt is still open are re-asked with the same attempt key, those whose attempt has an
-outcome already only get their log line.
+:func:`in_flight` sorts the items of a chunk taken over from a dead worker (or of a resumed
+batch) that already have an attempt: those whose attempt is still open (pending, unknown)
+are re-asked with the same attempt key, those whose attempt has an outcome only get their
+log line.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def claim_items(host, batch: BatchInfo, items: list[ChargeBatchItem]) -> list[Cl
 
 
 def in_flight(session: Session, batch: BatchInfo, items: list[ChargeBatchItem]) -> tuple[list[Claimed], list[tuple]]:
-    """Split *charging* items into (open attempts to re-ask, ``(item_id, status)`` already settled)."""
+    """Split items with attempts into (open attempts to re-ask, ``(item_id, status)`` already settled)."""
     attempts = {a.id: a for a in session.execute(select(PaymentAttempt).where(
         PaymentAttempt.id.in_([i.attempt_id for i in items]))).scalars()}
     account_ids = {a.account_id for a in attempts.values() if a.account_id}

@@ -31,7 +31,7 @@ from sqlalchemy import func, select, update
 from core.payments import ChargeBatch as HookBatch
 from core.payments import PaymentResult
 
-from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk
+from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk, PaymentAttempt
 from ...models.base import utcnow
 from .batches import BatchSummary, lane_concurrency, summarize
 from .claims import BatchInfo, Claimed, claim_items, in_flight
@@ -130,11 +130,13 @@ class LaneRunner:
 
     def _chunk(self, batch: BatchInfo, chunk_id: int, owner: str) -> None:
         with self.host.db.reading() as session:
-            items = list(session.execute(select(ChargeBatchItem).where(
-                ChargeBatchItem.chunk_id == chunk_id, ChargeBatchItem.status.in_(("queued", "charging")),
+            items = list(session.execute(select(ChargeBatchItem).outerjoin(
+                PaymentAttempt, PaymentAttempt.id == ChargeBatchItem.attempt_id).where(
+                ChargeBatchItem.chunk_id == chunk_id,
+                ChargeBatchItem.status.in_(("queued", "charging")) | PaymentAttempt.status.in_(("pending", "unknown")),
             ).order_by(ChargeBatchItem.id)).scalars())
-            charging = [i for i in items if i.status == "charging"]
-            reask, settled = in_flight(session, batch, charging) if charging else ([], [])
+            started = [i for i in items if i.status != "queued"]
+            reask, settled = in_flight(session, batch, started) if started else ([], [])
         recorder = Recorder(self.host, min(BOOKING_THREADS, batch.concurrency))
         for item_id, status in settled:
             recorder.note(item_id, f"Outcome {status} was booked before the worker was interrupted.")
