@@ -88,11 +88,13 @@ def test_cli_previews_and_charges_in_this_process(charging, host, http_gateway, 
     charged = run_splynx(["charge", "--handler", "fakepay", "--period", f"{day}..{day}", "--param",
                           "descriptor=NOV INTERNET"], env)
     assert charged.returncode == 0, charged.stdout + charged.stderr
-    assert "Charge batch #1: ready; charged 50.00." in charged.stdout
+    with host.db.reading() as s:
+        batch_id = s.execute(select(ChargeBatch.id)).scalar_one()
+    assert f"Charge batch #{batch_id}: ready; charged 50.00." in charged.stdout
     assert approved_per_invoice(http_gateway) == Counter({i: 1 for i in seeded.invoice_ids})
     assert {e["descriptor"] for e in http_gateway.ledger.listing()} == {"NOV INTERNET"}
     history = run_splynx(["charge", "history"], env)
     assert "4 approved, 0 declined, 0 unknown, 0 skipped of 4" in history.stdout
-    log = run_splynx(["charge", "log", "1"], env)
+    log = run_splynx(["charge", "log", str(batch_id)], env)
     assert log.stdout.splitlines()[0].startswith("Invoice ID,Invoice number,Customer ID")
     assert len(log.stdout.splitlines()) == 5 and log.stdout.count(",approved,") == 4

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from hostapp.models import Invoice
+from sqlalchemy import select
+
+from hostapp.models import Invoice, PaymentMethod
 from hostapp.services.charging import ChargeFilters, FilterError
 from hostapp.services.charging.filters import preview
 from tests.charging.conftest import save_card, today_filters
@@ -19,8 +21,11 @@ def selected(host, filters: ChargeFilters) -> list[str]:
 def test_every_filter_narrows_the_selection(charging, factory, host):
     north, south = factory.partner("North"), factory.partner("South")
     hill, lake = factory.location("Hill"), factory.location("Lake")
-    a = factory.customer(partner=north, location=hill, payment_method_id=3)
-    b = factory.customer(partner=south, location=lake, payment_method_id=2)
+    with host.db.reading() as s:
+        methods = dict(s.execute(select(PaymentMethod.name, PaymentMethod.id)).all())
+    card, transfer = methods["Credit card"], methods["Bank transfer"]
+    a = factory.customer(partner=north, location=hill, payment_method_id=card)
+    b = factory.customer(partner=south, location=lake, payment_method_id=transfer)
     a1, a2 = factory.invoice(a, "10.00"), factory.invoice(a, "50.00")
     b1 = factory.invoice(b, "30.00")
     old = factory.invoice(b, "70.00", days_ago=40)
@@ -29,7 +34,7 @@ def test_every_filter_narrows_the_selection(charging, factory, host):
     assert selected(host, ChargeFilters()) == sorted([a1.number, a2.number, b1.number, old.number])
     assert selected(host, today_filters(partner_ids=(north.id,))) == sorted([a1.number, a2.number])
     assert selected(host, today_filters(location_ids=(lake.id,))) == [b1.number]
-    assert selected(host, today_filters(payment_method_ids=(3,))) == sorted([a1.number, a2.number])
+    assert selected(host, today_filters(payment_method_ids=(card,))) == sorted([a1.number, a2.number])
     assert selected(host, today_filters(total_op=">", total_value=Decimal("20"))) == sorted([a2.number, b1.number])
     assert selected(host, today_filters(total_op="<", total_value=Decimal("20"))) == [a1.number]
     assert selected(host, today_filters(total_op="=", total_value=Decimal("30.00"))) == [b1.number]

@@ -18,9 +18,11 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from contextlib import contextmanager
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.payments import PaymentResult, TransitionError
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 
 #: results booked in one SQLite transaction, at most
 GROUP_SIZE = 32
+#: tries of one booking that hit a transient database error (deadlock, lock wait timeout)
+RETRIES = 3
 _STOP = object()
 
 
@@ -130,12 +134,22 @@ class Recorder:
         subject, result, line = entry
         if result is None:
             return {"id": subject, "status": "done", "log": line}
-        try:
-            payments.finish(subject.attempt_id, result)
-        except TransitionError as exc:
-            line += f" (the attempt already had another outcome, which stands: {exc})"
-        except Exception as exc:  # noqa: BLE001 - this attempt stays open (its savepoint was rolled back)
-            log.exception("could not book the result of attempt %s", subject.charge.attempt_key)
-            self.failures.append(f"{subject.charge.invoice_number}: {type(exc).__name__}: {exc}")
-            return None
-        return {"id": subject.item_id, "status": "done", "log": line}
+        for retry in range(1, RETRIES + 1):
+            try:
+                payments.finish(subject.attempt_id, result)
+            except TransitionError as exc:
+                line += f" (the attempt already had another outcome, which stands: {exc})"
+            except (OperationalError, IntegrityError) as exc:  # deadlock, lock timeout: finish is idempotent
+                if retry < RETRIES:
+                    log.warning("booking attempt %s failed (%s); retrying", subject.charge.attempt_key, exc)
+                    time.sleep(0.05 * retry)
+                    continue
+                return self._failed(subject, exc)
+            except Exception as exc:  # noqa: BLE001 - this attempt stays open (its transaction was rolled back)
+                return self._failed(subject, exc)
+            return {"id": subject.item_id, "status": "done", "log": line}
+        return None
+
+    def _failed(self, subject: Claimed, exc: Exception) -> None:
+        log.error("could not book the result of attempt %s", subject.charge.attempt_key, exc_info=exc)
+        self.failures.append(f"{subject.charge.invoice_number}: {type(exc).__name__}: {exc}")
