@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ...models import AutoChargeFilter
+from ...models import AutoChargeFilter, ChargeBatch
 from .batches import BatchRequest, NothingToCharge
 from .filters import ChargeFilters, FilterError
 
@@ -61,16 +61,20 @@ def run_scheduled(service, today: date | None = None, actor: str = "scheduler") 
     with host.db.reading() as session:
         rules = list(session.execute(select(AutoChargeFilter).where(AutoChargeFilter.enabled.is_(True))
                                      .order_by(AutoChargeFilter.id)).scalars())
+        done = set(session.execute(select(ChargeBatch.auto_filter_id).where(ChargeBatch.run_date == today)).scalars())
     runs = []
     for rule in rules:
         title = rule.title or f"Auto charge filter #{rule.id}"
+        if rule.id in done:
+            runs.append(AutoRun(rule.id, title, None, f"already ran for {today}"))
+            continue
         request = BatchRequest(handler=rule.handler, filters=day_filters(rule, today), params=dict(rule.params),
                                source="auto", created_by=actor, auto_filter_id=rule.id, run_date=today)
         try:
             batch_id = service.create(request)
         except NothingToCharge:
             runs.append(AutoRun(rule.id, title, None, "nothing to charge"))
-        except IntegrityError:
+        except IntegrityError:  # another run of the scheduler got there first
             runs.append(AutoRun(rule.id, title, None, f"already ran for {today}"))
             continue
         except FilterError as exc:

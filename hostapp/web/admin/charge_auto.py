@@ -35,7 +35,7 @@ def _parse(kind: str) -> tuple[dict, dict]:
     """Validated (columns, errors) of the posted filter form."""
     errors: dict[str, str] = {}
     columns: dict = {"title": request.form.get("title", "").strip()[:128],
-                     "enabled": request.form.get("enabled") == "1", "target_kind": kind}
+                     "enabled": "1" in request.form.getlist("enabled"), "target_kind": kind}
     schedule = request.form.get("schedule", "")
     if schedule not in AUTO_WHEN:
         errors["schedule"] = "Choose when the filter runs."

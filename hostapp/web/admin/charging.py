@@ -52,6 +52,22 @@ def _initial_values(kind: str) -> dict:
     return values
 
 
+def parse_charge_form(kind: str):
+    """(filters, handler, params, errors) of the posted Charge form; every bad field gets its message."""
+    errors: dict[str, str] = {}
+    filters = handler = params = None
+    try:
+        filters = ChargeFilters.parse(request.form, target_kind=kind)
+    except FilterError as exc:
+        errors.update(exc.errors)
+    try:
+        handler = find_handler(current_host(), request.form.get("handler", ""))
+        params = handler.parse_params(request.form, resolver=choices()["resolve"])
+    except FilterError as exc:
+        errors.update(exc.errors)
+    return filters, handler, params, errors
+
+
 @bp.route("/finance/charge", methods=["GET", "POST"])
 def charge_dialog():
     kind = kind_arg()
@@ -63,13 +79,8 @@ def charge_dialog():
     errors: dict[str, str] = {}
     shown = None
     if request.method == "POST":
-        try:
-            filters = ChargeFilters.parse(request.form, target_kind=kind)
-            handler = find_handler(service.host, request.form.get("handler", ""))
-            params = handler.parse_params(request.form, resolver=choices()["resolve"])
-        except FilterError as exc:
-            errors = exc.errors
-        else:
+        filters, handler, params, errors = parse_charge_form(kind)
+        if not errors:
             if request.form.get("action") == "charge":
                 try:
                     batch_id = service.charge(BatchRequest(handler.id, filters, params, created_by=actor()))
