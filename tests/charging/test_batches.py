@@ -216,6 +216,9 @@ def test_stopped_batch_leaves_the_rest_uncharged_until_resumed(charging, card_cu
     fakepay.GATEWAY.hold.set()
     stopped = wait_finished(charging, batch_id)
     assert (stopped.status, stopped.approved, stopped.queued) == ("cancelled", 2, 2)
+    assert sorted(statuses(host).values()) == ["not_paid", "not_paid", "paid", "paid"]  # claimed ahead, given back
+    with host.db.reading() as s:
+        assert s.execute(select(func.count()).select_from(PaymentAttempt)).scalar_one() == 2
     assert charging.resume(batch_id, "test")
     assert wait_finished(charging, batch_id).approved == 4
 

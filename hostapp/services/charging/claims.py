@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.payments import ChargeItem
 
 from ...models import ChargeBatchItem, PaymentAccount, PaymentAttempt
-from ..payments import PaymentError, PaymentInProgress, saved_account
+from ..payments import DOCUMENTS, PaymentError, PaymentInProgress, saved_account
 
 IN_PROGRESS = "Not charged: another payment of this invoice is pending or its outcome is unknown."
 
@@ -121,3 +121,21 @@ def in_flight(session: Session, batch: BatchInfo, items: list[ChargeBatchItem]) 
             customer_id=item.customer_id, amount=attempt.amount,
             account=saved_account(accounts.get(attempt.account_id)), target_kind=batch.target_kind)))
     return reask, settled
+
+
+def release_items(host, batch: BatchInfo, claimed: list[Claimed]) -> None:
+    """Undo :func:`claim_items` for items never sent to the handler: no money moved for them.
+
+    Their attempts are deleted (still *pending*, never sent), the invoices go back to
+    *Unpaid* and the items to *queued*, so a resumed batch charges them normally.
+    """
+    model = DOCUMENTS[batch.target_kind]
+    with host.db.transaction() as session:
+        session.execute(update(ChargeBatchItem).where(
+            ChargeBatchItem.id.in_([c.item_id for c in claimed]), ChargeBatchItem.status == "charging",
+        ).values(status="queued", attempt_id=None))
+        session.execute(delete(PaymentAttempt).where(
+            PaymentAttempt.id.in_([c.attempt_id for c in claimed]), PaymentAttempt.status == "pending"))
+        session.execute(update(model).where(
+            model.id.in_([c.charge.invoice_id for c in claimed]), model.status == "pending",
+        ).values(status="not_paid"))

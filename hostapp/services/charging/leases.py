@@ -104,6 +104,13 @@ class Leases:
             log.warning("chunk %s was taken over before %s finished it", chunk_id, owner)
         return done == 1
 
+    def release_chunk(self, chunk_id: int, owner: str) -> None:
+        """Hand a chunk this owner claimed back to the queue."""
+        with self.db.transaction() as session:
+            session.execute(update(ChargeChunk).where(
+                ChargeChunk.id == chunk_id, ChargeChunk.owner == owner, ChargeChunk.status == "running",
+            ).values(status="queued", owner=None, lease_until=None))
+
     def chunk_counts(self, batch_id: int) -> dict[str, int]:
         """``{"queued": n, "running": n, "done": n}`` for the batch."""
         with self.db.reading() as session:

@@ -11,6 +11,8 @@ one lane) and in Celery workers (several lanes on any number of machines). A lan
    the gateway answers what happened instead of charging again);
 4. writes an attempt per queued item (:mod:`.claims`), sends them to the handler's
    ``splynx_bulk_charge`` in one call, and books each streamed result (:mod:`.recorder`);
+   the next chunk is claimed and its attempts written while this one is at the gateway
+   (handed back untouched if the batch stops meanwhile);
 5. when no chunk is left, marks the batch *ready*. A handler exception stops the batch
    (*error*); the items it did not answer stay *unknown*, never retried blindly.
 
@@ -23,7 +25,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
+from dataclasses import dataclass
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import func, select, update
@@ -34,7 +38,7 @@ from core.payments import PaymentResult
 from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk, PaymentAttempt
 from ...models.base import utcnow
 from .batches import BatchSummary, lane_concurrency, summarize
-from .claims import BatchInfo, Claimed, claim_items, in_flight
+from .claims import BatchInfo, Claimed, claim_items, in_flight, release_items
 from .leases import Heartbeat, Leases, new_owner
 from .recorder import Recorder
 
@@ -42,6 +46,16 @@ log = logging.getLogger(__name__)
 
 #: how many threads book results per lane, at most
 BOOKING_THREADS = 4
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A claimed chunk, ready for the handler: items to re-ask, items only to log, fresh attempts."""
+
+    chunk_id: int
+    reask: list[Claimed]
+    settled: list[tuple]
+    claimed: list[Claimed]
 
 
 def hook_context(host):
@@ -69,21 +83,29 @@ class LaneRunner:
             log.info("charge batch %s lane %s is held by a live worker", batch_id, lane)
             return "busy"
         try:
-            with Heartbeat(self.leases, owner), hook_context(self.host):
+            with Heartbeat(self.leases, owner), hook_context(self.host), \
+                    ThreadPoolExecutor(max_workers=1, thread_name_prefix="charge-claim") as claimer:
                 batch = self._start(batch_id)
                 if batch is None:
                     return "finished"
-                while self._running(batch_id):
-                    claim = self.leases.claim_chunk(batch_id, owner)
-                    if claim is None:
-                        counts = self.leases.chunk_counts(batch_id)
-                        if not counts.get("queued") and not counts.get("running"):
-                            break
-                        time.sleep(self.poll_seconds)  # other lanes hold live chunks; take over if they die
-                        continue
-                    self._chunk(batch, claim.id, owner)
-                    if on_progress is not None:
-                        on_progress(self.summary(batch_id))
+                upcoming = claimer.submit(self._prepare, batch, owner)
+                try:
+                    while True:
+                        prepared, upcoming = upcoming.result(), None
+                        if prepared is None:
+                            if not self._running(batch_id) or self._all_claimed(batch_id):
+                                break
+                            time.sleep(self.poll_seconds)  # other lanes hold live chunks; take over if they die
+                            upcoming = claimer.submit(self._prepare, batch, owner)
+                            continue
+                        # the next chunk's attempts are written while this one's are at the gateway
+                        upcoming = claimer.submit(self._prepare, batch, owner)
+                        self._work(batch, prepared, owner)
+                        if on_progress is not None:
+                            on_progress(self.summary(batch_id))
+                finally:
+                    if upcoming is not None and (left := upcoming.result()) is not None:
+                        self._release(batch, left, owner)
                 return self._finalize(batch_id)
         finally:
             self.leases.release_lane(batch_id, lane, owner)
@@ -126,32 +148,57 @@ class LaneRunner:
                 ).values(status="ready", finished_at=utcnow()))
             return session.execute(select(ChargeBatch.status).where(ChargeBatch.id == batch_id)).scalar_one()
 
+    def _all_claimed(self, batch_id: int) -> bool:
+        counts = self.leases.chunk_counts(batch_id)
+        return not counts.get("queued") and not counts.get("running")
+
     # -- one chunk --------------------------------------------------------------------
 
-    def _chunk(self, batch: BatchInfo, chunk_id: int, owner: str) -> None:
+    def _prepare(self, batch: BatchInfo, owner: str) -> Prepared | None:
+        """Claim the next chunk and write the attempts of its queued items; ``None`` if there is none now."""
+        if not self._running(batch.id):
+            return None
+        claim = self.leases.claim_chunk(batch.id, owner)
+        if claim is None:
+            return None
         with self.host.db.reading() as session:
             items = list(session.execute(select(ChargeBatchItem).outerjoin(
                 PaymentAttempt, PaymentAttempt.id == ChargeBatchItem.attempt_id).where(
-                ChargeBatchItem.chunk_id == chunk_id,
+                ChargeBatchItem.chunk_id == claim.id,
                 ChargeBatchItem.status.in_(("queued", "charging")) | PaymentAttempt.status.in_(("pending", "unknown")),
             ).order_by(ChargeBatchItem.id)).scalars())
             started = [i for i in items if i.status != "queued"]
             reask, settled = in_flight(session, batch, started) if started else ([], [])
-        recorder = Recorder(self.host, min(BOOKING_THREADS, batch.concurrency))
-        for item_id, status in settled:
-            recorder.note(item_id, f"Outcome {status} was booked before the worker was interrupted.")
-        error = self._charge(batch, reask, recorder, resumed=True) if reask else None
         queued = [i for i in items if i.status == "queued"]
-        if error is None and queued and self._running(batch.id):
-            claimed = claim_items(self.host, batch, queued)
-            error = self._charge(batch, claimed, recorder) if claimed else None
+        claimed = claim_items(self.host, batch, queued) if queued else []
+        return Prepared(claim.id, reask, settled, claimed)
+
+    def _work(self, batch: BatchInfo, prepared: Prepared, owner: str) -> None:
+        """Send a prepared chunk to the handler and book what it answers."""
+        if not self._running(batch.id):  # stopped since the chunk was claimed
+            self._release(batch, prepared, owner)
+            return
+        recorder = Recorder(self.host, min(BOOKING_THREADS, batch.concurrency))
+        for item_id, status in prepared.settled:
+            recorder.note(item_id, f"Outcome {status} was booked before the worker was interrupted.")
+        error = self._charge(batch, prepared.reask, recorder, resumed=True) if prepared.reask else None
+        if prepared.claimed and error is None:
+            error = self._charge(batch, prepared.claimed, recorder)
+        elif prepared.claimed:
+            release_items(self.host, batch, prepared.claimed)
         failures = recorder.close()
         if failures and error is None:
             error = f"{len(failures)} result(s) could not be booked (first: {failures[0]}); resume the batch " \
                     "to ask the gateway again with the same attempt keys."
         if error:
             self._fail(batch.id, error)
-        self.leases.finish_chunk(chunk_id, owner)
+        self.leases.finish_chunk(prepared.chunk_id, owner)
+
+    def _release(self, batch: BatchInfo, prepared: Prepared, owner: str) -> None:
+        """Give back a chunk claimed ahead that will not be charged now (the batch stopped)."""
+        if prepared.claimed:
+            release_items(self.host, batch, prepared.claimed)
+        self.leases.release_chunk(prepared.chunk_id, owner)
 
     def _charge(self, batch: BatchInfo, claimed: list[Claimed], recorder: Recorder, *, resumed: bool = False):
         """One ``splynx_bulk_charge`` call for these items; returns the handler's error, if any."""
