@@ -9,7 +9,10 @@ def run_server(host, bind: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from ..app import create_app
+    from ..services.charging.service import ResumeWatch
 
+    if not host.config.broker_url:  # charge batches run in this process: carry on interrupted ones
+        ResumeWatch(host, "serve").start()
     run_simple(bind, port, create_app(host), threaded=True, use_reloader=False)
 
 

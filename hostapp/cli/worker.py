@@ -3,6 +3,7 @@
 import click
 
 from ..services.charging import ChargeService
+from ..services.charging.service import ResumeWatch
 
 
 @click.command()
@@ -21,4 +22,5 @@ def worker(obj, concurrency: int, hostname: str | None, loglevel: str) -> None:
     resumed = ChargeService(host).resume_stale("worker")
     if resumed:
         click.echo(f"Resumed interrupted charge batches: {', '.join(f'#{i}' for i in resumed)}")
+    ResumeWatch(host, "worker").start()
     run_worker(host, concurrency=concurrency, hostname=hostname, loglevel=loglevel)

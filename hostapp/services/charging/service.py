@@ -9,6 +9,7 @@ resumes interrupted batches, stops and deletes them.
 from __future__ import annotations
 
 import logging
+import threading
 
 from ..audit import record as audit
 from ..jobs import JobContext
@@ -123,6 +124,38 @@ class ChargeService:
         with self.host.db.transaction() as session:
             delete_batch(session, batch_id)
             audit(session, actor, "charge.batch_deleted", f"charge_batch:{batch_id}", {})
+
+
+class ResumeWatch:
+    """Resumes batches whose workers died, once per lease period (a daemon thread).
+
+    Runs in ``splynx serve`` (the in-process runner) and in every ``splynx worker``, so a
+    batch interrupted by a crash or restart carries on within a minute or so, without
+    waiting for the daily ``splynx charge run-scheduled``.
+    """
+
+    def __init__(self, host, actor: str) -> None:
+        self.service = ChargeService(host)
+        self.actor = actor
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="charge-resume-watch", daemon=True)
+
+    def start(self) -> "ResumeWatch":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def _loop(self) -> None:
+        interval = max(5, self.service.host.config.charge_lease_seconds)
+        while not self._stop.wait(interval):
+            try:
+                for batch_id in self.service.resume_stale(self.actor):
+                    log.warning("resumed charge batch %s: its worker had stopped", batch_id)
+            except Exception:  # noqa: BLE001 - try again next period
+                log.exception("could not check for interrupted charge batches")
 
 
 def run_batch_job(ctx: JobContext) -> dict:
