@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from hostapp.models import ChargeBatch, PaymentAccount, PaymentAccountType
-from hostapp.services.jobs import job_status
 from hostapp.services.charging import BatchRequest, ChargeFilters, ChargeService
+from hostapp.services.jobs import job_status
+from tests.charging.processes import fakepay_distribution
 from tests.plugins import fakepay
+from tests.plugins.fakepay_server import RunningGateway
 
 
 @pytest.fixture
@@ -69,3 +72,20 @@ def wait_finished(service: ChargeService, batch_id: int, timeout: float = 60):
             return summary
         time.sleep(0.05)
     raise AssertionError(f"batch {batch_id} did not finish: {service.summary(batch_id)}")
+
+
+@pytest.fixture(scope="session")
+def fakepay_dist(tmp_path_factory):
+    return fakepay_distribution(tmp_path_factory.mktemp("fakepay-dist"))
+
+
+@pytest.fixture
+def http_gateway(monkeypatch):
+    gateway = RunningGateway(latency=0.01)
+    monkeypatch.setenv("FAKEPAY_URL", gateway.url)
+    yield gateway
+    gateway.stop()
+
+
+def approved_per_invoice(gateway) -> Counter:
+    return Counter(entry["invoice_id"] for entry in gateway.ledger.listing() if entry["status"] == "approved")

@@ -29,6 +29,7 @@ from hostapp.services.charging.batches import create_batch, results
 from hostapp.services.charging.claims import IN_PROGRESS, BatchInfo, claim_items
 from hostapp.services.charging.leases import Leases
 from hostapp.services.charging.runner import LaneRunner
+from hostapp.services.charging.service import ChargeService, ResumeWatch
 from hostapp.services.ledger import PaymentBooking, record_payment
 from tests.charging.conftest import request, today_filters, wait_finished
 from tests.plugins import fakepay
@@ -229,3 +230,17 @@ def test_proforma_invoices_are_charged_too(charging, card_customer, factory, hos
     assert summary.approved == 1
     assert statuses(host, ProformaInvoice) == {proforma.id: "paid"}
 
+
+
+def test_the_resume_watch_carries_on_a_batch_whose_worker_died(charging, card_customer, factory, host):
+    invoices = [factory.invoice(card_customer(), "6.00") for _ in range(2)]
+    host.config = replace(host.config, charge_lease_seconds=1)
+    batch_id = charging.create(request())
+    assert Leases(host.db, 1).take_lane(batch_id, 0, "dead-worker")  # it took the lane, then died
+    time.sleep(1.2)
+    watch = ResumeWatch(host, "test", interval=0.1).start()
+    try:
+        assert wait_finished(ChargeService(host), batch_id).approved == 2
+    finally:
+        watch.stop()
+    assert charged_invoices(host) == Counter({i.id: 1 for i in invoices})

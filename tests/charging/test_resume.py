@@ -8,38 +8,18 @@ the charges in flight with their attempt keys; the gateway's own ledger must sho
 invoice charged exactly once.
 """
 
+import time
 from collections import Counter
 from dataclasses import replace
-from datetime import date
-import time
 
-import pytest
 from sqlalchemy import func, select
 
 from hostapp.models import ChargeBatch, ChargeBatchItem, Invoice, Payment, PaymentAttempt
-from tests.charging.conftest import wait_finished
-from tests.charging.processes import fakepay_distribution, host_env, run_splynx
+from tests.charging.conftest import approved_per_invoice, wait_finished
+from tests.charging.processes import host_env, run_splynx
 from tests.charging.seed import seed_invoices
-from tests.plugins.fakepay_server import RunningGateway
 
 KILLED = 137
-
-
-@pytest.fixture(scope="session")
-def fakepay_dist(tmp_path_factory):
-    return fakepay_distribution(tmp_path_factory.mktemp("fakepay-dist"))
-
-
-@pytest.fixture
-def http_gateway(monkeypatch):
-    gateway = RunningGateway(latency=0.01)
-    monkeypatch.setenv("FAKEPAY_URL", gateway.url)
-    yield gateway
-    gateway.stop()
-
-
-def approved_per_invoice(gateway) -> Counter:
-    return Counter(entry["invoice_id"] for entry in gateway.ledger.listing() if entry["status"] == "approved")
 
 
 def test_batch_resumes_after_its_worker_was_killed(charging, host, http_gateway, fakepay_dist, database_url,
@@ -74,27 +54,3 @@ def test_batch_resumes_after_its_worker_was_killed(charging, host, http_gateway,
             ChargeBatchItem.log.like("Asked the gateway again%"))).scalar_one()
     assert re_asked >= in_flight
 
-
-def test_cli_previews_and_charges_in_this_process(charging, host, http_gateway, fakepay_dist, database_url,
-                                                  instance_dir):
-    seeded = seed_invoices(host.db, gateway="fakepay", count=4, total="12.50")
-    day = date.today().isoformat()
-    env = host_env(database_url, instance_dir, fakepay_dist, FAKEPAY_URL=http_gateway.url)
-    shown = run_splynx(["charge", "--handler", "fakepay", "--period", f"{day}..{day}", "--total", ">10",
-                        "--preview"], env)
-    assert shown.returncode == 0, shown.stderr
-    assert "Amount: 4  Total sum: 50.00  Due sum: 50.00" in shown.stdout
-    assert http_gateway.ledger.listing() == []
-    charged = run_splynx(["charge", "--handler", "fakepay", "--period", f"{day}..{day}", "--param",
-                          "descriptor=NOV INTERNET"], env)
-    assert charged.returncode == 0, charged.stdout + charged.stderr
-    with host.db.reading() as s:
-        batch_id = s.execute(select(ChargeBatch.id)).scalar_one()
-    assert f"Charge batch #{batch_id}: ready; charged 50.00." in charged.stdout
-    assert approved_per_invoice(http_gateway) == Counter({i: 1 for i in seeded.invoice_ids})
-    assert {e["descriptor"] for e in http_gateway.ledger.listing()} == {"NOV INTERNET"}
-    history = run_splynx(["charge", "history"], env)
-    assert "4 approved, 0 declined, 0 unknown, 0 skipped of 4" in history.stdout
-    log = run_splynx(["charge", "log", str(batch_id)], env)
-    assert log.stdout.splitlines()[0].startswith("Invoice ID,Invoice number,Customer ID")
-    assert len(log.stdout.splitlines()) == 5 and log.stdout.count(",approved,") == 4

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-
 from sqlalchemy import select
 
 from hostapp.models import Invoice, PaymentMethod

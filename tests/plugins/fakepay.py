@@ -14,13 +14,14 @@ worst moment for a worker to die. Real gateways and their simulators are tested 
 gateway add-on's own suite.
 """
 
+import http.client
+import json
 import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from decimal import Decimal
-
-import requests
+from urllib.parse import urlsplit
 
 from core import (
     AddonManifest,
@@ -91,30 +92,36 @@ class FakeGateway:
 
 
 class RemoteGateway:
-    """The same interface over HTTP to :mod:`tests.plugins.fakepay_server` (one session per thread)."""
+    """The same interface over HTTP to :mod:`tests.plugins.fakepay_server` (a keep-alive connection per thread)."""
 
     def __init__(self, url: str) -> None:
-        self.url = url.rstrip("/")
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port
         self._local = threading.local()
 
-    def _session(self) -> requests.Session:
-        if not hasattr(self._local, "session"):
-            self._local.session = requests.Session()
-        return self._local.session
+    def _post(self, body: dict) -> tuple[int, dict]:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._local.connection = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        try:
+            connection.request("POST", "/charge", json.dumps(body), {"Content-Type": "application/json"})
+            response = connection.getresponse()
+            return response.status, json.loads(response.read() or b"{}")
+        except Exception:
+            connection.close()
+            self._local.connection = None
+            raise
 
     def charge(self, key: str, amount: Decimal, token: str = "", descriptor: str = "", **facts) -> PaymentResult:
         body = {"key": key, "amount": str(amount), "token": token, "descriptor": descriptor, **facts}
         try:
-            response = self._session().post(f"{self.url}/charge", json=body, timeout=(2, 10))
-        except requests.ConnectionError as exc:
-            if isinstance(exc, requests.ConnectTimeout):
-                return PaymentResult.declined("Gateway unreachable; nothing was sent.")
-            return PaymentResult.unknown(f"connection failed after sending ({type(exc).__name__})")
-        except requests.Timeout:
-            return PaymentResult.unknown("gateway timed out")
-        if response.status_code != 200:
-            return PaymentResult.unknown(f"gateway answered HTTP {response.status_code}")
-        answer = response.json()
+            status, answer = self._post(body)
+        except ConnectionRefusedError:
+            return PaymentResult.declined("Gateway unreachable; nothing was sent.")
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            return PaymentResult.unknown(f"no answer after sending ({type(exc).__name__})")
+        if status != 200:
+            return PaymentResult.unknown(f"gateway answered HTTP {status}")
         if answer["status"] != "approved":
             return PaymentResult.declined(answer["message"])
         _count_and_maybe_die()

@@ -78,7 +78,8 @@ class Leases:
             candidates = session.execute(select(ChargeChunk.id, ChargeChunk.number, ChargeChunk.status,
                                                 ChargeChunk.owner).where(
                 ChargeChunk.batch_id == batch_id,
-                (ChargeChunk.status == "queued") | ((ChargeChunk.status == "running") & (ChargeChunk.lease_until < now)),
+                (ChargeChunk.status == "queued")
+                | ((ChargeChunk.status == "running") & (ChargeChunk.lease_until < now)),
             ).order_by(ChargeChunk.number).limit(8)).all()
             for chunk_id, number, status, previous in candidates:
                 same_state = [ChargeChunk.id == chunk_id, ChargeChunk.status == status,

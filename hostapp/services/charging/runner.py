@@ -93,7 +93,7 @@ class LaneRunner:
                     while True:
                         prepared, upcoming = upcoming.result(), None
                         if prepared is None:
-                            if not self._running(batch_id) or self._all_claimed(batch_id):
+                            if not self._running(batch_id) or self._all_done(batch_id):
                                 break
                             time.sleep(self.poll_seconds)  # other lanes hold live chunks; take over if they die
                             upcoming = claimer.submit(self._prepare, batch, owner)
@@ -148,7 +148,7 @@ class LaneRunner:
                 ).values(status="ready", finished_at=utcnow()))
             return session.execute(select(ChargeBatch.status).where(ChargeBatch.id == batch_id)).scalar_one()
 
-    def _all_claimed(self, batch_id: int) -> bool:
+    def _all_done(self, batch_id: int) -> bool:
         counts = self.leases.chunk_counts(batch_id)
         return not counts.get("queued") and not counts.get("running")
 

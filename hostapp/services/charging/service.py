@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 import threading
 
+from ...models import ChargeBatch
 from ..audit import record as audit
 from ..jobs import JobContext
-from ...models import ChargeBatch
 from .batches import BatchBusy, BatchRequest, create_batch, delete_batch, reopen, stale_batches, summarize
 from .filters import ChargeFilters, Preview, preview
 from .handlers import charge_handlers, find_handler
@@ -134,9 +134,10 @@ class ResumeWatch:
     waiting for the daily ``splynx charge run-scheduled``.
     """
 
-    def __init__(self, host, actor: str) -> None:
+    def __init__(self, host, actor: str, interval: float | None = None) -> None:
         self.service = ChargeService(host)
         self.actor = actor
+        self.interval = interval if interval is not None else max(5, host.config.charge_lease_seconds)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="charge-resume-watch", daemon=True)
 
@@ -149,8 +150,7 @@ class ResumeWatch:
         self._thread.join(5)
 
     def _loop(self) -> None:
-        interval = max(5, self.service.host.config.charge_lease_seconds)
-        while not self._stop.wait(interval):
+        while not self._stop.wait(self.interval):
             try:
                 for batch_id in self.service.resume_stale(self.actor):
                     log.warning("resumed charge batch %s: its worker had stopped", batch_id)
