@@ -188,7 +188,11 @@ def splynx_bulk_charge(batch):
     Called by the host's charge runner with a :class:`core.payments.ChargeBatch`: the
     invoices already selected, locked and marked *pending*, each with its attempt key
     and the customer's default saved payment account (or ``None``). The host owns
-    selection, locking, concurrency limits, progress and history.
+    selection, locking, concurrency limits, progress and history. ``batch.params`` holds
+    the values of the add-on's ``ModuleSpec.charge_parameters``; ``batch.concurrency`` is
+    how many gateway requests the add-on may have in flight. A batch resumed after a
+    worker died sends items again with the *same* attempt keys: the add-on must answer
+    what the gateway did with them (e.g. IPpay ``ENQ``), never charge them a second time.
 
     :returns: an iterable of :class:`core.payments.ChargeItemResult`, one per invoice in
         any order. Results are

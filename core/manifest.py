@@ -73,3 +73,6 @@ class ModuleSpec:
     payment_account_types: tuple[PaymentAccountType, ...] = ()
     #: where the module's admin pages hang in the menu (``finance``, ``customers``, ``config``)
     root: str = "finance"
+    #: the bulk-charge handler's parameters (Splynx's "External handler parameters"): asked for
+    #: in the Charge dialog and auto-charge filters, validated, passed as ``ChargeBatch.params``
+    charge_parameters: SettingsSchema = field(default_factory=SettingsSchema)

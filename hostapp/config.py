@@ -23,6 +23,14 @@ class HostConfig:
     session_secret: str = field(default_factory=lambda: _env("SESSION_SECRET", ""))
     #: Celery broker (redis:// or amqp://) for charge batches; in-process when empty
     broker_url: str = field(default_factory=lambda: _env("BROKER_URL", ""))
+    #: charge batches: gateway requests in flight at most per batch, over all workers together
+    charge_concurrency: int = field(default_factory=lambda: int(_env("CHARGE_CONCURRENCY", "8")))
+    #: charge batches on Celery: how many workers may work one batch at once
+    charge_lanes: int = field(default_factory=lambda: int(_env("CHARGE_LANES", "4")))
+    #: charge batches: invoices per chunk (the unit a worker claims and hands to the gateway add-on)
+    charge_chunk_size: int = field(default_factory=lambda: int(_env("CHARGE_CHUNK_SIZE", "100")))
+    #: charge batches: seconds after which a silent worker's chunk is taken over by another
+    charge_lease_seconds: int = field(default_factory=lambda: int(_env("CHARGE_LEASE_SECONDS", "30")))
     #: the public base URL used in direct payment links (no trailing slash)
     public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"))
     #: currency symbol shown next to amounts

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -54,6 +55,7 @@ class Database:
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         self._write_factory = sessionmaker(bind=self.write_engine, expire_on_commit=False)
         self.session = scoped_session(self.session_factory)
+        self._write_lock = threading.RLock() if self.is_sqlite else nullcontext()
 
     @property
     def is_sqlite(self) -> bool:
@@ -61,8 +63,23 @@ class Database:
 
     @contextmanager
     def transaction(self):
-        """A fresh session in one transaction: committed on success, rolled back on error."""
-        session: Session = self._write_factory()
+        """A fresh session in one transaction: committed on success, rolled back on error.
+
+        On SQLite the threads of this process queue on a lock for it: SQLite allows one
+        writer, and its busy handler makes a waiting writer sleep in growing steps.
+        """
+        with self._write_lock:
+            session: Session = self._write_factory()
+            try:
+                with session.begin():
+                    yield session
+            finally:
+                session.close()
+
+    @contextmanager
+    def reading(self):
+        """A fresh session for reads only (no write lock on SQLite); never commits."""
+        session: Session = self.session_factory()
         try:
             with session.begin():
                 yield session

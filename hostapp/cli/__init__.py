@@ -9,8 +9,10 @@ import click
 from ..host import Host
 from .addons import addons
 from .admins import admins
+from .charge import charge
 from .database import db
 from .serve import demo, serve
+from .worker import worker
 
 
 class SplynxCLI(click.Group):
@@ -62,6 +64,8 @@ cli.add_command(demo)
 cli.add_command(db)
 cli.add_command(addons)
 cli.add_command(admins)
+cli.add_command(charge)
+cli.add_command(worker)
 
 
 def main() -> None:

@@ -16,9 +16,12 @@ def run_server(host, bind: str, port: int) -> None:
     """Serve through :class:`hostapp.wsgi.LiveApp`, so add-on installs take effect without a restart."""
     from werkzeug.serving import run_simple
 
+    from ..services.charging.service import ResumeWatch
     from ..wsgi import LiveApp
 
     host.jobs.recover()
+    if not host.config.broker_url:  # charge batches run in this process: carry on interrupted ones
+        ResumeWatch(host, "serve").start()
     run_simple(bind, port, LiveApp(host), threaded=True, use_reloader=False)
 
 

@@ -1,6 +1,7 @@
 """The host's SQLAlchemy models, one module per concern."""
 
 from .base import Base, utcnow
+from .charging import AutoChargeFilter, ChargeBatch, ChargeBatchItem, ChargeChunk, ChargeLane
 from .finance import (
     DEFAULT_PAYMENT_METHODS,
     DEFAULT_TRANSACTION_CATEGORIES,
@@ -21,7 +22,8 @@ from .people import Admin, Customer, Location, Partner
 from .registry import EntryPointRecord, Module, ModuleSetting
 
 __all__ = [
-    "DEFAULT_PAYMENT_METHODS", "DEFAULT_TRANSACTION_CATEGORIES", "Admin", "AuditEntry", "Base", "Customer",
+    "DEFAULT_PAYMENT_METHODS", "DEFAULT_TRANSACTION_CATEGORIES", "Admin", "AuditEntry", "AutoChargeFilter", "Base",
+    "ChargeBatch", "ChargeBatchItem", "ChargeChunk", "ChargeLane", "Customer",
     "EntryPointRecord", "Invoice", "InvoiceItem", "Job", "Location", "Module", "ModuleSetting", "NumberSequence",
     "Partner", "Payment", "PaymentAccount", "PaymentAccountType", "PaymentAllocation", "PaymentAttempt",
     "PaymentMethod", "ProformaInvoice", "ProformaItem", "Transaction", "TransactionCategory", "utcnow",

@@ -6,18 +6,22 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import NumberSequence
 
 
 def next_in_sequence(session: Session, prefix: str) -> int:
-    row = session.execute(
-        select(NumberSequence).where(NumberSequence.prefix == prefix).with_for_update()
-    ).scalar_one_or_none()
+    query = select(NumberSequence).where(NumberSequence.prefix == prefix).with_for_update()
+    row = session.execute(query).scalar_one_or_none()
     if row is None:
-        row = NumberSequence(prefix=prefix, last=0)
-        session.add(row)
+        try:  # the first number of a prefix: another transaction may be creating the row right now
+            with session.begin_nested():
+                session.add(NumberSequence(prefix=prefix, last=0))
+        except IntegrityError:
+            pass
+        row = session.execute(query).scalar_one()
     row.last += 1
     session.flush()
     return row.last

@@ -36,6 +36,8 @@ STATUS_CLASSES = {
     "enabled": "success", "disabled": "muted", "removed": "muted", "broken": "danger", "queued": "info",
     "running": "warning", "succeeded": "success", "failed": "danger", "approved": "success",
     "declined": "danger", "unknown": "warning", "pending": "warning", "refunded": "muted",
+    "Ready": "success", "Error": "danger", "Running": "warning", "Queued": "info", "Cancelled": "muted",
+    "skipped": "muted", "not charged": "muted",
 }
 
 

@@ -37,8 +37,20 @@
     const link = ev.target.closest("[data-modal-url]");
     if (link) {
       ev.preventDefault();
+      let url = link.dataset.modalUrl;
+      // an action on the ticked rows: their values go along as ?ids=1,2,3
+      if (link.dataset.modalChecked) {
+        const ticked = Array.from(document.querySelectorAll(`input[name="${link.dataset.modalChecked}"]:checked`));
+        if (!ticked.length) {
+          const p = document.createElement("p");
+          p.textContent = link.dataset.modalEmpty || "Tick at least one row first.";
+          openModal({ title: link.dataset.modalTitle, body: p, width: 420 });
+          return;
+        }
+        url += (url.includes("?") ? "&" : "?") + "ids=" + ticked.map((b) => b.value).join(",");
+      }
       const frame = document.createElement("iframe");
-      frame.src = link.dataset.modalUrl;
+      frame.src = url;
       frame.title = link.dataset.modalTitle || "";
       frame.style.minHeight = (link.dataset.modalHeight || 380) + "px";
       backdrop().dataset.reloadOnClose = "1";
@@ -69,6 +81,24 @@
     if (ev.target.closest("[data-modal-close]") || ev.target === backdrop()) closeModal();
   });
 
+  // a "select all" box ticks every box of its group
+  document.addEventListener("change", function (ev) {
+    const group = ev.target.dataset && ev.target.dataset.checkAll;
+    if (group) document.querySelectorAll(`input[type=checkbox][name="${group}"]`).forEach((b) => { b.checked = ev.target.checked; });
+  });
+
+  // a select with data-shows="<group>" shows (and enables) only the fieldsets of its group whose
+  // data-show-value is its value, e.g. the parameters of the chosen charge handler
+  function syncShown(select) {
+    document.querySelectorAll(`[data-show-group="${select.dataset.shows}"]`).forEach(function (el) {
+      const on = el.dataset.showValue === select.value;
+      el.hidden = !on;
+      el.disabled = !on;
+    });
+  }
+  document.addEventListener("change", function (ev) { if (ev.target.dataset && ev.target.dataset.shows) syncShown(ev.target); });
+  document.querySelectorAll("select[data-shows]").forEach(syncShown);
+
   // a select that reloads the page with its value as a query parameter (e.g. the Partner selector)
   document.addEventListener("change", function (ev) {
     const param = ev.target.dataset && ev.target.dataset.navParam;
@@ -85,7 +115,8 @@
     const form = ev.target;
     if (form.dataset.submitting) { ev.preventDefault(); return; }
     form.dataset.submitting = "1";
-    form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; });
+    // disabled after the browser collected the form data, so the clicked button's name=value is sent
+    setTimeout(() => form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; }), 0);
   });
 
   // a job panel polls its JSON status until the job ends; the page may reload meanwhile

@@ -20,6 +20,8 @@ from . import (  # noqa: E402,F401 - views register themselves on bp
     addon_page,
     addons_catalog,
     administration,
+    charge_auto,
+    charging,
     customers,
     dashboard,
     entry_point_editor,

@@ -1,0 +1,179 @@
+"""Bulk charging: N invoices against a gateway answering in L seconds, next to its bound and to
+charging them one after another, in the same run.
+
+The bound is N × L / C: no runner can beat a gateway that takes L per request with C requests
+in flight. "One after another" is the same batch runner with concurrency 1 (same database
+work, one gateway request at a time), over a second set of N invoices.
+
+The gateway is splynx-ippay's simulator when the ``splynx_ippay`` distribution is installed
+and its simulator takes a latency option; otherwise the fakepay test add-on against its HTTP
+gateway server (``tests/plugins/fakepay_server.py``, which sleeps L per request). Either runs
+in its own process; the output says which. Every run checks the gateway's own ledger: each
+invoice charged exactly once.
+
+Run: ``.venv/bin/python benchmarks/bulk_charge.py`` (10,000 invoices, 50 ms, concurrency 8;
+about ten minutes, most of it the one-after-another run). Options: ``--invoices``,
+``--latency``, ``--concurrency``, ``--database-url`` (MariaDB/PostgreSQL), ``--workers K
+--broker URL`` (charge the first set on K Celery worker processes instead of in-process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from core.manager import AddonManager  # noqa: E402
+from hostapp.config import HostConfig  # noqa: E402
+from hostapp.host import Host  # noqa: E402
+from hostapp.services.bootstrap import prepare_database  # noqa: E402
+from hostapp.services.charging import BatchRequest, ChargeFilters, ChargeService  # noqa: E402
+from tests.charging.gateways import FakepayGateway, IppayGateway  # noqa: E402
+from tests.charging.processes import Worker, fakepay_distribution, host_env  # noqa: E402
+
+
+def ippay_simulator_latency_flag() -> bool:
+    """Whether splynx-ippay is installed and its simulator can answer slowly (``--latency``)."""
+    try:
+        import splynx_ippay  # noqa: F401
+    except ImportError:
+        return False
+    usage = subprocess.run([sys.executable, "-m", "splynx_ippay.simulator", "--help"], capture_output=True, text=True)
+    return "--latency" in usage.stdout
+
+
+def start_gateway_process(latency: float) -> tuple[str, str, subprocess.Popen]:
+    """(kind, url, process) of a gateway in its own process."""
+    if ippay_simulator_latency_flag():
+        port = 18000 + os.getpid() % 1000
+        process = subprocess.Popen([sys.executable, "-m", "splynx_ippay.simulator", "--port", str(port),
+                                    "--latency", str(latency)], stdout=subprocess.PIPE, text=True)
+        process.stdout.readline()
+        return "ippay", f"http://127.0.0.1:{port}/ippay", process
+    process = subprocess.Popen([sys.executable, "-m", "tests.plugins.fakepay_server", "--latency", str(latency)],
+                               cwd=REPO, stdout=subprocess.PIPE, text=True)
+    return "fakepay", process.stdout.readline().strip(), process
+
+
+def build_host(instance: Path, database_url: str, concurrency: int) -> Host:
+    config = HostConfig(instance_path=instance, database_url=database_url or f"sqlite:///{instance / 'bench.db'}",
+                        session_secret="benchmark", charge_concurrency=concurrency)
+    manager = AddonManager()
+    manager.discover()
+    host = Host.build(config, addons=manager)
+    if database_url:
+        from tests.fixtures import _drop_everything
+
+        _drop_everything(host.db)
+    prepare_database(host)
+    return host
+
+
+def install(host):
+    """Register a test add-on (unless installed as a distribution) and sync it, as an install would."""
+
+    def _install(plugin) -> None:
+        if plugin.MANIFEST.id not in host.addons.loaded:
+            host.addons.register(plugin, version="1.0")
+        report = host.registry.sync("benchmark")
+        assert not report.failed, report.failed
+
+    return _install
+
+
+def charge(service: ChargeService, handler: str, day: date, concurrency: int, *, here: bool) -> float:
+    """Wall seconds from pressing Charge until the batch is ready."""
+    started = time.perf_counter()
+    batch_id = service.create(BatchRequest(handler, ChargeFilters(period_from=day, period_to=day),
+                                           created_by="benchmark"), concurrency=concurrency)
+    if here:
+        outcome = service.run_here(batch_id)
+    else:
+        service.start(batch_id)
+        while not (summary := service.summary(batch_id)).finished:
+            time.sleep(0.2)
+        outcome = summary.status
+    wall = time.perf_counter() - started
+    summary = service.summary(batch_id)
+    assert outcome == "ready" and summary.approved == summary.items, summary
+    return wall
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--invoices", type=int, default=10_000)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--workers", type=int, default=0, help="Celery worker processes for the parallel run")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/6")
+    args = parser.parse_args(argv)
+    n, latency, concurrency = args.invoices, args.latency, args.concurrency
+
+    instance = Path(tempfile.mkdtemp(prefix="bulk-charge-"))
+    kind, url, gateway_process = start_gateway_process(latency)
+    workers: list[Worker] = []
+    try:
+        host = build_host(instance, args.database_url, concurrency)
+        gateway = (IppayGateway if kind == "ippay" else FakepayGateway)(host, install(host), latency, url=url)
+        os.environ.update(gateway.env())
+        today = date.today()
+        seeded = [gateway.seed(n, issued=today), gateway.seed(n, issued=today - timedelta(days=1))]
+        service = ChargeService(host)
+        load = os.getloadavg()[0]
+
+        if args.workers:
+            env = host_env(args.database_url or host.config.sqlalchemy_url, instance,
+                           fakepay_distribution(instance / "dist"), SPLYNX_BROKER_URL=args.broker,
+                           SPLYNX_CHARGE_CONCURRENCY=str(concurrency), SPLYNX_CHARGE_LANES=str(args.workers),
+                           **gateway.env())
+            workers = [Worker(env, f"bench{k}", instance, concurrency=1) for k in range(args.workers)]
+            for worker in workers:
+                worker.wait_ready()
+            host.config = replace(host.config, broker_url=args.broker, charge_lanes=args.workers)
+            service = ChargeService(host)
+        parallel = charge(service, gateway.handler, today, concurrency, here=not args.workers)
+        host.config = replace(host.config, broker_url="")
+        sequential = charge(ChargeService(host), gateway.handler, today - timedelta(days=1), 1, here=True)
+
+        ledger = gateway.approved_per_invoice()
+        every = [i for s in seeded for i in s.invoice_ids]
+        assert ledger == {invoice_id: 1 for invoice_id in every}, "an invoice was not charged exactly once"
+        peak = gateway.max_in_flight()
+    finally:
+        for worker in workers:
+            worker.stop()
+        gateway_process.terminate()
+        gateway_process.wait(10)
+
+    bound, serial_bound = n * latency / concurrency, n * latency
+    runner = (f"{args.workers} Celery worker processes ({args.broker})" if args.workers
+              else f"in-process (one lane, {concurrency} gateway requests in flight)")
+    print(f"Bulk charge: {n:,} invoices, gateway latency {latency * 1000:.0f} ms, concurrency {concurrency}")
+    print(f"gateway:  {gateway.description}, in its own process"
+          + ("" if kind == "ippay" else " (splynx_ippay with a simulator latency option is not installed)"))
+    print(f"database: {host.db.engine.dialect.name}; runner: {runner}")
+    print(f"machine:  {os.cpu_count()} CPUs, load average {load:.1f} at the start")
+    print()
+    print(f"{'':28}{'wall':>10}{'bound':>12}{'wall / bound':>14}")
+    print(f"{'charge batch (C=' + str(concurrency) + ')':28}{parallel:>9.1f}s{bound:>11.1f}s{parallel / bound:>13.2f}x")
+    print(f"{'one after another (C=1)':28}{sequential:>9.1f}s{serial_bound:>11.1f}s"
+          f"{sequential / serial_bound:>13.2f}x")
+    print()
+    print(f"speed-up over one after another: {sequential / parallel:.1f}x; invoices per second: "
+          f"{n / parallel:.0f} (bound {n / bound:.0f})")
+    print(f"check: {2 * n:,} approved charges in the gateway's ledger, each invoice exactly once"
+          + (f"; at most {peak} requests in flight" if peak is not None else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""Charge batches as records: create one from a selection, summarise it, list its results, delete it.
+
+:func:`create_batch` writes the batch, its lanes, its chunks and one item per selected
+invoice in one transaction, so what Preview counted is what Charge charges and a crash
+never leaves half a selection. Items are unique per (batch, invoice): an invoice is in a
+batch at most once, and an item gets at most one payment attempt (see :mod:`.claims`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk, ChargeLane, Customer, PaymentAttempt
+from ...models.base import ZERO, utcnow
+from .filters import ChargeFilters
+
+
+class NothingToCharge(ValueError):
+    """The selection is empty; no batch was written."""
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """Everything a new batch is made of."""
+
+    handler: str
+    filters: ChargeFilters
+    params: dict = field(default_factory=dict)
+    source: str = "manual"
+    created_by: str = "system"
+    auto_filter_id: int | None = None
+    run_date: date | None = None
+
+
+def create_batch(session: Session, request: BatchRequest, *, concurrency: int, lanes: int, chunk_size: int,
+                 runner: str) -> ChargeBatch:
+    """Write the batch with its items (in chunks) and lanes; raises :class:`NothingToCharge`."""
+    rows = session.execute(request.filters.select_documents()).all()
+    if not rows:
+        raise NothingToCharge("No invoices match these filters.")
+    chunk_count = math.ceil(len(rows) / max(1, chunk_size))
+    lanes = max(1, min(lanes, chunk_count, concurrency))
+    batch = ChargeBatch(
+        handler=request.handler, source=request.source, target_kind=request.filters.target_kind,
+        filters=request.filters.to_dict(), params=request.params, concurrency=max(1, concurrency), lanes=lanes,
+        runner=runner, item_count=len(rows), total_sum=sum((r.total for r in rows), ZERO),
+        due_sum=sum((r.due for r in rows), ZERO), created_by=request.created_by,
+        auto_filter_id=request.auto_filter_id, run_date=request.run_date,
+    )
+    session.add(batch)
+    session.flush()
+    session.execute(insert(ChargeLane), [{"batch_id": batch.id, "number": n} for n in range(lanes)])
+    session.execute(insert(ChargeChunk), [{"batch_id": batch.id, "number": n} for n in range(chunk_count)])
+    chunk_ids = dict(session.execute(select(ChargeChunk.number, ChargeChunk.id)
+                                     .where(ChargeChunk.batch_id == batch.id)).all())
+    session.execute(insert(ChargeBatchItem), [
+        {"batch_id": batch.id, "chunk_id": chunk_ids[index // chunk_size], "target_id": row.id,
+         "number": row.number, "customer_id": row.customer_id, "amount": row.due}
+        for index, row in enumerate(rows)
+    ])
+    return batch
+
+
+def lane_concurrency(batch: ChargeBatch) -> int:
+    """Gateway requests one lane may have in flight, so that all lanes together stay within the bound."""
+    return max(1, batch.concurrency // max(1, batch.lanes))
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """Counts for the progress bar and the history row."""
+
+    id: int
+    status: str
+    items: int
+    queued: int
+    in_flight: int
+    approved: int
+    declined: int
+    unknown: int
+    skipped: int
+    charged_sum: Decimal
+    error: str = ""
+
+    @property
+    def settled(self) -> int:
+        return self.approved + self.declined + self.unknown + self.skipped
+
+    @property
+    def progress(self) -> int:
+        return 100 if not self.items else int(100 * self.settled / self.items)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("ready", "error", "cancelled")
+
+
+def summarize(session: Session, batch_id: int) -> BatchSummary | None:
+    batch = session.get(ChargeBatch, batch_id)
+    if batch is None:
+        return None
+    items = dict(session.execute(select(ChargeBatchItem.status, func.count()).where(
+        ChargeBatchItem.batch_id == batch_id).group_by(ChargeBatchItem.status)).all())
+    attempts = {status: (count, amount) for status, count, amount in session.execute(
+        select(PaymentAttempt.status, func.count(), func.coalesce(func.sum(PaymentAttempt.amount), 0))
+        .join(ChargeBatchItem, ChargeBatchItem.attempt_id == PaymentAttempt.id)
+        .where(ChargeBatchItem.batch_id == batch_id).group_by(PaymentAttempt.status)).all()}
+
+    def count(status: str) -> int:
+        return attempts.get(status, (0, 0))[0]
+
+    return BatchSummary(
+        id=batch.id, status=batch.status, items=batch.item_count, queued=items.get("queued", 0),
+        in_flight=count("pending"), approved=count("approved") + count("refunded"), declined=count("declined"),
+        unknown=count("unknown"), skipped=items.get("skipped", 0),
+        charged_sum=Decimal(attempts.get("approved", (0, 0))[1]).quantize(Decimal("0.01")), error=batch.error,
+    )
+
+
+#: what the history shows for an item: its attempt's status, or why it was not charged
+def item_result(item_status: str, attempt_status: str | None, batch_finished: bool) -> str:
+    if attempt_status:
+        return attempt_status
+    if item_status == "skipped":
+        return "skipped"
+    return "not charged" if batch_finished else "queued"
+
+
+def results(session: Session, batch_id: int, *, limit: int | None = None, offset: int = 0,
+            only: str = "") -> list[dict]:
+    """Per-invoice rows (history view, CSV log), in selection order."""
+    batch = session.get(ChargeBatch, batch_id)
+    statement = (
+        select(ChargeBatchItem, Customer.name, PaymentAttempt.status, PaymentAttempt.message,
+               PaymentAttempt.gateway_reference, PaymentAttempt.key, PaymentAttempt.amount)
+        .join(Customer, Customer.id == ChargeBatchItem.customer_id)
+        .outerjoin(PaymentAttempt, PaymentAttempt.id == ChargeBatchItem.attempt_id)
+        .where(ChargeBatchItem.batch_id == batch_id).order_by(ChargeBatchItem.id)
+    )
+    if only == "failed":
+        statement = statement.where(or_(PaymentAttempt.status.in_(("declined", "unknown")),
+                                        ChargeBatchItem.status == "skipped"))
+    if limit is not None:
+        statement = statement.limit(limit).offset(offset)
+    rows = []
+    for item, name, status, message, reference, key, amount in session.execute(statement):
+        rows.append({
+            "item_id": item.id, "target_id": item.target_id, "number": item.number, "customer_id": item.customer_id,
+            "customer": name, "amount": amount if amount is not None else item.amount,
+            "result": item_result(item.status, status, batch.finished), "message": message or item.message,
+            "reference": reference or "", "attempt_key": key or "", "log": item.log,
+        })
+    return rows
+
+
+def count_results(session: Session, batch_id: int) -> int:
+    return session.execute(select(func.count()).where(ChargeBatchItem.batch_id == batch_id)).scalar_one()
+
+
+class BatchBusy(RuntimeError):
+    """The batch is still running; it cannot be deleted or resumed now."""
+
+
+def delete_batch(session: Session, batch_id: int) -> None:
+    """Remove a finished batch from the history (payments and attempts stay: they are the money record)."""
+    batch = session.get(ChargeBatch, batch_id)
+    if batch is None:
+        return
+    if not batch.finished:
+        raise BatchBusy(f"Charge batch #{batch_id} is still running.")
+    for model in (ChargeBatchItem, ChargeChunk, ChargeLane):
+        session.execute(delete(model).where(model.batch_id == batch_id))
+    session.delete(batch)
+
+
+def reopen(session: Session, batch_id: int, lease_seconds: int) -> bool:
+    """Make an interrupted or stopped batch runnable again; ``False`` if nothing is left to do.
+
+    Chunks that still hold queued items or items whose attempt is open (pending/unknown)
+    go back to *queued*; the lane that claims them re-asks the gateway about the open
+    ones with their attempt keys. Refused while a lane still holds a live lease.
+    """
+    batch = session.execute(select(ChargeBatch).where(ChargeBatch.id == batch_id).with_for_update()).scalar_one()
+    now = utcnow()
+    live = session.execute(select(func.count()).where(
+        ChargeLane.batch_id == batch_id, ChargeLane.owner.is_not(None), ChargeLane.lease_until >= now)).scalar_one()
+    if live:
+        raise BatchBusy(f"Charge batch #{batch_id} is being worked on; try again in {lease_seconds} seconds.")
+    unfinished_chunks = select(ChargeBatchItem.chunk_id).outerjoin(
+        PaymentAttempt, PaymentAttempt.id == ChargeBatchItem.attempt_id).where(
+        ChargeBatchItem.batch_id == batch_id,
+        or_(ChargeBatchItem.status == "queued", PaymentAttempt.status.in_(("pending", "unknown"))))
+    reset = session.execute(update(ChargeChunk).where(
+        ChargeChunk.batch_id == batch_id,
+        or_(ChargeChunk.status != "done", ChargeChunk.id.in_(unfinished_chunks.scalar_subquery())),
+    ).values(status="queued", owner=None, lease_until=None).execution_options(synchronize_session=False)).rowcount
+    session.execute(update(ChargeLane).where(ChargeLane.batch_id == batch_id).values(owner=None, lease_until=None))
+    if not reset:
+        if not batch.finished:
+            batch.status, batch.finished_at = "ready", now
+        return False
+    batch.status, batch.error, batch.finished_at = "queued", "", None
+    return True
+
+
+def stale_batches(session: Session, lease_seconds: int) -> list[int]:
+    """Unfinished batches no live lane has touched for a lease period (their workers died)."""
+    now = utcnow()
+    cutoff = now - timedelta(seconds=lease_seconds)
+    live_lane = select(ChargeLane.id).where(ChargeLane.batch_id == ChargeBatch.id, ChargeLane.owner.is_not(None),
+                                            ChargeLane.lease_until >= now).exists()
+    return list(session.execute(select(ChargeBatch.id).where(
+        ChargeBatch.status.in_(("queued", "running")), ChargeBatch.created_at < cutoff,
+        or_(ChargeBatch.started_at.is_(None), ChargeBatch.started_at < cutoff), ~live_lane,
+    ).order_by(ChargeBatch.id)).scalars())
