@@ -15,6 +15,18 @@ Run: ``.venv/bin/python benchmarks/bulk_charge.py`` (10,000 invoices, 50 ms, con
 about ten minutes, most of it the one-after-another run). Options: ``--invoices``,
 ``--latency``, ``--concurrency``, ``--database-url`` (MariaDB/PostgreSQL), ``--workers K
 --broker URL`` (charge the first set on K Celery worker processes instead of in-process).
+
+Measured on the 2-core development machine (shared with other test runs, load 0.5-3), the
+fakepay gateway server at 50 ms, concurrency 8, SQLite, in-process runner:
+
+    10,000 invoices: charge batch 95.6 s (bound 62.5 s, 1.53x); one after another 539.1 s
+    (bound 500 s, 1.08x); 5.6x faster. 1,000 invoices: 8.4 s (bound 6.2 s, 1.34x).
+
+The batch is bound by the host's CPU, not the gateway: booking a payment (attempt, payment,
+allocation, ledger line, invoice status: about 6 ms of ORM work per invoice on this machine)
+runs on one core per process, about 160 invoices a second at best, which is exactly the
+gateway's rate at C=8 and L=50 ms. More concurrency therefore needs more processes:
+``--workers`` charges on Celery workers, with PostgreSQL or MariaDB for parallel writers.
 """
 
 from __future__ import annotations
