@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 
 from hostapp.models import (
+    ChargeBatch,
     ChargeBatchItem,
     ChargeChunk,
     ChargeLane,
@@ -236,7 +237,9 @@ def test_the_resume_watch_carries_on_a_batch_whose_worker_died(charging, card_cu
     invoices = [factory.invoice(card_customer(), "6.00") for _ in range(2)]
     host.config = replace(host.config, charge_lease_seconds=1)
     batch_id = charging.create(request())
-    assert Leases(host.db, 1).take_lane(batch_id, 0, "dead-worker")  # it took the lane, then died
+    assert Leases(host.db, 1).take_lane(batch_id, 0, "dead-worker")  # it took the lane, started, then died
+    with host.db.transaction() as s:
+        s.execute(update(ChargeBatch).values(status="running", started_at=utcnow()))
     time.sleep(1.2)
     watch = ResumeWatch(host, "test", interval=0.1).start()
     try:

@@ -209,13 +209,20 @@ def reopen(session: Session, batch_id: int, lease_seconds: int) -> bool:
     return True
 
 
+#: a batch not started after this many lease periods is sent again (its task may have been lost)
+QUEUED_PATIENCE = 10
+
+
 def stale_batches(session: Session, lease_seconds: int) -> list[int]:
-    """Unfinished batches no live lane has touched for a lease period (their workers died)."""
+    """Unfinished batches nobody works on: started ones whose lanes' leases all ran out, and
+    queued ones that no worker picked up for ``QUEUED_PATIENCE`` lease periods (a batch may
+    wait its turn in the broker's queue for a while)."""
     now = utcnow()
-    cutoff = now - timedelta(seconds=lease_seconds)
     live_lane = select(ChargeLane.id).where(ChargeLane.batch_id == ChargeBatch.id, ChargeLane.owner.is_not(None),
                                             ChargeLane.lease_until >= now).exists()
+    started_stale = (ChargeBatch.status == "running") & (ChargeBatch.started_at < now - timedelta(
+        seconds=lease_seconds))
+    queued_stale = (ChargeBatch.status == "queued") & (ChargeBatch.created_at < now - timedelta(
+        seconds=lease_seconds * QUEUED_PATIENCE))
     return list(session.execute(select(ChargeBatch.id).where(
-        ChargeBatch.status.in_(("queued", "running")), ChargeBatch.created_at < cutoff,
-        or_(ChargeBatch.started_at.is_(None), ChargeBatch.started_at < cutoff), ~live_lane,
-    ).order_by(ChargeBatch.id)).scalars())
+        started_stale | queued_stale, ~live_lane).order_by(ChargeBatch.id)).scalars())
