@@ -24,13 +24,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from flask import abort, request
+from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.entry_points import render_code
-from core.gateway.forms import parse_amount
+from core.gateway.forms import parse_amount, safe_form
 from core.payments import SAVE_CREDENTIALS
 from core.secrets import SecretBox
 
@@ -270,3 +270,38 @@ def _source(account: PaymentAccount | None, details: dict | None) -> str:
     if account is not None:
         return account.kind
     return "bank" if (details or {}).get("bank") else "card"
+
+
+#: the direct payment links every gateway add-on serves: path, document kind, looked up by
+DIRECT_LINKS = (
+    ("direct-pay-invoice", "invoice", "number"),
+    ("direct-pay-invoice-by-id", "invoice", "id"),
+    ("direct-pay-proforma", "proforma", "number"),
+    ("direct-pay-proforma-by-id", "proforma", "id"),
+)
+
+
+def register_direct_links(bp: Blueprint, pages: GatewayPages, template: str, methods: tuple[str, ...],
+                          **context) -> None:
+    """Mount the four direct payment links (no login) on an add-on's blueprint.
+
+    Each shows the amount due and takes payment details. Saved credentials are offered
+    (and accepted on submit) only when the link carries a valid host signature.
+    """
+
+    def direct(kind: str, by: str):
+        found = document(kind, request.values.get("item_id"), by=by)
+        quote = pages.quote(kind, found)
+        trusted = pages.trusted(kind, found)
+        choices = pages.account_choices(found.customer_id, quote.settings) if trusted else []
+        done = None
+        if request.method == "POST":
+            done = pages.submit(kind, found, quote, request.form, initiated_by="direct-link", saved=trusted,
+                                methods=methods)
+        return render_template(template, quote=quote, choices=choices, done=done, form=safe_form(request.form),
+                               **context), done.status_code if done else 200
+
+    for path, kind, by in DIRECT_LINKS:
+        bp.add_url_rule(f"/{path}", endpoint=path.replace("-", "_"), view_func=direct, methods=["GET", "POST"],
+                        defaults={"kind": kind, "by": by})
+
