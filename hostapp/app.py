@@ -10,11 +10,12 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
 
 from core.identity import AddonIdentity
+from core.web.viewers import HOST_KEY, VIEWERS_KEY
 
 from .host import Host
 from .models import Module
 from .web import entry_point_views, filters
-from .web.auth import current_admin, current_customer
+from .web.auth import SessionViewers, current_admin, current_customer
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
-    app.extensions["splynx"] = host
+    app.extensions[HOST_KEY] = host
+    app.extensions[VIEWERS_KEY] = SessionViewers()
     CSRFProtect(app)
     filters.register(app)
     entry_point_views.register(app)

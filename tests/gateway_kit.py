@@ -50,12 +50,12 @@ from sqlalchemy import MetaData, select
 
 from core.gateway.cards import CardDetails, Expiry
 from core.gateway.simulator import FaultBoard
-from core.payments import ChargeBatch, ChargeItem, PaymentStatus
+from core.payments import ChargeBatch, ChargeItem, PaymentError, PaymentOutcome, PaymentStatus
 from core.settings import SettingsSchema
 from hostapp.db import Database
 from hostapp.host import Host
 from hostapp.models import Customer, Invoice, Payment, PaymentAccount, PaymentAttempt
-from hostapp.services.payments import PaymentError, PaymentOutcome, saved_account
+from hostapp.services.payments import saved_account
 from hostapp.services.settings_store import SettingsStore
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Timestamped, utcnow
+from core.models import Base, Timestamped, utcnow
 
 
 class PaymentAccountType(Base):

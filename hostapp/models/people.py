@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import ZERO, Base, Timestamped
+from core.models import ZERO, Base, Timestamped
 
 
 class Partner(Base):

@@ -11,58 +11,56 @@ Flow of :meth:`PaymentService.pay`:
    is payable again. Unknown (timeout, garbage answer, exception): the attempt stays open
    and blocks new attempts until :meth:`PaymentService.reconcile` asks the gateway again
    with the same key.
+
+Refunds take the same door (:meth:`PaymentService.refund`): the refunded payment is locked,
+its refundable amount checked and a *refund* attempt written in one transaction; its
+``open_target`` (``refund:<payment id>``) allows one refund of a payment in flight. An
+approved refund is booked as a negative payment linked to the original, under the refund
+attempt's key.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sqlalchemy import func
+
 from core.manager import AddonHooks
+from core.models import ZERO
 from core.payments import (
+    CENT,
+    PaymentError,
+    PaymentInProgress,
+    PaymentOutcome,
     PaymentRequest,
     PaymentResult,
     PaymentStatus,
+    RefundOf,
     SavedAccount,
     new_attempt_key,
     transition,
 )
 
 from ..db import Database
-from ..models import Customer, Invoice, PaymentAccount, PaymentAttempt, ProformaInvoice
-from ..models.base import ZERO
-from .ledger import PaymentBooking, record_payment
+from ..models import Customer, Invoice, Payment, PaymentAccount, PaymentAttempt, ProformaInvoice
+from .ledger import PaymentBooking, record_payment, record_refund
 
 log = logging.getLogger(__name__)
 
 DOCUMENTS = {"invoice": Invoice, "proforma": ProformaInvoice}
+REFUND = "refund"
+OPEN = ("pending", "unknown")
 
 
-class PaymentError(RuntimeError):
-    """A payment could not be started; the message is safe to show to the user."""
-
-
-class PaymentInProgress(PaymentError):
-    """Another attempt on the same document is pending or unknown."""
-
-
-@dataclass(frozen=True)
-class PaymentOutcome:
-    """What the user is told, plus the attempt for the record."""
-
-    attempt_id: int
-    status: PaymentStatus
-    message: str
-    payment_id: int | None = None
-
-    @property
-    def approved(self) -> bool:
-        return self.status is PaymentStatus.APPROVED
+def payer_of(customer: Customer) -> dict[str, str]:
+    """The billing address facts gateways ask for."""
+    return {"name": customer.name, "email": customer.email, "zip": customer.zip_code,
+            "street": customer.street, "city": customer.city}
 
 
 def saved_account(account: PaymentAccount | None) -> SavedAccount | None:
@@ -125,17 +123,69 @@ class PaymentService:
             raise PaymentInProgress("A payment for this document is already in progress.") from None
         return self.execute(attempt.id, request)
 
+    def refund(self, *, gateway: str, payment_id: int, amount: Decimal, initiated_by: str) -> PaymentOutcome:
+        """Refund ``amount`` of a payment through the gateway that took it; at most once per call.
+
+        The payment row is locked while the refundable amount is checked and the refund
+        attempt written, so parallel refunds can never give back more than was paid.
+        """
+        try:
+            with self.db.transaction() as session:
+                payment = session.execute(
+                    select(Payment).where(Payment.id == payment_id).with_for_update()).scalar_one_or_none()
+                if payment is None or payment.gateway != gateway or payment.amount <= ZERO or payment.refund_of_id:
+                    raise PaymentError(f"Only payments made through {gateway} can be refunded here.")
+                if session.execute(select(PaymentAttempt.id).where(
+                        PaymentAttempt.open_target == f"{REFUND}:{payment.id}")).first():
+                    raise PaymentInProgress("A refund of this payment is already in progress.")
+                left = self.refundable(session, payment.id)
+                if left <= ZERO:
+                    raise PaymentError(f"Payment {payment.receipt_number} is refunded in full already.")
+                if not CENT <= amount <= left or amount != amount.quantize(CENT):
+                    raise PaymentError(f"Enter an amount between 0.01 and {left}.")
+                paid_by = self._attempt_of(session, payment)
+                attempt = PaymentAttempt(
+                    key=new_attempt_key(), gateway=gateway, customer_id=payment.customer_id, target_kind=REFUND,
+                    target_id=payment.id, amount=amount, source=paid_by.source if paid_by else "card",
+                    account_id=paid_by.account_id if paid_by else None, open_target=f"{REFUND}:{payment.id}",
+                    initiated_by=initiated_by)
+                session.add(attempt)
+                session.flush()
+                request = self._request(session, attempt, {}, f"Refund of payment {payment.receipt_number}")
+        except IntegrityError:
+            raise PaymentInProgress("A refund of this payment is already in progress.") from None
+        return self.execute(attempt.id, request)
+
+    @staticmethod
+    def refundable(session: Session, payment_id: int) -> Decimal:
+        """The payment's amount less refunds booked (negative payments) and refunds in flight."""
+        paid = session.get(Payment, payment_id).amount
+        booked = session.execute(select(func.coalesce(func.sum(Payment.amount), 0))
+                                 .where(Payment.refund_of_id == payment_id)).scalar_one()
+        in_flight = session.execute(select(func.coalesce(func.sum(PaymentAttempt.amount), 0)).where(
+            PaymentAttempt.target_kind == REFUND, PaymentAttempt.target_id == payment_id,
+            PaymentAttempt.status.in_(OPEN))).scalar_one()
+        return paid + Decimal(booked) - Decimal(in_flight)
+
+    @staticmethod
+    def _attempt_of(session: Session, payment: Payment) -> PaymentAttempt | None:
+        """The attempt that booked ``payment`` (``None`` for payments booked by hand)."""
+        return session.execute(select(PaymentAttempt).where(PaymentAttempt.payment_id == payment.id)).scalar_one_or_none()
+
     def _request(self, session: Session, attempt: PaymentAttempt, details: dict, description: str) -> PaymentRequest:
         customer = session.get(Customer, attempt.customer_id)
         account = session.get(PaymentAccount, attempt.account_id) if attempt.account_id else None
         if account is not None and (account.customer_id != customer.id or account.gateway != attempt.gateway):
             raise PaymentError("This payment account does not belong to the customer.")
+        refund_of = None
+        if attempt.target_kind == REFUND:
+            original = session.get(Payment, attempt.target_id)
+            refund_of = RefundOf(original.id, original.gateway_reference or "", original.amount, attempt.source)
         return PaymentRequest(
             attempt_key=attempt.key, customer_id=customer.id, target_kind=attempt.target_kind,
             target_id=attempt.target_id, amount=attempt.amount, description=description,
             account=saved_account(account), source=attempt.source, details=details, partner_id=customer.partner_id,
-            payer={"name": customer.name, "email": customer.email, "zip": customer.zip_code,
-                   "street": customer.street, "city": customer.city},
+            payer=payer_of(customer), refund_of=refund_of,
         )
 
     # -- call and finish --------------------------------------------------------------
@@ -144,7 +194,8 @@ class PaymentService:
         """Call the gateway for a written attempt and record what it says."""
         with self.db.transaction() as session:
             gateway = session.get(PaymentAttempt, attempt_id).gateway
-        hook = self.hooks.refill_balance if request.target_kind == "balance" else self.hooks.pay_invoice
+        hook = {"balance": self.hooks.refill_balance, REFUND: self.hooks.refund_payment}.get(
+            request.target_kind, self.hooks.pay_invoice)
         try:
             result = hook(gateway, request)
         except Exception as exc:  # noqa: BLE001 - the outcome is unknown; keep the attempt open
@@ -164,10 +215,13 @@ class PaymentService:
             attempt.status = result.status.value
             attempt.message = result.message
             attempt.approval_code = result.approval_code
-            if result.reference:
+            if result.reference and attempt.target_kind != REFUND:  # a refund is known by its attempt key
                 attempt.gateway_reference = result.reference
             document = self._document(session, attempt)
-            if result.status is PaymentStatus.APPROVED:
+            if result.status is PaymentStatus.APPROVED and attempt.target_kind == REFUND:
+                attempt.payment_id = self._book_refund(session, attempt, result)
+                attempt.open_target = None
+            elif result.status is PaymentStatus.APPROVED:
                 payment = record_payment(session, PaymentBooking(
                     customer_id=attempt.customer_id, amount=result.amount or attempt.amount + result.fee,
                     fee=result.fee, fee_category=result.fee_category,
@@ -185,7 +239,21 @@ class PaymentService:
                 attempt.open_target = None
                 if document is not None and document.status == "pending":
                     document.status = "not_paid"
-            return PaymentOutcome(attempt.id, result.status, result.message, attempt.payment_id)
+            booked = session.get(Payment, attempt.payment_id).amount.copy_abs() if attempt.payment_id else None
+            return PaymentOutcome(attempt.id, result.status, result.message, attempt.payment_id, booked)
+
+    def _book_refund(self, session: Session, attempt: PaymentAttempt, result: PaymentResult) -> int:
+        """Book an approved refund as a negative payment; a full refund marks the paying attempt refunded."""
+        original = session.execute(select(Payment).where(Payment.id == attempt.target_id).with_for_update()).scalar_one()
+        refund = record_refund(session, original, attempt.amount, gateway_reference=attempt.key,
+                               comment=result.message or f"Refund by {attempt.gateway}",
+                               added_by=attempt.initiated_by or "system")
+        session.flush()
+        paid_by = self._attempt_of(session, original)
+        if paid_by is not None and self.refundable(session, original.id) == ZERO \
+                and transition(paid_by.status, PaymentStatus.REFUNDED):
+            paid_by.status = PaymentStatus.REFUNDED.value
+        return refund.id
 
     @staticmethod
     def _document(session: Session, attempt: PaymentAttempt):
@@ -202,6 +270,14 @@ class PaymentService:
                 return PaymentOutcome(attempt.id, PaymentStatus(attempt.status), attempt.message, attempt.payment_id)
             request = self._request(session, attempt, {}, "")
         return self.execute(attempt_id, request)
+
+    def reconcile_key(self, attempt_key: str) -> PaymentOutcome:
+        """:meth:`reconcile` the attempt with this key."""
+        with self.db.reading() as session:
+            attempt_id = session.execute(select(PaymentAttempt.id).where(PaymentAttempt.key == attempt_key)).scalar_one_or_none()
+        if attempt_id is None:
+            raise PaymentError("No payment attempt has this key.")
+        return self.reconcile(attempt_id)
 
     def reconcile_open(self, gateway: str | None = None) -> list[PaymentOutcome]:
         """Reconcile every unknown attempt (of one gateway); used by a periodic job and the CLI."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, g, redirect, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..host import current_host
+from core.web import ADMIN, current_host
+
 from ..models import Admin, Customer
 
 ADMIN_KEY = "splynx_admin_id"
@@ -46,28 +45,23 @@ def current_customer() -> Customer | None:
     return g.customer
 
 
-def login_gate(getter, login_endpoint: str):
-    """``None`` when someone is logged in, else a redirect to the login page (or 401 for XHR/POST)."""
-    if getter() is not None:
-        return None
-    if request.method == "GET" and not request.headers.get("X-Requested-With"):
-        return redirect(url_for(login_endpoint, next=request.full_path.rstrip("?")))
-    abort(401)
+class SessionViewers:
+    """The host's logins as :class:`core.web.Viewers`: separate admin and customer sessions."""
 
+    def admin(self) -> Admin | None:
+        return current_admin()
 
-def _required(getter, login_endpoint: str):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            return login_gate(getter, login_endpoint) or view(*args, **kwargs)
-        return wrapped
-    return decorator
+    def customer(self) -> Customer | None:
+        return current_customer()
 
-
-#: views of the admin UI (and add-on admin pages) wrap with this
-admin_required = _required(current_admin, "admin.login")
-#: views of the customer portal (and add-on portal pages) wrap with this
-customer_required = _required(current_customer, "portal.login")
+    def login_gate(self, place: str):
+        """``None`` when someone is logged in to ``place``, else a redirect to its login page (401 for XHR/POST)."""
+        viewer = self.admin() if place == ADMIN else self.customer()
+        if viewer is not None:
+            return None
+        if request.method == "GET" and not request.headers.get("X-Requested-With"):
+            return redirect(url_for(f"{place}.login", next=request.full_path.rstrip("?")))
+        abort(401)
 
 
 def safe_next(default: str) -> str:

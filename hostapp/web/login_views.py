@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..host import current_host
-from ..models.base import utcnow
+from core.web import current_host
+from core.models import utcnow
 from .auth import login, logout, safe_next, verify_password
 
 

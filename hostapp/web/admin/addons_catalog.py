@@ -8,11 +8,11 @@ from sqlalchemy import select
 from core.identity import AddonIdentity
 from core.packages import ACTIONS, PackageError, package_problem
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Job
 from ...services import package_jobs
 from ...services.addon_catalog import build_catalog
-from ..tables import paginate_items
+from core.web.tables import paginate_items
 from . import bp
 from .integrations import actor
 

@@ -4,11 +4,11 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Admin, AuditEntry, Location, Partner
 from ...services.audit import record
 from ..auth import hash_password
-from ..tables import paginate
+from core.web.tables import paginate
 from . import bp
 from .integrations import actor
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import current_host
 from ...models import AutoChargeFilter
 from ...models.charging import AUTO_WHEN
 from ...services.audit import record

@@ -12,7 +12,7 @@ import io
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import current_host
 from ...models import ChargeBatch
 from ...services.charging import (
     BatchBusy,
@@ -25,7 +25,7 @@ from ...services.charging import (
 from ...services.charging.batches import count_results, results
 from ...services.charging.handlers import find_handler
 from ...services.charging.report import write_csv
-from ..tables import paginate
+from core.web.tables import paginate
 from . import bp
 from .charge_forms import KINDS, choices, kind_arg, month_bounds, submitted
 from .integrations import actor

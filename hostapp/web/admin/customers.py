@@ -3,9 +3,9 @@
 from flask import abort, render_template, request
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Customer, Invoice, Payment, PaymentAccount, ProformaInvoice, Transaction
-from ..tables import paginate
+from core.web.tables import paginate
 from . import bp
 
 TABS = ("information", "billing", "transactions", "payments", "accounts")

@@ -5,7 +5,7 @@ from datetime import date
 from flask import render_template
 from sqlalchemy import func, select
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Customer, Invoice, Module, Payment
 from . import bp
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.entry_points import ROOTS, EntryPointError, Model, Place, Placement, PointType, Size
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Customer, EntryPointRecord, Location, Partner, PaymentMethod
 from ...services.audit import record
 from ...services.entry_points import apply_edit, to_point

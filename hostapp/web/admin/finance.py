@@ -5,9 +5,9 @@ from datetime import date
 from flask import abort, render_template, request
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Customer, Invoice, Partner, Payment, ProformaInvoice, Transaction
-from ..tables import paginate
+from core.web.tables import paginate
 from . import bp
 
 

@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Module
 from ..auth import current_admin
 from . import bp

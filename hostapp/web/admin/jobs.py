@@ -2,7 +2,7 @@
 
 from flask import abort, jsonify, render_template
 
-from ...host import current_host
+from core.web import current_host
 from ...services.jobs import job_status
 from . import bp
 

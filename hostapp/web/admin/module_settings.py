@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.settings import FieldType, SettingsSchema
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Partner
 from ...services.audit import record
 from ...services.settings_store import DEFAULT_PARTNER, SettingsStore, host_choices

@@ -2,7 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
-from ...host import current_host
+from core.web import current_host
 from ..auth import current_customer, hash_password, verify_password
 from . import bp
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from hostapp.db import Database
+from core.host import Database
 
 from .models import IchargePayment
 from .protocol import ApiError, Payment

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from hostapp.db import Database
+from core.host import Database
 
 from .models import IppayTransaction
 from .protocol import Response

@@ -7,9 +7,8 @@ from datetime import date
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import String, cast, func, or_, select
 
-from hostapp.host import current_host
-from hostapp.models import Customer
-from hostapp.web.tables import paginate
+from core import models as records
+from core.web import current_host, paginate
 
 from .. import guard
 from ..cards import delete_card, edit_card
@@ -28,6 +27,7 @@ MAX_MATCHES = 20
 def series_cards(series_id: int):
     db = current_host().db.session
     series = get_or_404(Series, series_id)
+    Customer = records.Customer
     statement = (select(Card).outerjoin(Customer, Customer.id == Card.customer_id)
                  .where(Card.series_id == series.id).order_by(Card.id))
     status = request.args.get("status", "")
@@ -49,7 +49,7 @@ def card_edit(card_id: int):
     errors = {}
     if request.method == "POST":
         try:
-            edit_card(db, card, request.form, actor=actor())
+            edit_card(current_host(), db, card, request.form, actor=actor())
         except InputError as exc:
             db.rollback()
             errors = exc.errors
@@ -71,7 +71,7 @@ def card_delete(card_id: int):
     card = _card_or_404(card_id)
     series_id, code = card.series_id, card.full_code
     try:
-        delete_card(db, card, actor=actor())
+        delete_card(current_host(), db, card, actor=actor())
     except InputError as exc:
         db.rollback()
         flash(exc.errors["card"], "error")
@@ -81,8 +81,9 @@ def card_delete(card_id: int):
     return redirect(url_for(".series_cards", series_id=series_id))
 
 
-def find_customers(q: str) -> list[Customer]:
+def find_customers(q: str) -> list:
     """Customers whose id, login, name or email contains ``q`` (at least three characters)."""
+    Customer = records.Customer
     q = q.strip()[:64]
     if len(q) < MIN_SEARCH:
         return []
@@ -112,7 +113,7 @@ def card_redeem(card_id: int):
         try:
             if not customer_id.isdigit():
                 raise RedeemRefused("Choose a customer to redeem the card for.")
-            done = redeem(host.db, code, int(customer_id), actor=actor(), throttle=False)
+            done = redeem(host, code, int(customer_id), actor=actor(), throttle=False)
         except (RedeemRefused, guard.LockedOut) as exc:
             error = str(exc)
         host.db.session.rollback()  # read the card as redeem left it

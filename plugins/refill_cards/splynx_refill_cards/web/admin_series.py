@@ -8,9 +8,7 @@ from pathlib import Path
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
-from hostapp.host import current_host
-from hostapp.web.entry_point_views import host_page
-from hostapp.web.tables import paginate
+from core.web import current_host, host_page, paginate
 
 from ..export import FORMATS, export_dir, start_export
 from ..models import Card, Export, Series
@@ -50,7 +48,7 @@ def generate_page():
         with host.db.transaction() as session:
             try:
                 data = parse_generate(session, form)
-                series = generate(session, data, options(session), actor=actor())
+                series = generate(host, session, data, options(host, session), actor=actor())
             except InputError as exc:
                 errors = exc.errors
             else:
@@ -70,7 +68,7 @@ def series_edit(series_id: int):
     errors = {}
     if request.method == "POST":
         try:
-            edit(db, series, request.form, actor=actor())
+            edit(current_host(), db, series, request.form, actor=actor())
         except InputError as exc:
             db.rollback()
             errors = exc.errors
@@ -91,7 +89,7 @@ def series_delete(series_id: int):
     host.db.session.rollback()
     with host.db.transaction() as session:
         try:
-            files = delete_series(session, session.get(Series, series_id), actor=actor())
+            files = delete_series(host, session, session.get(Series, series_id), actor=actor())
         except InputError as exc:
             flash(exc.errors["series"], "error")
             return redirect(request.referrer or url_for(".series_list"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import select
 
-from hostapp.host import current_host
-from hostapp.models import Partner
-from hostapp.web.auth import current_admin
+from core import models as records
+from core.web import current_admin, current_host
 
 
 def actor() -> str:
@@ -17,7 +16,8 @@ def actor() -> str:
 
 def partner_options() -> list[tuple[str, str]]:
     db = current_host().db.session
-    return [("", "Any")] + [(str(p.id), p.name) for p in db.execute(select(Partner).order_by(Partner.name)).scalars()]
+    partners = db.execute(select(records.Partner).order_by(records.Partner.name)).scalars()
+    return [("", "Any")] + [(str(p.id), p.name) for p in partners]
 
 
 def get_or_404(model, id_):

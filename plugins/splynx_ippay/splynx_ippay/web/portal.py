@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from core.gateway.forms import parse_card, safe_form
-from hostapp.host import current_host
-from hostapp.services.payment_accounts import customer_accounts
-from hostapp.web.auth import current_customer, customer_required
-from hostapp.web.gateway_pages import document
+from core.gateway.pages import document
+from core.web import current_customer, current_host, customer_required
 
 from ..accounts import AccountError, Accounts
 from ..forms import BANK_ACCOUNT_TYPES, parse_bank
@@ -55,7 +53,8 @@ def credentials():
         if not errors:
             return redirect(url_for(".credentials"))
         flash("Please correct the fields marked in red.", "error")
-    accounts = customer_accounts(current_host().db.session, customer.id, ADDON_ID)
+    host = current_host()
+    accounts = host.saved_accounts(ADDON_ID).of_customer(host.db.session, customer.id)
     return render_template("ippay/credentials.html", accounts=accounts, settings=settings, errors=errors,
                            form=safe_form(form), bank_types=BANK_ACCOUNT_TYPES), 422 if errors else 200
 

@@ -29,19 +29,15 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.entry_points import render_code
-from core.gateway.forms import parse_amount, safe_form
-from core.payments import SAVE_CREDENTIALS
-from core.secrets import SecretBox
+from .. import models as records
+from ..entry_points import render_code
+from ..payments import SAVE_CREDENTIALS, PaymentError, PaymentOutcome
+from ..host import Host
+from ..web import current_host, money
+from .forms import parse_amount, safe_form
 
-from ..host import current_host
-from ..models import Customer, Invoice, PaymentAccount, ProformaInvoice
-from ..services.direct_links import DirectLinks
-from ..services.payment_accounts import customer_accounts, own_account
-from ..services.payments import PaymentError, PaymentOutcome
-from .filters import money
-
-MODELS = {"invoice": Invoice, "proforma": ProformaInvoice}
+#: the host record of each document kind (resolved when a page is served)
+RECORDS = {"invoice": "Invoice", "proforma": "ProformaInvoice"}
 LABELS = {"invoice": "Invoice", "proforma": "Proforma invoice"}
 SUCCESS = "Success! Your transaction has been successfully processed."
 CHOOSE_METHOD = "Choose how to pay."
@@ -67,7 +63,8 @@ class Quote:
     """The numbers a pay page shows: amount, due, fee and total to pay."""
 
     kind: str
-    document: Invoice | ProformaInvoice
+    #: the ``Invoice`` or ``ProformaInvoice`` record
+    document: Any
     settings: GatewaySettings
     fee: Decimal
     total: Decimal
@@ -95,7 +92,7 @@ class Submission:
 
 def document(kind: str, item_id, *, by: str = "id"):
     """The invoice/proforma named by id or number, or 404 (deleted ones included)."""
-    model = MODELS[kind]
+    model = records.host_record(RECORDS[kind])
     column = model.number if by == "number" else model.id
     value = str(item_id or "").strip()
     if not value or len(value) > 32 or (by == "id" and not (value.isdigit() and len(value) <= 9)):
@@ -123,23 +120,24 @@ class GatewayPages:
     prefix: str
     #: (kind, label) of the account types it stores, in display order
     account_types: tuple[tuple[str, str], ...]
-    #: ``load_settings(session, box, partner_id)`` → the add-on's effective settings
-    load_settings: Callable[[Session, SecretBox, int | None], GatewaySettings]
+    #: ``load_settings(host, session, partner_id)`` → the add-on's effective settings
+    load_settings: Callable[[Host, Session, int | None], GatewaySettings]
     #: reads typed details of a method (``card``, ``bank``); needed when a page accepts any
     read_details: DetailsReader | None = None
 
-    def settings_for(self, customer: Customer) -> GatewaySettings:
+    def settings_for(self, customer) -> GatewaySettings:
         host = current_host()
-        return self.load_settings(host.db.session, host.box, customer.partner_id)
+        return self.load_settings(host, host.db.session, customer.partner_id)
 
     def quote(self, kind: str, found) -> Quote:
         settings = self.settings_for(found.customer)
         fee = settings.fee(found.due)
         return Quote(kind, found, settings, fee, found.due + fee)
 
-    def account_choices(self, customer_id: int, settings: GatewaySettings) -> list[tuple[str, list[PaymentAccount]]]:
+    def account_choices(self, customer_id: int, settings: GatewaySettings) -> list[tuple[str, list]]:
         """Saved accounts grouped by type label (Credit card, Bank account), allowed types only."""
-        accounts = customer_accounts(current_host().db.session, customer_id, self.gateway)
+        host = current_host()
+        accounts = host.saved_accounts(self.gateway).of_customer(host.db.session, customer_id)
         return [(label, [a for a in accounts if a.kind == kind]) for kind, label in self.account_types
                 if settings.allows(kind) and any(a.kind == kind for a in accounts)]
 
@@ -151,7 +149,7 @@ class GatewayPages:
         host = current_host()
         account = None
         if account_id is not None:
-            account = own_account(host.db.session, found.customer_id, self.gateway, account_id)
+            account = host.saved_accounts(self.gateway).own(host.db.session, found.customer_id, account_id)
             if account is None:
                 return "Choose one of the saved payment accounts."
         try:
@@ -193,7 +191,7 @@ class GatewayPages:
         done.outcome, done.error = (None, result) if isinstance(result, str) else (result, None)
         return done
 
-    def refill(self, customer: Customer, form: Mapping[str, str], *, initiated_by: str,
+    def refill(self, customer, form: Mapping[str, str], *, initiated_by: str,
                methods: tuple[str, ...] = (), save: bool = False) -> Submission:
         """Handle a balance top-up form (``amount`` plus a saved account or typed details)."""
         host = current_host()
@@ -204,7 +202,7 @@ class GatewayPages:
             done.errors["amount"] = "Enter an amount such as 25.00."
         account, details = None, None
         if done.method == "saved":
-            account = own_account(host.db.session, customer.id, self.gateway, form.get("account_id"))
+            account = host.saved_accounts(self.gateway).own(host.db.session, customer.id, form.get("account_id"))
             if account is None or not settings.allows(account.kind):
                 nouns = " or ".join(label.lower() for kind, label in self.account_types if settings.allows(kind))
                 done.errors["account_id"] = f"Choose a saved {nouns}."
@@ -232,13 +230,13 @@ class GatewayPages:
 
     def trusted(self, kind: str, found) -> bool:
         """Whether this request carries a valid host signature for the document (``expires``, ``sig``)."""
-        return DirectLinks.for_host(current_host()).verify(kind, found.id, request.values.get("expires"),
+        return current_host().direct_links.verify(kind, found.id, request.values.get("expires"),
                                                            request.values.get("sig"))
 
     def direct_links(self, quote: Quote) -> list[tuple[str, str]]:
         """Signed direct payment links for e-mails: (label, URL) by number and by id."""
         host = current_host()
-        signer = DirectLinks.for_host(host)
+        signer = host.direct_links
         kind, found, days = quote.kind, quote.document, quote.settings.direct_link_days
         base = f"{host.config.public_url}{self.prefix}/direct-pay-{kind}"
         return [("By number", signer.url(base, kind, found.id, found.number, days=days)),
@@ -246,7 +244,7 @@ class GatewayPages:
 
     # -- dashboard ----------------------------------------------------------------------
 
-    def unpaid_widget(self, point, context, *, proforma: bool) -> Markup | None:
+    def unpaid_widget(self, host: Host, point, context, *, proforma: bool) -> Markup | None:
         """The "Pay your invoices by ..." widget: the customer's unpaid documents with Pay links.
 
         The point's code (admins may edit it) gets ``title``, ``documents`` (number, total,
@@ -255,18 +253,19 @@ class GatewayPages:
         customer = context.get("customer")
         if customer is None:
             return None
-        model = ProformaInvoice if proforma else Invoice
-        rows = current_host().db.session.execute(
+        model = records.host_record(RECORDS["proforma" if proforma else "invoice"])
+        rows = host.db.session.execute(
             select(model).where(model.customer_id == customer.id, model.status == "not_paid", model.due > 0)
             .order_by(model.date_created, model.id)).scalars()
         path = f"{self.prefix}/pay-proforma" if proforma else f"{self.prefix}/pay-invoice"
-        documents = [{"number": d.number, "total": money(d.total), "due": money(d.due),
+        currency = host.config.currency
+        documents = [{"number": d.number, "total": money(d.total, currency), "due": money(d.due, currency),
                       "pay_url": f"{path}?item_id={d.id}"} for d in rows]
         return render_code(point, title=point.title, documents=documents, customer=customer,
                            kind_label="proforma invoice" if proforma else "invoice")
 
 
-def _source(account: PaymentAccount | None, details: dict | None) -> str:
+def _source(account, details: dict | None) -> str:
     if account is not None:
         return account.kind
     return "bank" if (details or {}).get("bank") else "card"

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from core.secrets import instance_key
+from ..secrets import instance_key
 
 KINDS = ("invoice", "proforma")
 KEY_FILE = "direct-links.key"
@@ -37,12 +37,12 @@ class DirectLinks:
         self._key = key
 
     @classmethod
-    def for_host(cls, host) -> "DirectLinks":
+    def for_instance(cls, instance_path: Path) -> "DirectLinks":
         """The signer of a host: ``SPLYNX_DIRECT_LINK_KEY`` or the key file in its instance folder."""
         env_key = os.environ.get("SPLYNX_DIRECT_LINK_KEY")
         if env_key:
             return cls(env_key.encode())
-        return cls(instance_key(Path(host.config.instance_path) / KEY_FILE, lambda: secrets.token_hex(32).encode()))
+        return cls(instance_key(Path(instance_path) / KEY_FILE, lambda: secrets.token_hex(32).encode()))
 
     def signature(self, kind: str, document_id: int, expires: int) -> str:
         if kind not in KINDS:
