@@ -46,7 +46,7 @@ HOST_MODULES = {"core", "hostapp"}
 #: where splynx-host and its add-ons install their Python packages (see debian/extra/splynx-run)
 PRIVATE_DIR = ("usr", "share", "splynx-host")
 PUBLIC_DIRS = (("usr", "lib", "python3"), ("usr", "local"))
-HOST_SOURCES = ("core", "hostapp", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
+HOST_SOURCES = ("core", "hostapp", "tests", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".pybuild",
                                 ".pytest_cache", "debian")
 MAINTAINER = os.environ.get("DEB_MAINTAINER", "splynx-host packagers <packages@splynx-host.org>")

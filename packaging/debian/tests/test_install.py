@@ -10,9 +10,10 @@ it is fixed, drops a shadowing ``core`` and ``hostapp`` into /usr/local and PYTH
 the add-on helper service as its unit says and checks who may ask it what, installs a second
 add-on from the web UI (apt backend, helper service) while the app runs, upgrades the add-on
 to a newer build (settings survive), removes it (data kept), purges it (data and settings
-gone) and purges the host together with the second add-on (whose data the host's prerm
-purges). Nothing is mocked; the machine has no systemd, so services are started by hand from
-their unit files (systemd_unit.py).
+gone) and purges the host together with the second add-on (a SQLite database goes with the
+host; apt removes the host before it purges the add-on, whose postrm then says what stays on
+MariaDB or PostgreSQL). Nothing is mocked; the machine has no systemd, so services are
+started by hand from their unit files (systemd_unit.py).
 
 Needs root. Run with ``make test-debian``; the steps run in file order and share one root,
 so after a failed step the rest are skipped (conftest.py).
@@ -194,8 +195,8 @@ def test_addon_helper_service(world):
     assert host[-1] == {"event": "exit", "code": 64} and "part of the host" in host[0]["message"], host
     garbage = world.ask_helper([], user="splynx", raw='{"argv": ["install"], "as": "root"}\n')
     assert garbage[-1]["code"] == 64 and "must be" in garbage[0]["message"], garbage
-    plan = world.ask_helper(["--dry-run", "install", world.via_web_ui.deb if world.via_web_ui else world.primary.deb],
-                            user="splynx")
+    offered = world.via_web_ui.deb_name if world.via_web_ui else world.primary.deb
+    plan = world.ask_helper(["--dry-run", "install", offered], user="splynx")
     assert plan[-1] == {"event": "exit", "code": 0}, plan
 
 
@@ -284,7 +285,7 @@ def test_purge_drops_data_and_settings(world):
 
 
 def test_purge_host(world):
-    """Purging the host purges the add-ons installed with it; the host's prerm drops their data first."""
+    """Purging the host purges the add-ons installed with it; an add-on purged after the host says what stays."""
     world.stop_web()
     along = [world.via_web_ui.deb_name] if world.via_web_ui and world.dpkg_status(world.via_web_ui.deb_name)[0] == \
         "install ok installed" else []
@@ -293,7 +294,7 @@ def test_purge_host(world):
     assert world.dpkg_status("splynx-host")[0] == "not-installed"
     for package in along:
         assert world.dpkg_status(package)[0] == "not-installed"
-        assert f"splynx-host: purged the data of {package}" in out, out
+        assert f"{package}: splynx-host is gone, so the add-on's tables" in out, out
     assert not world.root.host_path("/var/lib/splynx").exists()
     assert not world.root.host_path("/etc/splynx").exists()
     assert not world.root.host_path(APP_DIR).exists()
