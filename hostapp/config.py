@@ -43,8 +43,8 @@ class HostConfig:
     wheelhouse: str = field(default_factory=lambda: _env("WHEELHOUSE", ""))
     #: the Python whose environment add-on wheels are installed into; the host's own when unset
     addon_python: str = field(default_factory=lambda: _env("ADDON_PYTHON", ""))
-    #: the command that runs the root helper (apt backend)
-    addon_helper: str = field(default_factory=lambda: _env("ADDON_HELPER", "sudo -n /usr/lib/splynx/splynx-addon-helper"))
+    #: the root helper of the apt backend: ``unix:`` and the add-on helper service's socket, or a command
+    addon_helper: str = field(default_factory=lambda: _env("ADDON_HELPER", "unix:/run/splynx-addon-helper.sock"))
 
     @property
     def sqlalchemy_url(self) -> str:

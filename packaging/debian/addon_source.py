@@ -2,8 +2,9 @@
 
 Every add-on under ``plugins/`` is a setuptools distribution whose setup.cfg names it
 (``splynx-<id>``), versions it and declares its ``splynx.addons`` entry point. This module
-turns that into the package name, the Debian version, the lowest splynx-host it needs
-(``requires_host`` in its manifest, or a ``splynx-host>=`` requirement) and renders
+turns that into the package name, the Debian version, the range of splynx-host versions it
+runs on (``requires_host`` in its manifest and any ``splynx-host`` requirement; without an
+upper bound, the next major version of the lower one) and renders
 ``packaging/debian/addon/debian`` for it. Runs on the build machine's /usr/bin/python3
 (stdlib only).
 """
@@ -31,6 +32,7 @@ _PEP440 = re.compile(
     r"(?:\+(?P<local>[a-z0-9]+(?:\.[a-z0-9]+)*))?"
 )
 _LOWER_BOUND = re.compile(r"^\s*(>=|~=|==|===|>)\s*([0-9][0-9A-Za-z.+!-]*)\s*$")
+_UPPER_BOUND = re.compile(r"^\s*<\s*([0-9][0-9A-Za-z.+!-]*)\s*$")
 
 
 class AddonSourceError(ValueError):
@@ -65,6 +67,17 @@ def lower_bound(specifier: str) -> str | None:
     return max(bounds, key=_release) if bounds else None
 
 
+def upper_bound(specifier: str) -> str | None:
+    """The lowest exclusive upper bound in a PEP 440 specifier (``">=1.2,<2"`` -> ``"2"``)."""
+    bounds = [m[1] for clause in specifier.split(",") if (m := _UPPER_BOUND.match(clause))]
+    return min(bounds, key=_release) if bounds else None
+
+
+def next_major(version: str) -> str:
+    """The first version of the next major release (``"1.2"`` -> ``"2"``)."""
+    return str(_release(version)[0] + 1)
+
+
 def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -83,7 +96,9 @@ class AddonSource:
     import_package: str
     version: str
     host_min: str
+    host_max: str
     summary: str
+    intro: str = ""
 
     @property
     def deb_version(self) -> str:
@@ -99,16 +114,18 @@ class AddonSource:
 
     @property
     def long_description(self) -> str:
-        """The extended description, indented and wrapped for debian/control."""
-        text = (f"{self.summary}. " if self.synopsis != self.summary else "") + (
-            f'The "{self.id}" add-on of splynx-host, the ISP billing system. Installing the package '
-            'registers the add-on and creates its tables ("splynx addons sync"); removing it keeps '
-            "its data and settings; purging it deletes them.")
-        return textwrap.fill(text, width=79, initial_indent=" ", subsequent_indent=" ")
+        """The extended description for debian/control: the README's introduction, then the lifecycle."""
+        what = self.intro or (f"{self.summary}." if self.synopsis != self.summary else "")
+        lifecycle = (f'The package installs the "{self.id}" add-on into splynx-host, the ISP billing '
+                     "system, and registers it and creates its tables; removing it keeps its data "
+                     "and settings; purging it deletes them.")
+        return "\n .\n".join(textwrap.fill(text, width=79, initial_indent=" ", subsequent_indent=" ")
+                              for text in (what, lifecycle) if text)
 
-    def render_debian(self, dest: Path) -> None:
-        """Write ``dest`` (a ``debian/`` folder) from the add-on template."""
-        values = {"@DEB@": self.deb_name, "@ID@": self.id, "@HOST_MIN@": debian_version(self.host_min),
+    def render_debian(self, dest: Path, project: dict[str, str]) -> None:
+        """Write ``dest`` (a ``debian/`` folder) from the add-on template and the ``project`` values."""
+        values = {**project, "@DEB@": self.deb_name, "@ID@": self.id, "@HOST_MIN@": debian_version(self.host_min),
+                  "@HOST_MAX@": debian_version(self.host_max),
                   "@SYNOPSIS@": self.synopsis, "@LONG_DESCRIPTION@": self.long_description}
         for source in TEMPLATE.rglob("*"):
             if source.is_dir():
@@ -124,6 +141,17 @@ class AddonSource:
             else:
                 shutil.copy2(source, target)
             shutil.copymode(source, target)
+
+
+def readme_intro(path: Path) -> str:
+    """The first paragraph after the title of the add-on's README.md, as plain text."""
+    readme = path / "README.md"
+    if not readme.exists():
+        return ""
+    paragraphs = [p for p in readme.read_text().split("\n\n") if p.strip()]
+    intro = next((p for p in paragraphs if not p.lstrip().startswith(("#", "|", "    ", "```"))), "")
+    intro = re.sub(r"\[([^]]+)\]\([^)]+\)", r"\1", intro)  # [text](url) -> text
+    return " ".join(re.sub(r"[*`]", "", intro).split())
 
 
 def read_setup_cfg(path: Path) -> configparser.ConfigParser:
@@ -193,8 +221,9 @@ def read_addon(path: Path, host_version: str) -> AddonSource:
     if dist != expected:
         raise AddonSourceError(f"{path}: distribution {dist!r} does not match add-on id {addon_id!r} ({expected})")
     import_package = module.split(".")[0]
-    bounds = [b for b in (lower_bound(_manifest_requires_host(path / import_package) or ""),
-                          lower_bound(_host_requirement(cfg) or "")) if b]
+    specifiers = [_manifest_requires_host(path / import_package) or "", _host_requirement(cfg) or ""]
+    lower = max((b for s in specifiers if (b := lower_bound(s))), key=_release, default=host_version)
+    upper = min((b for s in specifiers if (b := upper_bound(s))), key=_release, default=next_major(lower))
     summary = cfg.get("metadata", "description", fallback="").strip() or f"splynx-host add-on {addon_id}"
     return AddonSource(
         path=path,
@@ -202,6 +231,8 @@ def read_addon(path: Path, host_version: str) -> AddonSource:
         deb_name=dist,
         import_package=import_package,
         version=_version(path, cfg),
-        host_min=max(bounds, key=_release) if bounds else host_version,
+        host_min=lower,
+        host_max=upper,
         summary=summary.rstrip("."),
+        intro=readme_intro(path),
     )

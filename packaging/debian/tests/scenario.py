@@ -3,7 +3,7 @@ a trixie root, and ways to run apt, the splynx CLI and the web service inside it
 
 Which add-ons it uses depends on what exists under plugins/: splynx-ippay is the add-on that
 is installed, upgraded, removed and purged, and splynx-refill-cards is installed from the web
-UI (apt backend, sudo, root helper). Without splynx-ippay the test writes its own add-on
+UI (apt backend, the add-on helper service as root, reached over its socket). Without splynx-ippay the test writes its own add-on
 (fixture_addon.py).
 """
 
@@ -36,7 +36,9 @@ from web_client import Response, WebClient  # noqa: E402
 PRIMARY = "splynx-ippay"
 VIA_WEB_UI = "splynx-refill-cards"
 PROBE = "/usr/local/lib/splynx-install-test/probe.py"
-HELPER = "/usr/lib/splynx/splynx-addon-helper"
+HELPER_UNIT = "splynx-addon-helper.service"
+HELPER_SOCKET = "/run/splynx-addon-helper.sock"
+APP_DIR = "/usr/share/splynx-host"
 
 
 def free_port() -> int:
@@ -85,6 +87,7 @@ class Scenario:
         self.times: dict[str, float] = {}
         self.notes: list[str] = []
         self.web: subprocess.Popen | None = None
+        self.helper: subprocess.Popen | None = None
         self.web_url = ""
         self._http: http.server.ThreadingHTTPServer | None = None
         self._base: subprocess.Popen | None = None
@@ -173,7 +176,7 @@ class Scenario:
         return status, version
 
     def probe(self, action: str, addon_id: str) -> dict:
-        script = f'set -a; . /etc/splynx/splynx.env; set +a; exec python3 {PROBE} {action} {addon_id}'
+        script = f'set -a; . /etc/splynx/splynx.env; set +a; exec python3 -I -S {PROBE} {action} {addon_id}'
         proc = self.root.run(["sh", "-c", script], user="splynx")
         return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -182,6 +185,31 @@ class Scenario:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(TESTS / "probe.py", target)
         target.chmod(0o644)
+
+    # -- the add-on helper service ------------------------------------------------------------
+
+    def start_helper(self) -> None:
+        """The helper service's ExecStart as its unit says (root); without systemd it binds the socket."""
+        unit = Unit.read(self.root.path, HELPER_UNIT)
+        self.helper = self.root.spawn(unit.command(self.root.path, unit.exec_start), user=unit.user,
+                                      log=self.work / "splynx-addon-helper.log")
+        socket_file = self.root.host_path(HELPER_SOCKET)
+        deadline = time.monotonic() + 30
+        while not socket_file.is_socket():
+            if self.helper.poll() is not None or time.monotonic() > deadline:
+                log = (self.work / "splynx-addon-helper.log").read_text()
+                raise AssertionError(f"the add-on helper did not bind {HELPER_SOCKET}:\n{log}")
+            time.sleep(0.1)
+
+    def ask_helper(self, argv: list[str], user: str, raw: str | None = None) -> list[dict]:
+        """Send a request to the helper service as ``user`` (``raw``: this line instead); its events."""
+        script = (f"import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect({HELPER_SOCKET!r}); "
+                  "s.sendall(sys.stdin.buffer.read()); sys.stdout.write(s.makefile().read())")
+        request = raw if raw is not None else json.dumps({"argv": argv}) + "\n"
+        proc = self.root.run(["python3", "-I", "-S", "-c", script], user=user, input=request, check=False)
+        if proc.returncode != 0:
+            return [{"event": "connect-failed", "output": proc.stdout}]
+        return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 
     # -- the web service ---------------------------------------------------------------------
 
@@ -227,6 +255,8 @@ class Scenario:
 
     def close(self) -> None:
         self.stop_web()
+        if self.helper is not None:
+            stop(self.helper)
         if self._base is not None and self._base.poll() is None:
             self._base.wait()
         if self._http is not None:
