@@ -2,9 +2,10 @@
 
 Every add-on under ``plugins/`` is a setuptools distribution whose setup.cfg names it
 (``splynx-<id>``), versions it and declares its ``splynx.addons`` entry point. This module
-turns that into the package name, the Debian version, the range of splynx-host versions it
-runs on (``requires_host`` in its manifest and any ``splynx-host`` requirement; without an
-upper bound, the next major version of the lower one) and renders
+turns that into the package name, the Debian version, the range of the add-on API it needs
+(``requires_api`` in its manifest, as a dependency on ``splynx-addon-api``, which splynx-host
+provides), the range of splynx-host versions it runs on (a ``splynx-host`` requirement in
+setup.cfg; without an upper bound, the next major version of the lower one) and renders
 ``packaging/debian/addon/debian`` for it. Runs on the build machine's /usr/bin/python3
 (stdlib only).
 """
@@ -97,6 +98,8 @@ class AddonSource:
     version: str
     host_min: str
     host_max: str
+    api_min: str
+    api_max: str
     summary: str
     intro: str = ""
 
@@ -125,7 +128,8 @@ class AddonSource:
     def render_debian(self, dest: Path, project: dict[str, str]) -> None:
         """Write ``dest`` (a ``debian/`` folder) from the add-on template and the ``project`` values."""
         values = {**project, "@DEB@": self.deb_name, "@ID@": self.id, "@HOST_MIN@": debian_version(self.host_min),
-                  "@HOST_MAX@": debian_version(self.host_max),
+                  "@HOST_MAX@": debian_version(self.host_max), "@API_MIN@": debian_version(self.api_min),
+                  "@API_MAX@": debian_version(self.api_max),
                   "@SYNOPSIS@": self.synopsis, "@LONG_DESCRIPTION@": self.long_description}
         for source in TEMPLATE.rglob("*"):
             if source.is_dir():
@@ -192,13 +196,13 @@ def _entry_point(path: Path, cfg: configparser.ConfigParser) -> tuple[str, str]:
     return found[0]
 
 
-def _manifest_requires_host(package_dir: Path) -> str | None:
-    """``requires_host`` of the ``AddonManifest(...)`` call in the add-on's sources, if literal."""
+def _manifest_requires_api(package_dir: Path) -> str | None:
+    """``requires_api`` of the ``AddonManifest(...)`` call in the add-on's sources, if literal."""
     for source in sorted(package_dir.rglob("*.py")):
         for node in ast.walk(ast.parse(source.read_text(), str(source))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "AddonManifest":
                 for keyword in node.keywords:
-                    if keyword.arg == "requires_host" and isinstance(keyword.value, ast.Constant):
+                    if keyword.arg == "requires_api" and isinstance(keyword.value, ast.Constant):
                         return keyword.value.value
     return None
 
@@ -211,8 +215,14 @@ def _host_requirement(cfg: configparser.ConfigParser) -> str | None:
     return None
 
 
-def read_addon(path: Path, host_version: str) -> AddonSource:
-    """The add-on in ``path``; its splynx-host bound defaults to ``host_version``."""
+def _range(specifier: str, default_lower: str) -> tuple[str, str]:
+    """(lower, upper) of a PEP 440 specifier; the upper bound defaults to the lower one's next major."""
+    lower = lower_bound(specifier) or default_lower
+    return lower, upper_bound(specifier) or next_major(lower)
+
+
+def read_addon(path: Path, host_version: str, api_version: str) -> AddonSource:
+    """The add-on in ``path``; its bounds default to ``host_version`` and ``api_version``."""
     path = Path(path).resolve()
     cfg = read_setup_cfg(path)
     dist = _normalise(cfg.get("metadata", "name", fallback=""))
@@ -221,9 +231,8 @@ def read_addon(path: Path, host_version: str) -> AddonSource:
     if dist != expected:
         raise AddonSourceError(f"{path}: distribution {dist!r} does not match add-on id {addon_id!r} ({expected})")
     import_package = module.split(".")[0]
-    specifiers = [_manifest_requires_host(path / import_package) or "", _host_requirement(cfg) or ""]
-    lower = max((b for s in specifiers if (b := lower_bound(s))), key=_release, default=host_version)
-    upper = min((b for s in specifiers if (b := upper_bound(s))), key=_release, default=next_major(lower))
+    host_min, host_max = _range(_host_requirement(cfg) or "", host_version)
+    api_min, api_max = _range(_manifest_requires_api(path / import_package) or "", api_version)
     summary = cfg.get("metadata", "description", fallback="").strip() or f"splynx-host add-on {addon_id}"
     return AddonSource(
         path=path,
@@ -231,8 +240,10 @@ def read_addon(path: Path, host_version: str) -> AddonSource:
         deb_name=dist,
         import_package=import_package,
         version=_version(path, cfg),
-        host_min=lower,
-        host_max=upper,
+        host_min=host_min,
+        host_max=host_max,
+        api_min=api_min,
+        api_max=api_max,
         summary=summary.rstrip("."),
         intro=readme_intro(path),
     )

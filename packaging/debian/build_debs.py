@@ -56,12 +56,22 @@ CONTROL_STATED = {"splynx-host": ""}
 PYPROJECT = '[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n'
 
 
-def host_version() -> str:
+def _version_constant(name: str) -> str:
     tree = ast.parse((REPO / "core" / "version.py").read_text())
     for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "HOST_VERSION":
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == name:
             return ast.literal_eval(node.value)
-    raise SystemExit("core/version.py has no HOST_VERSION")
+    raise SystemExit(f"core/version.py has no {name}")
+
+
+def host_version() -> str:
+    """The splynx-host release (``core.version.HOST_VERSION``)."""
+    return _version_constant("HOST_VERSION")
+
+
+def api_version() -> str:
+    """The add-on API version the host provides (``core.version.API_VERSION``)."""
+    return _version_constant("API_VERSION")
 
 
 def plugin_dirs() -> list[Path]:
@@ -90,7 +100,8 @@ def substitute(debian: Path, names: tuple[str, ...], values: dict[str, str]) -> 
 def project_values() -> dict[str, str]:
     """The project facts every debian/ folder is rendered with (the date: the sources' last change)."""
     date = datetime.fromtimestamp(source_date(), timezone.utc).strftime("%Y-%m-%d")
-    return {"@MAINTAINER@": MAINTAINER, "@SOURCE_URL@": SOURCE_URL, "@DATE@": date}
+    return {"@MAINTAINER@": MAINTAINER, "@SOURCE_URL@": SOURCE_URL, "@DATE@": date,
+            "@API_VERSION@": debian_version(api_version())}
 
 
 def stage_host(dest: Path) -> str:
@@ -231,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.all or args.host:
         builder.build("splynx-host", stage_host, HOST_MODULES)
     for path in plugins:
-        addon = read_addon(path, host_version())
+        addon = read_addon(path, host_version(), api_version())
         builder.build(addon.deb_name, lambda dest, a=addon: stage_addon(a, dest, args.set_version),
                       {addon.import_package})
     if not args.no_lint:

@@ -27,7 +27,7 @@ PACKAGING = TESTS.parent
 sys.path.insert(0, str(PACKAGING))
 
 from addon_source import AddonSource, debian_version, read_addon  # noqa: E402
-from build_debs import REPO, host_version, plugin_dirs  # noqa: E402
+from build_debs import REPO, api_version, host_version, plugin_dirs  # noqa: E402
 from chroot import Root, stop  # noqa: E402
 from fixture_addon import write_fixture_addon  # noqa: E402
 from systemd_unit import Unit  # noqa: E402
@@ -67,7 +67,7 @@ class AddonUnderTest:
     def upgrade_deb_version(self) -> str:
         if self.upgrade_version:
             return debian_version(self.upgrade_version)
-        return read_addon(self.upgrade_dir, host_version()).deb_version
+        return read_addon(self.upgrade_dir, host_version(), api_version()).deb_version
 
     @property
     def prefix(self) -> str:
@@ -91,7 +91,7 @@ class Scenario:
         self.web_url = ""
         self._http: http.server.ThreadingHTTPServer | None = None
         self._base: subprocess.Popen | None = None
-        self.addons = {a.deb_name: a for a in (read_addon(p, host_version()) for p in plugin_dirs())}
+        self.addons = {a.deb_name: a for a in (read_addon(p, host_version(), api_version()) for p in plugin_dirs())}
         self.primary = self._primary()
         self.via_web_ui = self.addons.get(VIA_WEB_UI)
 
@@ -104,7 +104,7 @@ class Scenario:
         self.notes.append(f"{PRIMARY} is not in plugins/: the test used its own add-on (debtest)")
         v1 = write_fixture_addon(self.work / "fixture-0.1.0", "0.1.0")
         v2 = write_fixture_addon(self.work / "fixture-0.2.0", "0.2.0")
-        return AddonUnderTest(read_addon(v1, host_version()), v2, None)
+        return AddonUnderTest(read_addon(v1, host_version(), api_version()), v2, None)
 
     # -- steps and timing ----------------------------------------------------------------
 
@@ -167,6 +167,12 @@ class Scenario:
     def splynx(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """The CLI as an operator runs it: as root (it switches to user splynx itself)."""
         return self.root.run(["splynx", *args], check=check)
+
+    @staticmethod
+    def deb_field(deb: Path, field: str) -> str:
+        """A control field of a built .deb, as ``dpkg-deb`` reads it (empty when absent)."""
+        return subprocess.run(["dpkg-deb", "-f", str(deb), field], check=True, capture_output=True,
+                              text=True).stdout.strip()
 
     def dpkg_status(self, package: str) -> tuple[str, str]:
         proc = self.root.run(["dpkg-query", "-W", "-f=${Status}|${Version}", package], check=False)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from build_debs import api_version
 from scenario import APP_DIR, HELPER_SOCKET, REPO, Scenario
 from systemd_unit import Unit
 from web_client import WebClient
@@ -66,6 +67,12 @@ def test_build_all_packages(world):
     with world.clock("build upgrade"):
         world.build_debs(world.debs_v2, "--plugin", str(world.primary.upgrade_dir), *version, "--no-lint")
     assert (world.debs_v2 / f"{world.primary.deb}_{world.primary.upgrade_deb_version}_all.deb").exists()
+    api = world.primary.source
+    [host_deb] = world.debs.glob("splynx-host_*.deb")
+    [addon_deb] = world.debs.glob(f"{world.primary.deb}_*.deb")
+    assert f"splynx-addon-api (= {api_version()})" in world.deb_field(host_deb, "Provides")
+    assert (f"splynx-addon-api (>= {api.api_min}), splynx-addon-api (<< {api.api_max})"
+            in world.deb_field(addon_deb, "Depends"))
 
 
 def test_signed_repository(world):
