@@ -29,6 +29,13 @@ Each check pays one invoice through the host's :class:`~hostapp.services.payment
 * :func:`check_unreachable`: a gateway that cannot be reached charges nothing.
 * :func:`check_late_answer`: an answer late but within the read time-out is just slow.
 
+:data:`RECONCILER_CHECKS` run the host's reconciler (its periodic thread) against the add-on:
+
+* :func:`check_reconciler_books_unknown`: a garbage answer whose look-up fails too; with the
+  gateway back, the reconciler books the one charge within its period: the invoice is *Paid*.
+* :func:`check_reconciler_closes_never_charged`: a typed card whose request never reached the
+  gateway and whose look-up failed is closed as not charged; the invoice is payable again.
+
 :func:`assert_no_secrets` dumps every table and every captured log line and fails if a card
 number, CVV or bank account number appears in either. :func:`save_settings` stores settings
 as the Modules list form does; :func:`charge_batch_for` builds the batch the host's charge
@@ -279,6 +286,60 @@ def check_late_answer(h: GatewayHarness) -> None:
     outcome = h.pay(customer, invoice)
     _paid_once(h, invoice, outcome)
     assert h.sim_kinds(h.attempt_key(outcome)) == [h.charge_kind]
+
+
+RECONCILE_PERIOD = 0.3
+
+
+def _reconciled_by_the_watch(h: GatewayHarness, invoice: Invoice, outcome: PaymentOutcome, status: str) -> None:
+    """Bring the gateway back, run the reconciler's thread and wait for the invoice to reach ``status``."""
+    from dataclasses import replace
+
+    from hostapp.services.reconciler import watch
+
+    assert outcome.status is PaymentStatus.UNKNOWN, outcome.message
+    assert h.reload(invoice).status == "pending"
+    h.faults.clear()
+    h.host.config = replace(h.host.config, reconcile_seconds=RECONCILE_PERIOD)
+    thread = watch(h.host).start()
+    try:
+        for _ in range(100):
+            if h.reload(invoice).status != "pending":
+                break
+            threading.Event().wait(RECONCILE_PERIOD / 3)
+    finally:
+        thread.stop()
+    assert h.reload(invoice).status == status
+    with h.host.db.transaction() as session:
+        attempt = session.get(PaymentAttempt, outcome.attempt_id)
+        assert attempt.checks == 1 and attempt.last_checked_at is not None and attempt.next_check_at is None
+
+
+def check_reconciler_books_unknown(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("garbage_after_charge", only=h.charge_kind)
+    h.faults.arm("http_5xx", only=h.lookup_kind, times=None)
+    outcome = h.pay(customer, invoice)
+    _reconciled_by_the_watch(h, invoice, outcome, "paid")
+    assert h.charges(h.attempt_key(outcome)) == 1
+    assert [p.amount for p in h.payments_of(invoice)] == [invoice.due]
+
+
+def check_reconciler_closes_never_charged(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("drop", only=h.charge_kind)
+    h.faults.arm("http_5xx", only=h.lookup_kind, times=None)
+    outcome = h.pay_typed(customer, invoice)
+    _reconciled_by_the_watch(h, invoice, outcome, "not_paid")
+    assert h.charges(h.attempt_key(outcome)) == 0 and h.payments_of(invoice) == []
+    with h.host.db.transaction() as session:
+        attempt = session.get(PaymentAttempt, outcome.attempt_id)
+        assert attempt.status == "declined" and "nothing was charged" in attempt.message
+
+
+RECONCILER_CHECKS = (check_reconciler_books_unknown, check_reconciler_closes_never_charged)
 
 
 FAULT_CHECKS = (check_decline, check_timeout_after_charge, check_garbage_after_charge, check_garbage,

@@ -19,6 +19,11 @@ def test_gateway_conformance(harness, check):
     check(harness)
 
 
+@pytest.mark.parametrize("check", gateway_kit.RECONCILER_CHECKS, ids=lambda check: check.__name__)
+def test_reconciler(harness, check):
+    check(harness)
+
+
 def test_http_5xx_after_charge_is_found_by_the_reference_look_up(harness, sim):
     customer = harness.customer_with_account()
     invoice = harness.invoice(customer, Decimal("30.00"))

@@ -14,3 +14,8 @@ from tests import gateway_kit
 @pytest.mark.parametrize("check", gateway_kit.FAULT_CHECKS, ids=lambda check: check.__name__)
 def test_gateway_conformance(harness, check):
     check(harness)
+
+
+@pytest.mark.parametrize("check", gateway_kit.RECONCILER_CHECKS, ids=lambda check: check.__name__)
+def test_reconciler(harness, check):
+    check(harness)
