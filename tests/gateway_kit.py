@@ -29,6 +29,9 @@ Each check pays one invoice through the host's :class:`~hostapp.services.payment
 * :func:`check_unreachable`: a gateway that cannot be reached charges nothing.
 * :func:`check_late_answer`: an answer late but within the read time-out is just slow.
 
+:func:`check_topup_form_charges_once` posts one top-up form twenty times at once over real
+HTTP, then refreshes the result page: one attempt, one charge, one payment.
+
 :data:`RECONCILER_CHECKS` run the host's reconciler (its periodic thread) against the add-on:
 
 * :func:`check_reconciler_books_unknown`: a garbage answer whose look-up fails too; with the
@@ -286,6 +289,58 @@ def check_late_answer(h: GatewayHarness) -> None:
     outcome = h.pay(customer, invoice)
     _paid_once(h, invoice, outcome)
     assert h.sim_kinds(h.attempt_key(outcome)) == [h.charge_kind]
+
+
+def form_intent(page: str) -> str:
+    """The one-time intent key a rendered form carries."""
+    found = re.search(r'name="intent" value="([^"]+)"', page)
+    assert found, "the form carries no intent key"
+    return found.group(1)
+
+
+TOPUP_POSTS = 20
+
+
+def check_topup_form_charges_once(h: GatewayHarness) -> None:
+    import requests
+
+    from tests.e2e.fixtures import LiveServer
+
+    customer = h.customer_with_account()
+    account = h.default_account(customer)
+    server = LiveServer(h.host, h.app)
+    try:
+        browser = requests.Session()
+        assert browser.post(f"{server.url}/portal/login", data={"login": customer.login,
+                                                                 "password": "customer-password"}).ok
+        url = f"{server.url}/{h.gateway}/"
+        data = {"account_id": str(account.id), "amount": "20.00", "intent": form_intent(browser.get(url).text)}
+        h.faults.arm("late", only=h.charge_kind, delay=0.5)  # the first post is at the gateway while the others arrive
+        start, answers = threading.Barrier(TOPUP_POSTS), []
+
+        def post() -> None:
+            start.wait()
+            answers.append(requests.post(url, data=data, cookies=browser.cookies, allow_redirects=False, timeout=30))
+
+        threads = [threading.Thread(target=post) for _ in range(TOPUP_POSTS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert [a.status_code for a in answers] == [303] * TOPUP_POSTS, "every post is redirected to its result"
+        result = answers[0].headers["Location"]
+        for _ in range(2):  # the result page, then a browser refresh of it
+            page = browser.get(requests.compat.urljoin(url, result)).text
+            assert "Success! Your transaction has been successfully processed." in page
+    finally:
+        server.stop()
+    with h.host.db.transaction() as session:
+        attempts = list(session.execute(select(PaymentAttempt).where(PaymentAttempt.customer_id == customer.id))
+                        .scalars())
+        payments = list(session.execute(select(Payment).where(Payment.customer_id == customer.id)).scalars())
+        assert [a.status for a in attempts] == ["approved"] and len(payments) == 1
+        assert session.get(Customer, customer.id).balance == Decimal("20.00")
+    assert h.charges(attempts[0].key) == 1, "one charge at the gateway"
 
 
 RECONCILE_PERIOD = 0.3

@@ -16,6 +16,10 @@ def test_gateway_conformance(harness, check):
     check(harness)
 
 
+def test_parallel_posts_of_one_topup_form_charge_once(harness):
+    gateway_kit.check_topup_form_charges_once(harness)
+
+
 @pytest.mark.parametrize("check", gateway_kit.RECONCILER_CHECKS, ids=lambda check: check.__name__)
 def test_reconciler(harness, check):
     check(harness)
