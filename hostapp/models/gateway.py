@@ -59,7 +59,8 @@ class PaymentAttempt(Base):
     its unique constraint is what forbids two open attempts on one invoice (portable over
     SQLite, MariaDB and PostgreSQL, unlike partial indexes). ``intent`` is the signed one-time
     key of the form that asked for the money (unique: a double click, parallel posts or a
-    refresh of one form are one attempt). The reconciler keeps ``checks``,
+    refresh of one form are one attempt); ``note`` says why (a refund's reason, a manual
+    resolution's). The reconciler keeps ``checks``,
     ``last_checked_at`` and ``next_check_at`` on attempts it could not settle yet.
     """
 
@@ -83,6 +84,7 @@ class PaymentAttempt(Base):
     batch_id: Mapped[int | None] = mapped_column(index=True)
     initiated_by: Mapped[str] = mapped_column(String(64), default="")
     intent: Mapped[str | None] = mapped_column(String(64), unique=True)
+    note: Mapped[str] = mapped_column(String(255), default="", server_default="")
     checks: Mapped[int] = mapped_column(default=0, server_default="0")
     last_checked_at: Mapped[datetime | None]
     next_check_at: Mapped[datetime | None] = mapped_column(index=True)

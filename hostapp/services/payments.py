@@ -168,12 +168,13 @@ class PaymentService:
         return PaymentOutcome(attempt.id, status, message, attempt.payment_id, amount)
 
     def refund(self, *, gateway: str, payment_id: int, amount: Decimal, initiated_by: str,
-               intent: str | None = None) -> PaymentOutcome:
+               intent: str | None = None, reason: str = "") -> PaymentOutcome:
         """Refund ``amount`` of a payment through the gateway that took it; at most once per call.
 
         The payment row is locked while the refundable amount is checked and the refund
         attempt written, so parallel refunds can never give back more than was paid.
-        ``intent`` is the refund form's one-time key, as for :meth:`pay`.
+        ``intent`` is the refund form's one-time key, as for :meth:`pay`; ``reason`` is kept
+        on the attempt and in the booked refund's comment.
         """
         try:
             with self.db.transaction() as session:
@@ -196,7 +197,7 @@ class PaymentService:
                     key=new_attempt_key(), gateway=gateway, customer_id=payment.customer_id, target_kind=REFUND,
                     target_id=payment.id, amount=amount, source=paid_by.source if paid_by else "card",
                     account_id=paid_by.account_id if paid_by else None, open_target=f"{REFUND}:{payment.id}",
-                    initiated_by=initiated_by, intent=intent or None)
+                    initiated_by=initiated_by, intent=intent or None, note=" ".join(reason.split())[:255])
                 session.add(attempt)
                 session.flush()
                 request = self._request(session, attempt, {}, f"Refund of payment {payment.receipt_number}")
@@ -281,6 +282,7 @@ class PaymentService:
             result = PaymentResult(PaymentStatus.APPROVED if charged else PaymentStatus.DECLINED,
                                    message=f"Resolved by {actor} as {verdict}: {reason}",
                                    method="Credit card" if attempt.source == "card" else "")
+            attempt.note = attempt.note or reason[:255]
             outcome = self._apply(session, attempt_id, result)
             record(session, actor, "payment_attempt.resolved", f"payment_attempt:{attempt.key}",
                    {"gateway": attempt.gateway, "target": f"{attempt.target_kind}:{attempt.target_id}",
@@ -327,8 +329,9 @@ class PaymentService:
     def _book_refund(self, session: Session, attempt: PaymentAttempt, result: PaymentResult) -> int:
         """Book an approved refund as a negative payment; a full refund marks the paying attempt refunded."""
         original = session.execute(select(Payment).where(Payment.id == attempt.target_id).with_for_update()).scalar_one()
+        comment = result.message or f"Refund by {attempt.gateway}"
         refund = record_refund(session, original, attempt.amount, gateway_reference=attempt.key,
-                               comment=result.message or f"Refund by {attempt.gateway}",
+                               comment=f"{comment}: {attempt.note}"[:255] if attempt.note else comment,
                                added_by=attempt.initiated_by or "system")
         session.flush()
         paid_by = self._attempt_of(session, original)

@@ -1,4 +1,4 @@
-"""payment attempts: form intent keys and the reconciler's check schedule
+"""payment attempts: form intent keys, notes and the reconciler's check schedule
 
 Revision ID: host0003
 Revises: host0002
@@ -17,6 +17,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('payment_attempts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('intent', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('note', sa.String(length=255), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('checks', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('last_checked_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('next_check_at', sa.DateTime(), nullable=True))
@@ -31,4 +32,5 @@ def downgrade() -> None:
         batch_op.drop_column('next_check_at')
         batch_op.drop_column('last_checked_at')
         batch_op.drop_column('checks')
+        batch_op.drop_column('note')
         batch_op.drop_column('intent')
