@@ -32,6 +32,15 @@ Each check pays one invoice through the host's :class:`~hostapp.services.payment
 :func:`check_topup_form_charges_once` posts one top-up form twenty times at once over real
 HTTP, then refreshes the result page: one attempt, one charge, one payment.
 
+:data:`REFUND_CHECKS` refund payments through the host's payment service:
+
+* :func:`check_parallel_refunds`: ten parallel full refunds of one payment: one refund at the
+  gateway, one booked, the rest refused with a message, no other error.
+* :func:`check_refund_faults`: the refund fault matrix (time-out after approval, dropped
+  connections, 5xx and garbage before and after the gateway acted): each refund is settled
+  by the add-on, the reconciler, or (where the gateway cannot be asked) by hand on what the
+  gateway's records show, and exactly one refund is booked per refund the gateway made.
+
 :data:`RECONCILER_CHECKS` run the host's reconciler (its periodic thread) against the add-on:
 
 * :func:`check_reconciler_books_unknown`: a garbage answer whose look-up fails too; with the
@@ -93,6 +102,10 @@ class GatewayHarness:
     lookup_name: str
     #: the kinds of the requests the simulator processed for an attempt key, oldest first
     sim_kinds: Callable[[str], list[str]]
+    #: the simulator's kind of a refund request (``CREDIT``, ``REVERSAL``, ``ProcessRefund``)
+    refund_kind: str
+    #: the amounts (in cents) of every refund the simulator made, oldest first
+    gateway_refunds: Callable[[], list[int]]
     #: the add-on's journal note of an attempt key (how its outcome was settled)
     journal_note: Callable[[str], str]
     #: points the add-on at an address where nothing listens
@@ -342,6 +355,84 @@ def check_topup_form_charges_once(h: GatewayHarness) -> None:
         assert session.get(Customer, customer.id).balance == Decimal("20.00")
     assert h.charges(attempts[0].key) == 1, "one charge at the gateway"
 
+
+def _paid_payment(h: GatewayHarness) -> tuple[Customer, int]:
+    customer = h.customer_with_account()
+    outcome = h.pay(customer, h.invoice(customer, h.approving_amount))
+    assert outcome.approved, outcome.message
+    return customer, outcome.payment_id
+
+
+def _booked_refunds(h: GatewayHarness, payment_id: int) -> list[Decimal]:
+    with h.host.db.transaction() as session:
+        return [p.amount for p in session.execute(select(Payment).where(Payment.refund_of_id == payment_id)).scalars()]
+
+
+def _cents(amounts) -> int:
+    return int(sum(-a for a in amounts) * 100)
+
+
+REFUND_THREADS = 10
+
+
+def check_parallel_refunds(h: GatewayHarness) -> None:
+    _, payment_id = _paid_payment(h)
+    before = len(h.gateway_refunds())
+    h.faults.arm("late", only=h.refund_kind, delay=0.3)  # the first refund is at the gateway while the rest arrive
+    start, outcomes, refused, failed = threading.Barrier(REFUND_THREADS), [], [], []
+
+    def click() -> None:
+        start.wait()
+        try:
+            with h.app.app_context():
+                outcomes.append(h.host.payments.refund(gateway=h.gateway, payment_id=payment_id,
+                                                       amount=h.approving_amount, initiated_by="admin:test"))
+        except PaymentError as exc:
+            refused.append(str(exc))
+        except Exception as exc:  # noqa: BLE001 - what the test must never see
+            failed.append(repr(exc))
+
+    threads = [threading.Thread(target=click) for _ in range(REFUND_THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert failed == [] and len(outcomes) + len(refused) == REFUND_THREADS
+    assert [o.status for o in outcomes] == [PaymentStatus.APPROVED], (outcomes, refused)
+    assert all("in progress" in r or "refunded in full" in r for r in refused), refused
+    made = h.gateway_refunds()[before:]
+    assert made == [int(h.approving_amount * 100)], "one refund at the gateway"
+    assert _cents(_booked_refunds(h, payment_id)) == sum(made), "the gateway's ledger and the host's agree"
+
+
+REFUND_FAULTS = ("timeout_after_charge", "drop_after_charge", "http_5xx_after_charge", "garbage_after_charge",
+                 "drop", "http_5xx", "garbage")
+
+
+def check_refund_faults(h: GatewayHarness) -> None:
+    for fault in REFUND_FAULTS:
+        _, payment_id = _paid_payment(h)
+        before = len(h.gateway_refunds())
+        h.faults.arm(fault, only=h.refund_kind, delay=2.0)
+        with h.app.app_context():
+            outcome = h.host.payments.refund(gateway=h.gateway, payment_id=payment_id, amount=h.approving_amount,
+                                             initiated_by="admin:test")
+        h.faults.clear()
+        if outcome.status is PaymentStatus.UNKNOWN:
+            h.host.reconciler.check(outcome.attempt_id, now_please=True)
+        made = h.gateway_refunds()[before:]
+        with h.host.db.transaction() as session:
+            still_open = session.get(PaymentAttempt, outcome.attempt_id).status == "unknown"
+        if still_open:  # the gateway cannot be asked (IPpay's linked CREDIT): an administrator reads its records
+            h.host.payments.resolve(outcome.attempt_id, charged=bool(made), actor="admin:test",
+                                    reason=f"gateway report after {fault}")
+        assert len(made) <= 1, f"{fault}: refunded twice at the gateway"
+        assert _cents(_booked_refunds(h, payment_id)) == sum(made), f"{fault}: host and gateway disagree"
+        with h.host.db.transaction() as session:
+            assert session.get(PaymentAttempt, outcome.attempt_id).status in ("approved", "declined"), fault
+
+
+REFUND_CHECKS = (check_parallel_refunds, check_refund_faults)
 
 RECONCILE_PERIOD = 0.3
 

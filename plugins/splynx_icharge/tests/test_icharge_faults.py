@@ -88,3 +88,8 @@ def test_duplicate_reference_is_looked_up_not_charged_again(harness, sim):
     assert "re-sent; duplicate (iCharge: A payment with reference" in note
     assert note.endswith("found by reference look-up")
     assert harness.charges(key) == 1 and len(harness.payments_of(invoice)) == 1
+
+
+@pytest.mark.parametrize("check", gateway_kit.REFUND_CHECKS, ids=lambda check: check.__name__)
+def test_refunds(harness, check):
+    check(harness)

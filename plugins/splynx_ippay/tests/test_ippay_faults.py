@@ -23,3 +23,13 @@ def test_parallel_posts_of_one_topup_form_charge_once(harness):
 @pytest.mark.parametrize("check", gateway_kit.RECONCILER_CHECKS, ids=lambda check: check.__name__)
 def test_reconciler(harness, check):
     check(harness)
+
+
+@pytest.mark.parametrize("check", gateway_kit.REFUND_CHECKS, ids=lambda check: check.__name__)
+def test_card_refunds(harness, check):
+    check(harness)
+
+
+@pytest.mark.parametrize("check", gateway_kit.REFUND_CHECKS, ids=lambda check: check.__name__)
+def test_bank_account_refunds(ach_harness, check):
+    check(ach_harness)
