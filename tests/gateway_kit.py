@@ -41,6 +41,10 @@ HTTP, then refreshes the result page: one attempt, one charge, one payment.
   by the add-on, the reconciler, or (where the gateway cannot be asked) by hand on what the
   gateway's records show, and exactly one refund is booked per refund the gateway made.
 
+:func:`check_sweep_after_the_fault_set` runs the fault and refund checks in one go, then
+the reconciler, and compares the books: every charge and refund at the gateway matches
+exactly one booking in the host, and no attempt stays open.
+
 :data:`RECONCILER_CHECKS` run the host's reconciler (its periodic thread) against the add-on:
 
 * :func:`check_reconciler_books_unknown`: a garbage answer whose look-up fails too; with the
@@ -578,3 +582,23 @@ def assert_no_secrets(db: Database, log_lines: list[str], *, numbers: list[str],
             assert number not in text and number not in digits_only, f"a card/account number is in the {where}"
         for code in codes:
             assert not re.search(rf"(?<!\d){re.escape(code)}(?!\d)", text), f"a CVV is in the {where}"
+
+
+def check_sweep_after_the_fault_set(h: GatewayHarness) -> None:
+    for check in (*FAULT_CHECKS, *REFUND_CHECKS):
+        if check is not check_unreachable:  # it points the add-on elsewhere for good
+            check(h)
+            h.faults.clear()
+    h.host.reconciler.sweep()
+    with h.host.db.transaction() as session:
+        attempts = list(session.execute(select(PaymentAttempt)).scalars())
+        booked = {p.id: p for p in session.execute(select(Payment)).scalars()}
+    assert [a.key for a in attempts if a.status in ("pending", "unknown")] == [], "no attempt stays open"
+    for attempt in attempts:
+        moved = attempt.status in ("approved", "refunded")
+        assert (attempt.payment_id is not None) == moved, attempt.key
+        if attempt.target_kind != "refund":
+            assert h.charges(attempt.key) == int(moved), f"{attempt.key}: gateway and host disagree"
+    assert sum(h.gateway_refunds()) == _cents(p.amount for p in booked.values() if p.refund_of_id), "refunds agree"
+    assert len([p for p in booked.values() if not p.refund_of_id]) == len(
+        [a for a in attempts if a.target_kind != "refund" and a.payment_id]), "one booking per charge"

@@ -93,3 +93,7 @@ def test_duplicate_reference_is_looked_up_not_charged_again(harness, sim):
 @pytest.mark.parametrize("check", gateway_kit.REFUND_CHECKS, ids=lambda check: check.__name__)
 def test_refunds(harness, check):
     check(harness)
+
+
+def test_sweep_after_the_whole_fault_set(harness):
+    gateway_kit.check_sweep_after_the_fault_set(harness)

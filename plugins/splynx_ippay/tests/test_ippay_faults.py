@@ -33,3 +33,7 @@ def test_card_refunds(harness, check):
 @pytest.mark.parametrize("check", gateway_kit.REFUND_CHECKS, ids=lambda check: check.__name__)
 def test_bank_account_refunds(ach_harness, check):
     check(ach_harness)
+
+
+def test_sweep_after_the_whole_fault_set(harness):
+    gateway_kit.check_sweep_after_the_fault_set(harness)
