@@ -24,6 +24,15 @@ Two families of hooks, with different failure rules:
 * **Money hooks** (``pay_invoice``, ``refill_balance``, ``refund_payment``, ``bulk_charge``) target exactly one
   add-on and fail *loudly*: an exception propagates to the caller, which keeps the payment
   attempt in ``unknown`` state so it is reconciled, never retried blindly.
+
+Money has one door. The host's payment service writes an attempt with its key before it
+calls a money hook and books the result (payment, refund, ledger lines) in one transaction;
+a money hook only talks to its gateway and *returns* what happened. No add-on writes a
+payment, refund or ledger line itself (``tests/framework/test_money_door.py`` fails if an
+add-on module imports the ledger or creates a payment record). The reconciler calls the same
+money hook again, with the same attempt key, for every attempt left unknown or pending past
+its lease: that repeated call is how the host looks a transaction up (IPpay ``ENQ``, the
+iCharge look-up), so it must answer what the gateway did and never move money twice.
 """
 
 from __future__ import annotations

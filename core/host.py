@@ -26,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy.orm import Session, scoped_session
 
 from .gateway.accounts import NewAccount
+from .gateway.intents import IntentKeys
 from .gateway.links import DirectLinks
 from .payments import PaymentOutcome, SavedAccount
 from .secrets import SecretBox
@@ -65,21 +66,28 @@ class Payments(Protocol):
 
     def pay(self, *, gateway: str, customer_id: int, target_kind: str, target_id: int | None = None,
             amount: Decimal | None = None, account_id: int | None = None, details: dict | None = None,
-            source: str = "card", initiated_by: str = "", description: str = "") -> PaymentOutcome:
+            source: str = "card", initiated_by: str = "", description: str = "",
+            intent: str | None = None) -> PaymentOutcome:
         """Pay an invoice or proforma (``target_kind``) or top up the balance (``"balance"``).
 
         Writes a pending attempt (one open attempt per document), calls the add-on's
         ``splynx_pay_invoice`` or ``splynx_refill_balance`` and books an approval in one
         transaction. Raises :class:`core.payments.PaymentError` when it cannot start.
+        ``intent`` is the verified nonce of the form's intent key (:mod:`core.gateway.intents`):
+        every call with it answers the one attempt the first call made.
         """
 
-    def refund(self, *, gateway: str, payment_id: int, amount: Decimal, initiated_by: str) -> PaymentOutcome:
+    def refund(self, *, gateway: str, payment_id: int, amount: Decimal, initiated_by: str,
+               intent: str | None = None) -> PaymentOutcome:
         """Give back ``amount`` of a payment through the gateway that took it.
 
         Locks the payment, checks the refundable amount and writes the refund attempt in one
         transaction (one refund of a payment in flight at a time), calls the add-on's
         ``splynx_refund_payment`` and books an approval as a linked negative payment.
         """
+
+    def attempt_of_intent(self, intent: str, customer_id: int) -> PaymentOutcome | None:
+        """The outcome of the customer's attempt made by the form with this intent nonce, if any."""
 
     def refundable(self, session: Session, payment_id: int) -> Decimal:
         """What is left to refund of a payment: its amount less refunds booked or in flight."""
@@ -158,6 +166,8 @@ class Host(Protocol):
     jobs: Jobs
     #: signs and verifies direct payment links
     direct_links: DirectLinks
+    #: issues and verifies the one-time intent keys of forms that move money
+    intents: IntentKeys
 
     def saved_accounts(self, gateway: str) -> SavedAccounts:
         """The saved-credential store of one gateway add-on."""

@@ -31,6 +31,10 @@ class HostConfig:
     charge_chunk_size: int = field(default_factory=lambda: int(_env("CHARGE_CHUNK_SIZE", "100")))
     #: charge batches: seconds after which a silent worker's chunk is taken over by another
     charge_lease_seconds: int = field(default_factory=lambda: int(_env("CHARGE_LEASE_SECONDS", "30")))
+    #: payment attempts: seconds between two sweeps of the reconciler (``splynx serve``, ``splynx worker``)
+    reconcile_seconds: int = field(default_factory=lambda: int(_env("RECONCILE_SECONDS", "60")))
+    #: payment attempts: seconds a *pending* attempt may wait for its gateway before the reconciler asks
+    attempt_lease_seconds: int = field(default_factory=lambda: int(_env("ATTEMPT_LEASE_SECONDS", "300")))
     #: the public base URL used in direct payment links (no trailing slash)
     public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"))
     #: currency symbol shown next to amounts

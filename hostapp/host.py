@@ -12,6 +12,7 @@ from functools import cached_property
 
 from sqlalchemy.orm import Session
 
+from core.gateway.intents import IntentKeys
 from core.gateway.links import DirectLinks
 from core.manager import AddonManager
 from core.packages import PackageBackend
@@ -26,6 +27,7 @@ from .services.migrations import Migrator
 from .services.numbering import next_in_sequence
 from .services.payment_accounts import SavedAccounts
 from .services.payments import PaymentService
+from .services.reconciler import Reconciler
 from .services.registry import Registry
 from .services.settings_store import HostSettings
 
@@ -72,6 +74,16 @@ class Host:
     def direct_links(self) -> DirectLinks:
         """The signer of direct payment links (key in the instance folder or the environment)."""
         return DirectLinks.for_instance(self.config.instance_path)
+
+    @cached_property
+    def intents(self) -> IntentKeys:
+        """The signer of one-time form intent keys (key in the instance folder or the environment)."""
+        return IntentKeys.for_instance(self.config.instance_path)
+
+    @cached_property
+    def reconciler(self) -> Reconciler:
+        """Settles payment attempts left unknown or pending past their lease."""
+        return Reconciler(self.payments, self.config.attempt_lease_seconds)
 
     def saved_accounts(self, gateway: str) -> SavedAccounts:
         """The saved-credential store of one gateway add-on."""

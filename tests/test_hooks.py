@@ -152,8 +152,8 @@ def test_hook_splynx_pay_invoice__unknown_blocks_then_reconciles_without_second_
         assert s.get(Invoice, invoice.id).status == "pending"
     with pytest.raises(PaymentInProgress):
         host.payments.pay(gateway="fakepay", customer_id=customer.id, target_kind="invoice", target_id=invoice.id)
-    [resolved] = host.payments.reconcile_open("fakepay")
-    assert resolved.approved
+    [resolved] = host.reconciler.sweep("fakepay").checks
+    assert resolved.outcome.approved
     assert len(fakepay.GATEWAY.charges) == 1
     with host.db.transaction() as s:
         assert s.get(Invoice, invoice.id).status == "paid"
@@ -295,8 +295,8 @@ def test_hook_splynx_refund_payment__unknown_holds_the_lock_until_reconciled(hos
     assert outcome.status is PaymentStatus.UNKNOWN and _refunds(host, payment_id) == []
     with pytest.raises(PaymentInProgress):
         host.payments.refund(gateway="fakepay", payment_id=payment_id, amount=Decimal("1.00"), initiated_by="t")
-    [settled] = host.payments.reconcile_open("fakepay")
-    assert settled.approved and _refunds(host, payment_id) == [Decimal("-40.00")]
+    [settled] = host.reconciler.sweep("fakepay").checks
+    assert settled.outcome.approved and _refunds(host, payment_id) == [Decimal("-40.00")]
     assert [v for v in fakepay.GATEWAY.charges.values() if v < 0] == [Decimal("-40.00")]
 
 

@@ -7,7 +7,10 @@ loader and how to read typed payment details) and its views stay small:
 * :meth:`GatewayPages.quote` works out amount, due, service fee and total to pay;
 * :meth:`GatewayPages.submit` handles a pay form: a saved account, or details typed for this
   payment (optionally kept: "save this card for future payments");
-* :meth:`GatewayPages.refill` handles a balance top-up form;
+* :meth:`GatewayPages.refill` handles a balance top-up form, and :meth:`GatewayPages.refill_page`
+  is the whole top-up page: a signed one-time intent key in the form (the same key is the same
+  payment attempt, so double clicks, parallel posts and refreshes charge once) and
+  post-redirect-get to the result;
 * :meth:`GatewayPages.trusted` and :meth:`GatewayPages.direct_links` verify and issue signed
   direct payment links (only a signed link may use saved credentials);
 * :meth:`GatewayPages.unpaid_widget` renders the "Pay your invoices by ..." dashboard widget.
@@ -24,7 +27,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,12 +38,14 @@ from ..payments import SAVE_CREDENTIALS, PaymentError, PaymentOutcome
 from ..host import Host
 from ..web import current_host, money
 from .forms import parse_amount, safe_form
+from .intents import FIELD as INTENT_FIELD
 
 #: the host record of each document kind (resolved when a page is served)
 RECORDS = {"invoice": "Invoice", "proforma": "ProformaInvoice"}
 LABELS = {"invoice": "Invoice", "proforma": "Proforma invoice"}
 SUCCESS = "Success! Your transaction has been successfully processed."
 CHOOSE_METHOD = "Choose how to pay."
+STALE_FORM = "This form has expired. Nothing was charged; please enter the amount again."
 
 
 class GatewaySettings(Protocol):
@@ -214,17 +219,64 @@ class GatewayPages:
             return done
         if done.errors:
             return done
+        intent = host.intents.verify(form.get(INTENT_FIELD), self._refill_purpose, customer.id)
+        if intent is None:
+            done.error = STALE_FORM
+            return done
         try:
             done.outcome = host.payments.pay(
                 gateway=self.gateway, customer_id=customer.id, target_kind="balance", amount=amount,
                 account_id=account.id if account else None, details=details, source=_source(account, details),
-                initiated_by=initiated_by, description="Balance refill")
+                initiated_by=initiated_by, description="Balance refill", intent=intent)
         except PaymentError as exc:
             done.error = str(exc)
         session = host.db.session
         session.rollback()  # end this request's read snapshot: show the new balance in the top bar
         session.refresh(customer)
         return done
+
+    @property
+    def _refill_purpose(self) -> str:
+        return f"{self.gateway}:refill"
+
+    def refill_result(self, customer, key: str | None) -> PaymentOutcome | None:
+        """The outcome of the customer's top-up made with the form whose intent key is ``key``."""
+        host = current_host()
+        intent = host.intents.verify(key, self._refill_purpose, customer.id)
+        return host.payments.attempt_of_intent(intent, customer.id) if intent else None
+
+    def refill_page(self, customer, template: str, *, initiated_by: str, methods: tuple[str, ...] = (),
+                    save: bool = False, read_form: Callable[[Mapping[str, str]], Mapping[str, str]] = dict):
+        """The top-up page: the form (with a fresh intent key), a post, then a redirect to its result.
+
+        ``template`` gets ``choices``, ``done`` (a rejected post), ``result`` (the outcome a
+        redirect after a post shows), ``fee_percent``, ``form`` and ``intent``. A post that
+        reached the payment service redirects to ``?done=<intent key>``, so a refresh shows the
+        result again and charges nothing; a post of a used key answers that key's attempt.
+        """
+        host = current_host()
+        settings = self.settings_for(customer)
+        done, result = None, None
+        intent = host.intents.issue(self._refill_purpose, customer.id)
+        if request.method == "POST":
+            form = read_form(request.form)
+            done = self.refill(customer, form, initiated_by=initiated_by, methods=methods, save=save)
+            if done.outcome is not None:
+                return redirect(url_for(f"{self.gateway}.refill", done=form.get(INTENT_FIELD)), 303)
+            if done.error:
+                flash(done.error, "error")
+            elif host.intents.verify(form.get(INTENT_FIELD), self._refill_purpose, customer.id):
+                intent = form[INTENT_FIELD]  # nothing was charged: the same form may be sent again
+        elif request.args.get("done"):
+            result = self.refill_result(customer, request.args["done"])
+            if result is None:
+                abort(404)
+            if not result.approved:
+                flash(result.message, "error" if result.status.value == "declined" else "warning")
+        return render_template(template, choices=self.account_choices(customer.id, settings), done=done,
+                               result=result, fee_percent=settings.fee_percent, intent=intent,
+                               form=safe_form(request.form if done else request.args)), \
+            done.status_code if done else 200
 
     # -- direct links -------------------------------------------------------------------
 

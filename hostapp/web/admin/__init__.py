@@ -29,5 +29,7 @@ from . import (  # noqa: E402,F401 - views register themselves on bp
     integrations,
     jobs,
     module_settings,
+    payment_attempts,
+    refunds,
     session_views,
 )

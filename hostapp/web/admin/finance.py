@@ -9,6 +9,7 @@ from core.web import current_host
 from ...models import Customer, Invoice, Partner, Payment, ProformaInvoice, Transaction
 from core.web.tables import paginate
 from . import bp
+from .refunds import refund_rows
 
 
 def _date_arg(name: str) -> date | None:
@@ -63,9 +64,9 @@ def invoice(invoice_id: int):
 @bp.get("/finance/payments")
 def payments():
     db = current_host().db.session
-    page = paginate(db, select(Payment).order_by(Payment.id.desc()),
+    page = paginate(db, select(Payment).where(Payment.refund_of_id.is_(None)).order_by(Payment.id.desc()),
                     (Payment.receipt_number, Payment.comment, Payment.gateway_reference))
-    return render_template("admin/payments.html", page=page)
+    return render_template("admin/payments.html", page=page, rows=refund_rows(db, page.items))
 
 
 @bp.get("/finance/transactions")

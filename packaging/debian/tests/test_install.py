@@ -29,10 +29,11 @@ from pathlib import Path
 
 import pytest
 
-from build_debs import api_version
 from scenario import APP_DIR, HELPER_SOCKET, REPO, Scenario
 from systemd_unit import Unit
 from web_client import WebClient
+
+from build_debs import api_version  # noqa: I001 - importable once scenario put packaging/debian on the path
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the Debian install test needs root (chroot, mounts)")
 

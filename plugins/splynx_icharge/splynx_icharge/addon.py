@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from core import AddonManifest, ModuleSpec, PaymentAccountType, hookimpl
 
-from . import bulk, widgets
+from . import bulk, refunds, widgets
 from .charging import Charger
 from .entry_points import default_entry_points
 from .settings import CARD_METHOD, SETTINGS
@@ -16,7 +16,7 @@ from .settings import CARD_METHOD, SETTINGS
 MANIFEST = AddonManifest(
     id="icharge", title="Splynx iCharge Add-on", requires_api=">=1.0,<2",
     description="Pay invoices and refill balances with cards through the Xilo iCharge gateway.",
-    capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "direct_links"),
+    capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "direct_links", "refunds"),
 )
 
 
@@ -65,6 +65,12 @@ def splynx_pay_invoice(host, request):
 def splynx_refill_balance(host, request):
     """Top up the balance by charging a saved or typed card."""
     return Charger(host).charge(request)
+
+
+@hookimpl
+def splynx_refund_payment(host, request):
+    """Refund (part of) a card payment with ProcessRefund under the refund attempt's key."""
+    return refunds.refund(host, request)
 
 
 @hookimpl

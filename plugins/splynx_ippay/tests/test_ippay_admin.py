@@ -117,4 +117,26 @@ def test_unconfirmed_refund_blocks_another_and_is_settled_by_an_admin(ippay_app,
     with ippay_host.db.transaction() as s:
         refund = s.execute(select(Payment).where(Payment.refund_of_id == payment.id)).scalar_one()
         assert refund.amount == Decimal("-10.00")
-        assert s.get(IppayTransaction, row.id).open_refund is None
+        assert s.get(IppayTransaction, row.id).status == "approved"
+
+
+def test_a_card_payment_that_cannot_be_linked_is_refunded_by_token(ippay_app, ippay_host, factory, add_card, sim):
+    """No sale to link (not in the journal): an unlinked CREDIT by token under the refund's own key, settled by ENQ."""
+    customer = factory.customer()
+    account = add_card(customer)
+    invoice = factory.invoice(customer, "20.00")
+    ippay_host.payments.pay(gateway="ippay", customer_id=customer.id, target_kind="invoice", target_id=invoice.id,
+                            account_id=account.id)
+    payment = _payment(ippay_host, invoice.id)
+    with ippay_host.db.transaction() as s:  # booked before the add-on kept a journal
+        s.delete(s.execute(select(IppayTransaction).where(IppayTransaction.reference == payment.gateway_reference))
+                 .scalar_one())
+    sim.faults.arm("timeout_after_charge", only="CREDIT")
+    outcome = ippay_host.payments.refund(gateway="ippay", payment_id=payment.id, amount=Decimal("20.00"),
+                                         initiated_by="admin:x")
+    assert outcome.approved, outcome.message
+    with ippay_host.db.transaction() as s:
+        key = s.execute(select(PaymentAttempt.key).where(PaymentAttempt.target_kind == "refund")).scalar_one()
+        row = s.execute(select(IppayTransaction).where(IppayTransaction.reference == key)).scalar_one()
+        assert (row.transaction_type, row.transaction_id, row.status) == ("CREDIT", key, "approved")
+    assert [(e["type"], e["transaction_id"]) for e in sim.app.journal()][-2:] == [("CREDIT", key), ("ENQ", key)]

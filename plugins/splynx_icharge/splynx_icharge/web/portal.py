@@ -86,16 +86,6 @@ def pay_proforma():
 @bp.route("/index", methods=["GET", "POST"])
 @customer_required
 def refill():
-    """Add money by iCharge: amount, a saved or new card, Add → success page with BACK TO PORTAL."""
-    customer = current_customer()
-    settings = PAGES.settings_for(customer)
-    done = None
-    if request.method == "POST":
-        done = PAGES.refill(customer, with_method(request.form), initiated_by=_actor(), methods=("card",), save=True)
-        if done.error:
-            flash(done.error, "error")
-        elif done.outcome and not done.outcome.approved:
-            flash(done.outcome.message, "error" if done.outcome.status.value == "declined" else "warning")
-    return render_template("icharge/refill.html", choices=PAGES.account_choices(customer.id, settings), done=done,
-                           fee_percent=settings.fee_percent, form=safe_form(request.values)), \
-        done.status_code if done else 200
+    """Add money by iCharge: amount, a saved or new card, Add → the result page (post-redirect-get)."""
+    return PAGES.refill_page(current_customer(), "icharge/refill.html", initiated_by=_actor(), methods=("card",),
+                             save=True, read_form=with_method)

@@ -90,16 +90,5 @@ def pay_proforma():
 @bp.route("/index", methods=["GET", "POST"])
 @customer_required
 def refill():
-    """Add money by IpPay: account, amount, Add → success page with BACK TO PORTAL."""
-    customer = current_customer()
-    settings = PAGES.settings_for(customer)
-    done = None
-    if request.method == "POST":
-        done = PAGES.refill(customer, request.form, initiated_by=_actor())
-        if done.error:
-            flash(done.error, "error")
-        elif done.outcome and not done.outcome.approved:
-            flash(done.outcome.message, "error" if done.outcome.status.value == "declined" else "warning")
-    return render_template("ippay/refill.html", choices=PAGES.account_choices(customer.id, settings), done=done,
-                           fee_percent=settings.fee_percent, amount=request.form.get("amount", "")), \
-        done.status_code if done else 200
+    """Add money by IpPay: account, amount, Add → the result page (post-redirect-get) with BACK TO PORTAL."""
+    return PAGES.refill_page(current_customer(), "ippay/refill.html", initiated_by=_actor())
