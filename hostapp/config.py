@@ -46,6 +46,22 @@ class HostConfig:
     #: the command that runs the root helper (apt backend)
     addon_helper: str = field(default_factory=lambda: _env("ADDON_HELPER", "sudo -n /usr/lib/splynx/splynx-addon-helper"))
 
+    #: a login ends this many hours after it started, whatever the activity
+    session_hours: int = field(default_factory=lambda: int(_env("SESSION_HOURS", "12")))
+    #: a login ends after this many minutes without a request
+    session_idle_minutes: int = field(default_factory=lambda: int(_env("SESSION_IDLE_MINUTES", "60")))
+    #: send the session cookie only over https: ``auto`` (when ``public_url`` is https), ``1`` or ``0``
+    secure_cookies: str = field(default_factory=lambda: _env("SECURE_COOKIES", "auto"))
+    #: where rate-limit counters live: ``memory://`` (one process) or ``redis://host:6379/0`` (every worker)
+    ratelimit_storage_url: str = field(default_factory=lambda: _env("RATELIMIT_STORAGE_URL", "memory://"))
+
+    @property
+    def https(self) -> bool:
+        """Whether the app is served over https (then cookies are ``Secure`` and HSTS is sent)."""
+        if self.secure_cookies in ("0", "1"):
+            return self.secure_cookies == "1"
+        return self.public_url.startswith("https://")
+
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.instance_path / 'splynx.db'}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.web import current_host
+from core.web import current_host, requires
 from ...models import AutoChargeFilter
 from ...models.charging import AUTO_WHEN
 from ...services.audit import record
@@ -22,6 +22,7 @@ from .integrations import actor
 
 
 @bp.get("/finance/charge/auto")
+@requires("finance.charge")
 def charge_auto_filters():
     kind = kind_arg()
     rules = current_host().db.session.execute(select(AutoChargeFilter).where(
@@ -55,6 +56,7 @@ def _parse(kind: str) -> tuple[dict, dict]:
 
 @bp.route("/finance/charge/auto/new", methods=["GET", "POST"], defaults={"rule_id": None})
 @bp.route("/finance/charge/auto/<int:rule_id>", methods=["GET", "POST"])
+@requires("finance.charge")
 def charge_auto_edit(rule_id: int | None):
     host = current_host()
     db = host.db.session
@@ -91,6 +93,7 @@ def charge_auto_edit(rule_id: int | None):
 
 
 @bp.post("/finance/charge/auto/<int:rule_id>/delete")
+@requires("finance.charge")
 def charge_auto_delete(rule_id: int):
     db = current_host().db.session
     rule = db.get(AutoChargeFilter, rule_id) or abort(404)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.settings import FieldType, SettingsSchema
 
-from core.web import current_host
+from core.web import current_host, requires
 from ...models import Partner
 from ...services.audit import record
 from ...services.settings_store import DEFAULT_PARTNER, SettingsStore, host_choices
@@ -26,6 +26,7 @@ def _partner_id() -> int:
 
 
 @bp.route("/config/integrations/modules/<name>", methods=["GET", "POST"])
+@requires("config.manage")
 def module_edit(name: str):
     host = current_host()
     db = host.db.session
