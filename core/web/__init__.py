@@ -6,7 +6,8 @@ names are part of the add-on API as much as the functions are.
 """
 
 from .formats import day, money
-from .inputs import MAX_ID, ascii_digits, id_or_404, parse_amount, parse_id
+from ..inputs import MAX_ID, ascii_digits, parse_amount, parse_id
+from .inputs import id_or_404
 from .permissions import PERMISSIONS, requires
 from .tables import Page, paginate, paginate_items
 from .throttle import TooManyAttempts, check_attempts, clear_attempts, count_attempt

@@ -50,12 +50,14 @@ def login_view(model, session_key: str, home_endpoint: str, heading: str, subhea
 
 
 def _failed(db, who: str, address: str) -> None:
-    """Count a failed login; a lock-out is written to the audit log and answered with 429."""
+    """Count a failed login; the one that spends a limit locks out, is audited and answered with 429."""
     record(db, who, "login.failed", address)
     db.commit()
     try:
         count_attempt("login-account", who, ACCOUNT_LIMIT)
         count_attempt("login-address", address, ADDRESS_LIMIT)
+        check_attempts("login-account", who, ACCOUNT_LIMIT)
+        check_attempts("login-address", address, ADDRESS_LIMIT)
     except TooManyAttempts as refused:
         record(db, who, "login.locked", address, {"retry_after": refused.retry_after})
         db.commit()

@@ -12,7 +12,7 @@ import io
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.web import current_host, requires
+from core.web import current_host, parse_id, requires
 from ...models import ChargeBatch
 from ...services.charging import (
     BatchBusy,
@@ -47,8 +47,8 @@ def _initial_values(kind: str) -> dict:
     first, last = month_bounds()
     values["period_from"] = request.args.get("period_from") or first.isoformat()
     values["period_to"] = request.args.get("period_to") or last.isoformat()
-    if request.args.get("partner", "").isdigit():
-        values["partner_ids"] = [request.args["partner"]]
+    if parse_id(request.args.get("partner")) is not None:
+        values["partner_ids"] = [request.args["partner"].strip()]
     return values
 
 

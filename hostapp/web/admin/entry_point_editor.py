@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.entry_points import ROOTS, EntryPointError, Model, Place, Placement, PointType, Size
 
-from core.web import current_host, requires
+from core.web import current_host, parse_id, requires
 from ...models import Customer, EntryPointRecord, Location, Partner, PaymentMethod
 from ...services.audit import record
 from ...services.entry_points import apply_edit, to_point
@@ -15,7 +15,7 @@ from .integrations import actor, module_or_404
 
 
 def _ids(name: str) -> tuple[int, ...]:
-    return tuple(int(v) for v in request.form.getlist(name) if v.isdigit())
+    return tuple(i for i in map(parse_id, request.form.getlist(name)) if i is not None)
 
 
 def _choices():

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core import models as records
 from core.host import Host
-from core.web.inputs import ascii_digits, parse_id
+from core.inputs import ascii_digits, parse_id
 
 from . import codes
 from .models import ACTIVE, USED, Card, Export, Series

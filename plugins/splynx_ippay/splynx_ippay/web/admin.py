@@ -6,10 +6,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from core import models as records
-from core.gateway.forms import parse_amount
 from core.gateway.pages import document
 from core.payments import PaymentError
-from core.web import admin_customer_or_404, admin_required, current_admin, current_host, id_or_404
+from core.web import admin_customer_or_404, admin_required, current_admin, current_host, id_or_404, parse_amount
 
 from ..models import IppayTransaction
 from ..refunds import RefundError, settle_unknown
