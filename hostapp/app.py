@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Flask, abort, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import select
 
 from core.identity import AddonIdentity
@@ -26,6 +27,9 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     host = host or Host.build()
     app = Flask(__name__, instance_path=str(host.config.instance_path))
     app.url_map.converters["int"] = RecordIdConverter
+    if host.config.proxy_count:
+        count = host.config.proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     app.config.update(
         SECRET_KEY=host.session_secret(),
         TESTING=testing,

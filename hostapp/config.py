@@ -55,6 +55,9 @@ class HostConfig:
     #: where rate-limit counters live: ``memory://`` (one process) or ``redis://host:6379/0`` (every worker)
     ratelimit_storage_url: str = field(default_factory=lambda: _env("RATELIMIT_STORAGE_URL", "memory://"))
 
+    #: proxies in front of the app trusted to pass on the client address and scheme (nginx: 1)
+    proxy_count: int = field(default_factory=lambda: int(_env("PROXY_COUNT", "0")))
+
     @property
     def https(self) -> bool:
         """Whether the app is served over https (then cookies are ``Secure`` and HSTS is sent)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from flask import request
 from sqlalchemy import select
 
 from hostapp.app import create_app
@@ -112,3 +113,15 @@ def test_admin_logins_are_audited(app, host, factory):
     app.test_client().post("/admin/login", data={"login": "root", "password": "root-password"})
     entry = host.db.session.execute(select(AuditEntry).where(AuditEntry.action == "login.success")).scalar_one()
     assert entry.actor == "admin:root"
+
+
+def test_behind_a_trusted_proxy_the_throttles_see_the_client_address(host, instance_dir, database_url):
+    config = HostConfig(instance_path=instance_dir, database_url=database_url, session_secret="s", proxy_count=1)
+    app = create_app(Host.build(config, addons=host.addons, db=host.db), testing=True)
+
+    @app.get("/whoami")
+    def whoami():
+        return request.remote_addr
+
+    answer = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert answer.get_data(as_text=True) == "203.0.113.7"
