@@ -16,7 +16,7 @@ from core.web.viewers import HOST_KEY, VIEWERS_KEY
 
 from .host import Host
 from .models import Module
-from .web import entry_point_views, filters, headers, throttling
+from .web import entry_point_views, filters, headers, input_guard, throttling
 from .web.auth import SessionViewers, current_admin, current_customer
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     )
     app.extensions[HOST_KEY] = host
     app.extensions[VIEWERS_KEY] = SessionViewers()
+    input_guard.register(app)
     CSRFProtect(app)
     filters.register(app)
     entry_point_views.register(app)
