@@ -50,6 +50,25 @@ class HostConfig:
     #: the root helper of the apt backend: ``unix:`` and the add-on helper service's socket, or a command
     addon_helper: str = field(default_factory=lambda: _env("ADDON_HELPER", "unix:/run/splynx-addon-helper.sock"))
 
+    #: a login ends this many hours after it started, whatever the activity
+    session_hours: int = field(default_factory=lambda: int(_env("SESSION_HOURS", "12")))
+    #: a login ends after this many minutes without a request
+    session_idle_minutes: int = field(default_factory=lambda: int(_env("SESSION_IDLE_MINUTES", "60")))
+    #: send the session cookie only over https: ``auto`` (when ``public_url`` is https), ``1`` or ``0``
+    secure_cookies: str = field(default_factory=lambda: _env("SECURE_COOKIES", "auto"))
+    #: where rate-limit counters live: ``memory://`` (one process) or ``redis://host:6379/0`` (every worker)
+    ratelimit_storage_url: str = field(default_factory=lambda: _env("RATELIMIT_STORAGE_URL", "memory://"))
+
+    #: proxies in front of the app trusted to pass on the client address and scheme (nginx: 1)
+    proxy_count: int = field(default_factory=lambda: int(_env("PROXY_COUNT", "0")))
+
+    @property
+    def https(self) -> bool:
+        """Whether the app is served over https (then cookies are ``Secure`` and HSTS is sent)."""
+        if self.secure_cookies in ("0", "1"):
+            return self.secure_cookies == "1"
+        return self.public_url.startswith("https://")
+
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.instance_path / 'splynx.db'}"

@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from ..secrets import instance_key
+from ..inputs import ascii_digits
 
 KINDS = ("invoice", "proforma")
 KEY_FILE = "direct-links.key"
@@ -63,8 +64,9 @@ class DirectLinks:
     def verify(self, kind: str, document_id: int, expires: str | None, sig: str | None,
                now: float | None = None) -> bool:
         """True when ``sig`` was issued for this document and ``expires`` has not passed."""
-        if not expires or not sig or not str(expires).isdigit():
+        expires = ascii_digits(expires, max_length=12)
+        if expires is None or not isinstance(sig, str) or not sig.isascii():
             return False
         if int(expires) < (now if now is not None else time.time()):
             return False
-        return hmac.compare_digest(self.signature(kind, document_id, int(expires)), str(sig))
+        return hmac.compare_digest(self.signature(kind, document_id, int(expires)).encode(), sig.encode())

@@ -36,8 +36,8 @@ from .. import models as records
 from ..entry_points import render_code
 from ..payments import SAVE_CREDENTIALS, PaymentError, PaymentOutcome
 from ..host import Host
-from ..web import current_host, money
-from .forms import parse_amount, safe_form
+from ..web import count_attempt, current_host, id_or_404, money, parse_amount
+from .forms import safe_form
 from .intents import FIELD as INTENT_FIELD
 
 #: the host record of each document kind (resolved when a page is served)
@@ -100,9 +100,9 @@ def document(kind: str, item_id, *, by: str = "id"):
     model = records.host_record(RECORDS[kind])
     column = model.number if by == "number" else model.id
     value = str(item_id or "").strip()
-    if not value or len(value) > 32 or (by == "id" and not (value.isdigit() and len(value) <= 9)):
+    key = id_or_404(value) if by == "id" else value
+    if not value or len(value) > 32:
         abort(404)
-    key = int(value) if by == "id" else value
     found = current_host().db.session.execute(select(model).where(column == key)).scalar_one_or_none()
     if found is None or found.status == "deleted":
         abort(404)
@@ -323,6 +323,10 @@ def _source(account, details: dict | None) -> str:
     return "bank" if (details or {}).get("bank") else "card"
 
 
+#: public pay pages one address may open, and pay forms it may submit (a wrong item id counts too)
+PAY_PAGE_LIMIT = "30 per minute"
+CARD_ATTEMPT_LIMIT = "10 per 10 minutes"
+
 #: the direct payment links every gateway add-on serves: path, document kind, looked up by
 DIRECT_LINKS = (
     ("direct-pay-invoice", "invoice", "number"),
@@ -337,10 +341,15 @@ def register_direct_links(bp: Blueprint, pages: GatewayPages, template: str, met
     """Mount the four direct payment links (no login) on an add-on's blueprint.
 
     Each shows the amount due and takes payment details. Saved credentials are offered
-    (and accepted on submit) only when the link carries a valid host signature.
+    (and accepted on submit) only when the link carries a valid host signature. Pages opened
+    and pay forms submitted are throttled per address, so ids cannot be walked quickly.
     """
 
     def direct(kind: str, by: str):
+        address = request.remote_addr or "-"
+        count_attempt("pay-page", address, PAY_PAGE_LIMIT)
+        if request.method == "POST":
+            count_attempt("card-attempt", address, CARD_ATTEMPT_LIMIT)
         found = document(kind, request.values.get("item_id"), by=by)
         quote = pages.quote(kind, found)
         trusted = pages.trusted(kind, found)

@@ -6,18 +6,27 @@ names are part of the add-on API as much as the functions are.
 """
 
 from .formats import day, money
+from ..inputs import MAX_ID, ascii_digits, parse_amount, parse_id
+from .inputs import id_or_404
+from .permissions import PERMISSIONS, requires
 from .tables import Page, paginate, paginate_items
+from .throttle import TooManyAttempts, check_attempts, clear_attempts, count_attempt
 from .viewers import (
     ADMIN,
     PORTAL,
     Viewers,
+    admin_customer_or_404,
+    admin_partner_ids,
     admin_required,
+    admin_sees_partner,
     current_admin,
     current_customer,
     current_host,
     customer_required,
     host_page,
     login_gate,
+    scope_customers,
+    scope_partners,
 )
 
 #: the admin UI's page layout (blocks ``title``, ``content``; the Splynx menu around them)
@@ -35,7 +44,9 @@ MACROS = {
 }
 
 __all__ = [
-    "ADMIN", "ADMIN_LAYOUT", "BARE_LAYOUT", "MACROS", "PORTAL", "PORTAL_LAYOUT", "Page", "Viewers",
-    "admin_required", "current_admin", "current_customer", "current_host", "customer_required", "day",
-    "host_page", "login_gate", "money", "paginate", "paginate_items",
+    "ADMIN", "ADMIN_LAYOUT", "BARE_LAYOUT", "MACROS", "MAX_ID", "PERMISSIONS", "PORTAL", "PORTAL_LAYOUT", "Page",
+    "TooManyAttempts", "Viewers", "admin_customer_or_404", "admin_partner_ids", "admin_required", "admin_sees_partner", "ascii_digits",
+    "check_attempts", "clear_attempts", "count_attempt", "current_admin", "current_customer", "current_host", "customer_required",
+    "day", "host_page", "id_or_404", "login_gate", "money", "paginate", "paginate_items", "parse_amount",
+    "parse_id", "requires", "scope_customers", "scope_partners",
 ]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.gateway.accounts import AccountError, NewAccount
 from core.payments import SavedAccount
+from core.inputs import parse_id
 
 from ..db import Database
 from ..models import Customer, PaymentAccount, PaymentAccountType, PaymentAttempt, PaymentMethod
@@ -33,10 +34,8 @@ def customer_accounts(session: Session, customer_id: int, gateway: str) -> list[
 
 def own_account(session: Session, customer_id: int, gateway: str, account_id) -> PaymentAccount | None:
     """The account if it is this customer's account of ``gateway``, else ``None``."""
-    try:
-        account = session.get(PaymentAccount, int(account_id))
-    except (TypeError, ValueError):
-        return None
+    account_id = account_id if isinstance(account_id, int) else parse_id(account_id)
+    account = session.get(PaymentAccount, account_id) if account_id else None
     if account is None or account.customer_id != customer_id or account.gateway != gateway:
         return None
     return account

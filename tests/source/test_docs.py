@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: the modules whose public names make up the add-on API (core.packages is the host's machinery)
 API_MODULES = ["core", "core.host", "core.models", "core.payments", "core.settings", "core.entry_points",
                "core.manifest", "core.identity", "core.version", "core.web", "core.web.viewers", "core.web.tables",
-               "core.web.formats"] + [f"core.gateway.{m.name}" for m in pkgutil.iter_modules(
+               "core.web.formats", "core.inputs", "core.web.inputs", "core.web.permissions", "core.web.throttle"] + [f"core.gateway.{m.name}" for m in pkgutil.iter_modules(
                    importlib.import_module("core.gateway").__path__)]
 
 

@@ -13,7 +13,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from core.payments import PaymentError
-from core.web import current_admin, current_host
+from core.web import admin_customer_or_404, current_admin, current_host, requires, scope_customers
 from core.web.tables import paginate
 
 from ...models import PaymentAttempt
@@ -26,9 +26,11 @@ def _actor() -> str:
 
 
 @bp.get("/finance/payment-attempts")
+@requires("finance.view")
 def payment_attempts():
     db = current_host().db.session
-    statement = select(PaymentAttempt).where(PaymentAttempt.status.in_(OPEN)).order_by(PaymentAttempt.id)
+    statement = scope_customers(select(PaymentAttempt).where(PaymentAttempt.status.in_(OPEN))
+                                .order_by(PaymentAttempt.id), PaymentAttempt.customer_id)
     gateway = request.args.get("gateway", "")[:32]
     if gateway:
         statement = statement.where(PaymentAttempt.gateway == gateway)
@@ -37,10 +39,13 @@ def payment_attempts():
 
 
 def _open_attempt(attempt_id: int) -> PaymentAttempt:
-    return current_host().db.session.get(PaymentAttempt, attempt_id) or abort(404)
+    attempt = current_host().db.session.get(PaymentAttempt, attempt_id) or abort(404)
+    admin_customer_or_404(attempt.customer_id)
+    return attempt
 
 
 @bp.post("/finance/payment-attempts/<int:attempt_id>/check")
+@requires("finance.view")
 def check_payment_attempt(attempt_id: int):
     """Ask the gateway about one attempt now, whatever its back-off."""
     attempt = _open_attempt(attempt_id)
@@ -57,6 +62,7 @@ def check_payment_attempt(attempt_id: int):
 
 
 @bp.post("/finance/payment-attempts/<int:attempt_id>/resolve")
+@requires("finance.refund")
 def resolve_payment_attempt(attempt_id: int):
     """Settle an attempt by hand: charged (booked) or not charged (closed), with the reason."""
     attempt = _open_attempt(attempt_id)

@@ -15,9 +15,9 @@ from decimal import Decimal
 from flask import abort, flash, redirect, request, url_for
 from sqlalchemy import select
 
-from core.gateway.forms import parse_amount
+from core.inputs import parse_amount
 from core.payments import PaymentError
-from core.web import current_admin, current_host
+from core.web import admin_customer_or_404, current_admin, current_host, requires
 
 from ...models import Payment, PaymentAttempt
 from ...services.payments import REFUND
@@ -59,10 +59,12 @@ def refund_rows(session, payments: list[Payment]) -> list[RefundRow]:
 
 
 @bp.post("/finance/payments/<int:payment_id>/refund")
+@requires("finance.refund")
 def refund_payment(payment_id: int):
     """Refund (part of) a payment through the gateway add-on that took it."""
     host = current_host()
     payment = host.db.session.get(Payment, payment_id) or abort(404)
+    admin_customer_or_404(payment.customer_id)  # a Manager refunds only their partners' payments
     actor = f"admin:{current_admin().login}"
     amount = parse_amount(request.form.get("amount", ""))
     reason = " ".join(request.form.get("reason", "").split())[:255]

@@ -31,8 +31,8 @@ class SeriesTotals:
 
 def series_totals(session: Session, *, start: date | None = None, end: date | None = None,
                   partner_id: int | None = None, series_id: int | None = None,
-                  today: date | None = None) -> list[SeriesTotals]:
-    """Totals for every series created in the period (and of the partner), newest first."""
+                  today: date | None = None, partners: frozenset[int] | None = None) -> list[SeriesTotals]:
+    """Totals for every series created in the period (and of the partner, or of ``partners``), newest first."""
     status = status_expression(today or date.today())
     columns = [Series.id, Series.prefix, records.Partner.name, Series.price, func.count(Card.id)]
     columns += [func.sum(case((status == name, 1), else_=0)) for name in STATUSES]
@@ -48,6 +48,8 @@ def series_totals(session: Session, *, start: date | None = None, end: date | No
         query = query.where(Series.partner_id == partner_id)
     if series_id:
         query = query.where(Series.id == series_id)
+    if partners is not None:
+        query = query.where(Series.partner_id.in_(sorted(partners)))
     rows = []
     for row in session.execute(query):
         counts = {name: int(row[5 + i] or 0) for i, name in enumerate(STATUSES)}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from core import models as records
 from core.host import Host
+from core.inputs import ascii_digits, parse_id
 
 from . import codes
 from .models import ACTIVE, USED, Card, Export, Series
@@ -67,17 +68,18 @@ def parse_partner(session: Session, raw, errors: dict[str, str]) -> int | None:
     text = str(raw or "").strip()
     if text in ("", "0", "any"):
         return None
-    if not text.isdigit() or session.get(records.Partner, int(text)) is None:
+    partner_id = parse_id(text)
+    if partner_id is None or session.get(records.Partner, partner_id) is None:
         errors["partner_id"] = "Choose a partner from the list."
         return None
-    return int(text)
+    return partner_id
 
 
 def parse_generate(session: Session, form) -> SeriesInput:
     """Validate the Generate form (or CLI options); raise :class:`InputError` naming each bad field."""
     errors: dict[str, str] = {}
     quantity_text = str(form.get("quantity", "")).strip()
-    quantity = int(quantity_text) if quantity_text.isdigit() else 0
+    quantity = int(ascii_digits(quantity_text, max_length=7) or 0)
     if not 1 <= quantity <= MAX_QUANTITY:
         errors["quantity"] = f"Enter a whole number of cards from 1 to {MAX_QUANTITY:,}."
     prefix = str(form.get("prefix", "")).strip()

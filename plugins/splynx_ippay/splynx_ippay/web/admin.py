@@ -6,10 +6,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from core import models as records
-from core.gateway.forms import parse_amount
 from core.gateway.pages import document
 from core.payments import PaymentError
-from core.web import admin_required, current_admin, current_host
+from core.web import admin_customer_or_404, admin_required, current_admin, current_host, id_or_404, parse_amount
 
 from ..models import IppayTransaction
 from ..refunds import RefundError, settle_unknown
@@ -24,6 +23,7 @@ def _actor() -> str:
 
 def _admin_pay(kind: str):
     found = document(kind, request.values.get("item_id"))
+    admin_customer_or_404(found.customer_id)
     quote = PAGES.quote(kind, found)
     done = PAGES.submit(kind, found, quote, request.form, initiated_by=_actor()) \
         if request.method == "POST" else None
@@ -34,27 +34,27 @@ def _admin_pay(kind: str):
 
 
 @bp.route("/admin/pay-invoice", methods=["GET", "POST"])
-@admin_required
+@admin_required("finance.pay")
 def admin_pay_invoice():
     """Customer → Billing → Finance documents: pay an invoice with saved credentials."""
     return _admin_pay("invoice")
 
 
 @bp.route("/admin/pay-proforma", methods=["GET", "POST"])
-@admin_required
+@admin_required("finance.pay")
 def admin_pay_proforma():
     """Pay a proforma invoice with saved credentials."""
     return _admin_pay("proforma")
 
 
 @bp.get("/admin/customer")
-@admin_required
+@admin_required("customers.view")
 def admin_customer():
     """The customer's IPpay tab: saved accounts (masked), IPpay payments with refunds, journal."""
     host = current_host()
     db = host.db.session
     Payment = records.Payment
-    customer = db.get(records.Customer, request.args.get("customer_id", type=int) or 0) or abort(404)
+    customer = admin_customer_or_404(request.args.get("customer_id"))
     payments = db.execute(select(Payment).where(Payment.customer_id == customer.id, Payment.gateway == ADDON_ID,
                                                 Payment.amount > 0).order_by(Payment.id.desc())).scalars().all()
     journal = db.execute(select(IppayTransaction).where(IppayTransaction.customer_id == customer.id)
@@ -65,12 +65,12 @@ def admin_customer():
 
 
 @bp.post("/admin/refund")
-@admin_required
+@admin_required("finance.refund")
 def admin_refund():
     """Refund (part of) an IPpay payment: CREDIT (card) or REVERSAL (bank), booked as a linked refund."""
     host = current_host()
-    payment = host.db.session.get(records.Payment, request.form.get("payment_id", type=int) or 0) or abort(404)
-    customer_id = payment.customer_id
+    payment = host.db.session.get(records.Payment, id_or_404(request.form.get("payment_id"))) or abort(404)
+    customer_id = admin_customer_or_404(payment.customer_id).id
     amount = parse_amount(request.form.get("amount", ""))
     try:
         if amount is None:
@@ -91,11 +91,12 @@ def admin_refund():
 
 
 @bp.post("/admin/refund/settle")
-@admin_required
+@admin_required("finance.refund")
 def admin_settle_refund():
     """Settle a refund IPpay never confirmed, after checking IPpay's reporting."""
     row = current_host().db.session.execute(select(IppayTransaction).where(
         IppayTransaction.reference == request.form.get("reference", ""))).scalar_one_or_none() or abort(404)
+    admin_customer_or_404(row.customer_id)
     try:
         outcome = settle_unknown(current_host(), row.reference, request.form.get("made") == "1", actor=_actor())
     except (RefundError, PaymentError) as exc:
