@@ -253,7 +253,7 @@ def _ints(raw) -> tuple[int, ...]:
     values = _values(raw)
     bad = [v for v in values if parse_id(v) is None]
     if bad:
-        raise ValueError(f"Not an id: {', '.join(v[:20] for v in bad[:3])}. Separate ids with commas.")
+        raise ValueError(f"Not a number: {', '.join(v[:20] for v in bad[:3])}. Separate ids with commas.")
     return tuple(dict.fromkeys(int(v) for v in values))
 
 
