@@ -1,15 +1,15 @@
 """administrators limited to several partners; revocable session tokens
 
-Revision ID: host0003_security
-Revises: host0002
+Revision ID: host0004
+Revises: host0003
 Create Date: 2026-11-24
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'host0003_security'
-down_revision = 'host0002'
+revision = 'host0004'
+down_revision = 'host0003'
 branch_labels = None
 depends_on = None
 
