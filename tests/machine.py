@@ -8,7 +8,8 @@ skips the test, and the reason says how to get it (``apt-get install poppler-uti
 by skipping what it was meant to test.
 
 Plain functions, importable without pytest's conftest machinery (the Debian install test runs
-with its own ``--confcutdir``).
+with its own ``--confcutdir``); each hides its frame from tracebacks, so a skip or failure is
+reported at the line of the test that asked.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def missing(what: str, remedy: str) -> NoReturn:
     ``remedy`` is the command that provides it (``apt-get install zbar-tools``). Works in a
     test, a fixture and at module level (an error or skip of the whole module).
     """
+    __tracebackhide__ = True
     reason = f"needs {what}: {remedy}"
     if in_ci():
         pytest.fail(f"{reason} (CI=true: what a test needs is an error when missing, not a skip)", pytrace=False)
@@ -45,6 +47,7 @@ def missing(what: str, remedy: str) -> NoReturn:
 
 def require_tool(command: str, package: str) -> str:
     """The path of ``command`` (a name on PATH or an absolute path), from the Debian ``package``."""
+    __tracebackhide__ = True
     path = shutil.which(command)
     if path is None:
         missing(f"{command} (Debian package {package})", f"apt-get install {package}")
@@ -53,15 +56,20 @@ def require_tool(command: str, package: str) -> str:
 
 def require_service(name: str, url: str, probe: Callable[[], object], remedy: str) -> None:
     """``probe()`` talks to the service ``name`` at ``url``; any exception means it is not there."""
+    __tracebackhide__ = True
     try:
         probe()
+        return
     except Exception as exc:  # noqa: BLE001 - whatever the client raises, the service is not reachable
-        missing(f"{name} at {url} ({type(exc).__name__}: {exc})", remedy)
+        error = f"{type(exc).__name__}: {exc}"
+    missing(f"{name} at {url} ({error})", remedy)  # outside the except: no chained traceback in the report
 
 
 def require_module(name: str, remedy: str = MAKE_VENV) -> ModuleType:
     """Import the Python module ``name``, which a distribution of the test environment provides."""
+    __tracebackhide__ = True
     try:
         return importlib.import_module(name)
     except ImportError as exc:
-        missing(f"the Python module {name} ({exc})", remedy)
+        error = str(exc)
+    missing(f"the Python module {name} ({error})", remedy)
