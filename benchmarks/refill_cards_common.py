@@ -15,7 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
+from core.manager import AddonManager
+from hostapp.config import HostConfig
 from hostapp.db import Database
+from hostapp.host import Host
 from hostapp.services.bootstrap import seed_reference_data
 from hostapp.services.migrations import Migrator
 from splynx_refill_cards.models import Card, Export, RedeemGuard, Series
@@ -29,10 +32,11 @@ def arguments(description: str, **defaults) -> argparse.Namespace:
     return parser.parse_args()
 
 
-def prepare(url: str) -> tuple[Database, Path]:
-    """A migrated database (host + refill cards) with reference data and no refill cards."""
+def prepare(url: str) -> tuple[Host, Path]:
+    """A host on a migrated database (host + refill cards) with reference data and no refill cards."""
     folder = Path(tempfile.mkdtemp(prefix="refill-bench-"))
-    db = Database(url or f"sqlite:///{folder / 'bench.db'}")
+    url = url or f"sqlite:///{folder / 'bench.db'}"
+    db = Database(url)
     migrator = Migrator(db.engine, folder)
     migrator.stash("refill_cards")  # the add-on's revisions first: a reused database may already carry them
     migrator.upgrade_all()
@@ -40,7 +44,7 @@ def prepare(url: str) -> tuple[Database, Path]:
         seed_reference_data(session)
         for model in (Export, Card, RedeemGuard, Series):
             session.execute(delete(model))
-    return db, folder
+    return Host.build(HostConfig(instance_path=folder, database_url=url), addons=AddonManager(), db=db), folder
 
 
 @contextmanager

@@ -21,13 +21,14 @@ from splynx_refill_cards.settings import options
 
 def main() -> None:
     args = arguments(__doc__.splitlines()[0], quantity=100_000)
-    db, folder = prepare(args.database_url)
+    host, folder = prepare(args.database_url)
+    db = host.db
     data = SeriesInput(args.quantity, "BENCH", Decimal("10.00"), None, date.today() + timedelta(days=365))
     with db.transaction() as session:
-        series_id = generate(session, data, options(session), actor="benchmark").id
+        series_id = generate(host, session, data, options(host, session), actor="benchmark").id
     results: dict[str, float] = {}
     with timed(results, "export"):
-        count = write_series(db, series_id, "csv", folder / "export.csv", currency="$")
+        count = write_series(host, series_id, "csv", folder / "export.csv")
     assert count == args.quantity
     mark = "?" if db.engine.dialect.paramstyle == "qmark" else "%s"
     with timed(results, "raw"), db.engine.connect() as connection, open(folder / "raw.csv", "w", newline="") as out:

@@ -58,15 +58,16 @@ def recipe(path, cards) -> None:
 
 def main() -> None:
     args = arguments(__doc__.splitlines()[0], quantity=10_000)
-    db, folder = prepare(args.database_url)
+    host, folder = prepare(args.database_url)
+    db = host.db
     data = SeriesInput(args.quantity, "BENCH", Decimal("10.00"), None, date.today() + timedelta(days=365))
     with db.transaction() as session:
-        series_id = generate(session, data, options(session), actor="benchmark").id
+        series_id = generate(host, session, data, options(host, session), actor="benchmark").id
         cards = [(c.full_code, f"{c.price} $", c.valid_till.isoformat()) for c in session.execute(
             select(Card).where(Card.series_id == series_id).order_by(Card.id)).scalars()]
     results: dict[str, float] = {}
     with timed(results, "export"):
-        write_series(db, series_id, "pdf", folder / "export.pdf", currency="$")
+        write_series(host, series_id, "pdf", folder / "export.pdf")
     with timed(results, "recipe"):
         recipe(folder / "recipe.pdf", cards)
     report(f"Refill cards: PDF export of {args.quantity:,} cards ({db.engine.dialect.name})",

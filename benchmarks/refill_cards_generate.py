@@ -37,13 +37,14 @@ def raw_insert(db, rows: list[dict]) -> float:
 
 def main() -> None:
     args = arguments(__doc__.splitlines()[0], quantity=100_000, repeat=3)
-    db, _ = prepare(args.database_url)
+    host, _ = prepare(args.database_url)
+    db = host.db
     data = SeriesInput(args.quantity, "BENCH", Decimal("10.00"), None, date.today() + timedelta(days=365))
     generated, raw = [], []
     for _ in range(args.repeat):
         start = time.perf_counter()
         with db.transaction() as session:
-            series = generate(session, data, options(session), actor="benchmark")
+            series = generate(host, session, data, options(host, session), actor="benchmark")
         generated.append(time.perf_counter() - start)
         with db.transaction() as session:
             parts = [c.rsplit("-", 1)[1] for c in session.execute(

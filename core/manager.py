@@ -33,7 +33,7 @@ from .entry_points import EntryPoint, render_code
 from .identity import AddonIdentity, IdentityError
 from .manifest import AddonManifest, ModuleSpec
 from .payments import ChargeBatch, ChargeItemResult, PaymentRequest, PaymentResult
-from .version import HOST_VERSION
+from .version import API_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,8 @@ class BrokenAddon:
 class AddonManager:
     """Loads add-ons into a pluggy manager and keeps the loaded and broken sets."""
 
-    def __init__(self, *, host_version: str = HOST_VERSION, strict: bool | None = None) -> None:
-        self.host_version = host_version
+    def __init__(self, *, api_version: str = API_VERSION, strict: bool | None = None) -> None:
+        self.api_version = api_version
         self.strict = os.environ.get("SPLYNX_STRICT_ADDONS") == "1" if strict is None else strict
         self.pm = pluggy.PluginManager(hookspecs.PROJECT)
         self.pm.add_hookspecs(hookspecs)
@@ -92,7 +92,13 @@ class AddonManager:
         #: ids that came from entry points (refresh leaves add-ons registered in code alone)
         self.discovered: set[str] = set()
         self._lock = threading.RLock()
+        #: what every hook receives as ``host`` (set by the host with :meth:`bind`)
+        self.host: Any = None
         self.hooks = AddonHooks(self)
+
+    def bind(self, host: Any) -> None:
+        """Hand ``host`` to every hook call from now on."""
+        self.host = host
 
     # -- loading ------------------------------------------------------------------------
 
@@ -163,7 +169,7 @@ class AddonManager:
             raise AddonLoadError(f"{entry_point_name or plugin!r} has no MANIFEST (core.manifest.AddonManifest)")
         identity = manifest.identity
         identity.check(entry_point_name=entry_point_name, dist_name=dist_name, import_name=import_name)
-        manifest.check_host(self.host_version)
+        manifest.check_api(self.api_version)
         with self._lock:
             if manifest.id in self.loaded:
                 raise AddonLoadError(f"add-on {manifest.id!r} is already loaded")
@@ -233,7 +239,7 @@ class AddonHooks:
         addon = self._manager.get(addon_id)
         others = [a.plugin for a in self._manager.loaded.values() if a.id != addon_id]
         caller = self._manager.pm.subset_hook_caller(hook, remove_plugins=others)
-        return caller(**kwargs)
+        return caller(host=self._manager.host, **kwargs)
 
     def _call_soft(self, addon_id: str, hook: str, **kwargs):
         """Call a UI hook; on error log it, record it on the add-on, return ``_NOT_CALLED``."""
@@ -315,6 +321,9 @@ class AddonHooks:
 
     def refill_balance(self, addon_id: str, request: PaymentRequest) -> PaymentResult:
         return _expect_result(addon_id, self._call_money(addon_id, "splynx_refill_balance", request=request))
+
+    def refund_payment(self, addon_id: str, request: PaymentRequest) -> PaymentResult:
+        return _expect_result(addon_id, self._call_money(addon_id, "splynx_refund_payment", request=request))
 
     def bulk_charge(self, addon_id: str, batch: ChargeBatch) -> Iterable[ChargeItemResult]:
         for item in self._call_money(addon_id, "splynx_bulk_charge", batch=batch):

@@ -12,7 +12,7 @@ from .settings import SettingsSchema
 
 
 class CompatibilityError(RuntimeError):
-    """The add-on needs a host version this host is not."""
+    """The add-on needs an add-on API version this host does not provide."""
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,9 @@ class AddonManifest:
 
     id: str
     title: str
-    #: PEP 440 specifier the host version must satisfy, e.g. ``">=1.0,<2"``.
-    requires_host: str = ""
+    #: PEP 440 specifier the add-on API version (:data:`core.version.API_VERSION`) must
+    #: satisfy, e.g. ``">=1.0,<2"``; give an upper bound at the next major version.
+    requires_api: str = ""
     description: str = ""
     #: what the add-on does, shown on the Add-ons page and in the install plan
     capabilities: tuple[str, ...] = ()
@@ -35,17 +36,17 @@ class AddonManifest:
     def identity(self) -> AddonIdentity:
         return AddonIdentity(self.id)
 
-    def check_host(self, host_version: str) -> None:
-        """Raise :class:`CompatibilityError` when ``host_version`` is outside ``requires_host``."""
-        if not self.requires_host:
+    def check_api(self, api_version: str) -> None:
+        """Raise :class:`CompatibilityError` when ``api_version`` is outside ``requires_api``."""
+        if not self.requires_api:
             return
         try:
-            spec = SpecifierSet(self.requires_host)
+            spec = SpecifierSet(self.requires_api)
         except InvalidSpecifier as exc:
-            raise CompatibilityError(f"add-on {self.id!r} declares an invalid host bound {self.requires_host!r}") from exc
-        if Version(host_version) not in spec:
+            raise CompatibilityError(f"add-on {self.id!r} declares an invalid API range {self.requires_api!r}") from exc
+        if Version(api_version) not in spec:
             raise CompatibilityError(
-                f"add-on {self.id!r} needs splynx-host {self.requires_host}; this host is {host_version}"
+                f"add-on {self.id!r} needs add-on API {self.requires_api}; this host provides API {api_version}"
             )
 
 

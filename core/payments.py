@@ -4,7 +4,10 @@
   change of an attempt's status goes through it, so an approved attempt can never become
   declined and an unknown one is only ever *resolved*.
 * :class:`PaymentRequest` / :class:`PaymentResult`: what the money hooks receive and return.
+* :class:`RefundOf`: the payment a refund request gives money back for.
 * :class:`ChargeBatch` / :class:`ChargeItemResult`: the bulk-charge hook's input and output.
+* :class:`PaymentOutcome` / :class:`PaymentError`: what the host's payment service answers
+  the page, CLI or add-on that asked it to move money.
 * :func:`new_attempt_key`: the idempotency key of one payment attempt, usable as IPpay's
   18-character TransactionID and as an ``Idempotency-Key`` header.
 """
@@ -106,6 +109,18 @@ SAVE_CREDENTIALS = "save"
 
 
 @dataclass(frozen=True)
+class RefundOf:
+    """The payment a refund gives money back for, as its gateway booked it."""
+
+    payment_id: int
+    #: the original payment's gateway reference (for host-keyed gateways, its attempt key)
+    reference: str
+    amount: Decimal
+    #: what paid it: ``card``, ``bank``, ``refill_card``
+    source: str = "card"
+
+
+@dataclass(frozen=True)
 class PaymentRequest:
     """One money movement the host asks a gateway add-on to make.
 
@@ -116,7 +131,8 @@ class PaymentRequest:
 
     attempt_key: str
     customer_id: int
-    target_kind: str  # "invoice", "proforma" or "balance"
+    target_kind: str  # "invoice", "proforma", "balance" or "refund"
+    #: the document's id, or the refunded payment's id for a refund
     target_id: int | None
     amount: Decimal
     description: str = ""
@@ -126,6 +142,8 @@ class PaymentRequest:
     partner_id: int | None = None
     #: the customer's billing address facts gateways ask for (name, email, zip)
     payer: dict[str, str] = field(default_factory=dict)
+    #: set on refunds: the payment the money goes back for (``account`` is the one it was paid with)
+    refund_of: RefundOf | None = None
 
 
 @dataclass(frozen=True)
@@ -171,6 +189,9 @@ class ChargeItem:
     amount: Decimal
     account: SavedAccount | None
     target_kind: str = "invoice"
+    partner_id: int | None = None
+    #: the customer's billing address facts gateways ask for (name, email, zip)
+    payer: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -191,3 +212,27 @@ class ChargeItemResult:
     invoice_id: int
     result: PaymentResult
     log: str = ""
+
+
+class PaymentError(RuntimeError):
+    """A payment could not be started; the message is safe to show to the user."""
+
+
+class PaymentInProgress(PaymentError):
+    """Another attempt on the same document (or refund of the same payment) is pending or unknown."""
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    """What the host's payment service answers: the attempt's status and the user's message."""
+
+    attempt_id: int
+    status: PaymentStatus
+    message: str
+    payment_id: int | None = None
+    #: the amount booked (payment or refund), when approved
+    amount: Decimal | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.status is PaymentStatus.APPROVED

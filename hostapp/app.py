@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, abort, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import select
 
 from core.identity import AddonIdentity
+from core.web.inputs import RecordIdConverter
+from core.web.viewers import HOST_KEY, VIEWERS_KEY
 
 from .host import Host
 from .models import Module
-from .web import entry_point_views, filters
-from .web.auth import current_admin, current_customer
+from .web import entry_point_views, filters, headers, input_guard, throttling
+from .web.auth import SessionViewers, current_admin, current_customer
 
 log = logging.getLogger(__name__)
 
@@ -23,19 +26,35 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     """Build the app for one host; add-on blueprints are mounted at their URL prefixes."""
     host = host or Host.build()
     app = Flask(__name__, instance_path=str(host.config.instance_path))
+    app.url_map.converters["int"] = RecordIdConverter
+    if host.config.proxy_count:
+        count = host.config.proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     app.config.update(
         SECRET_KEY=host.session_secret(),
         TESTING=testing,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        SESSION_COOKIE_SECURE=host.config.https,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=host.config.session_hours),
         WTF_CSRF_TIME_LIMIT=None,
+        # the pay pages send no Referer (signed links stay private); the CSRF token is the check
+        WTF_CSRF_SSL_STRICT=False,
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
-    app.extensions["splynx"] = host
+    app.extensions[HOST_KEY] = host
+    app.extensions[VIEWERS_KEY] = SessionViewers()
+    input_guard.register(app)
     CSRFProtect(app)
     filters.register(app)
     entry_point_views.register(app)
+    throttling.register(app, host.config.ratelimit_storage_url)
+    headers.register(app, https=host.config.https)
+
+    @app.errorhandler(403)
+    def _forbidden(_error):
+        return render_template("error.html", code=403, title="Not allowed",
+                               message="Your role does not allow this page or action."), 403
 
     from .web.admin import bp as admin_bp
     from .web.portal import bp as portal_bp

@@ -33,6 +33,10 @@ class HostConfig:
     charge_chunk_size: int = field(default_factory=lambda: int(_env("CHARGE_CHUNK_SIZE", "100")))
     #: charge batches: seconds after which a silent worker's chunk is taken over by another
     charge_lease_seconds: int = field(default_factory=lambda: int(_env("CHARGE_LEASE_SECONDS", "30")))
+    #: payment attempts: seconds between two sweeps of the reconciler (``splynx serve``, ``splynx worker``)
+    reconcile_seconds: int = field(default_factory=lambda: int(_env("RECONCILE_SECONDS", "60")))
+    #: payment attempts: seconds a *pending* attempt may wait for its gateway before the reconciler asks
+    attempt_lease_seconds: int = field(default_factory=lambda: int(_env("ATTEMPT_LEASE_SECONDS", "300")))
     #: the public base URL used in direct payment links (no trailing slash)
     public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"))
     #: currency symbol shown next to amounts
@@ -45,8 +49,27 @@ class HostConfig:
     wheelhouse: str = field(default_factory=lambda: _env("WHEELHOUSE", ""))
     #: the Python whose environment add-on wheels are installed into; the host's own when unset
     addon_python: str = field(default_factory=lambda: _env("ADDON_PYTHON", ""))
-    #: the command that runs the root helper (apt backend)
-    addon_helper: str = field(default_factory=lambda: _env("ADDON_HELPER", "sudo -n /usr/lib/splynx/splynx-addon-helper"))
+    #: the root helper of the apt backend: ``unix:`` and the add-on helper service's socket, or a command
+    addon_helper: str = field(default_factory=lambda: _env("ADDON_HELPER", "unix:/run/splynx-addon-helper.sock"))
+
+    #: a login ends this many hours after it started, whatever the activity
+    session_hours: int = field(default_factory=lambda: int(_env("SESSION_HOURS", "12")))
+    #: a login ends after this many minutes without a request
+    session_idle_minutes: int = field(default_factory=lambda: int(_env("SESSION_IDLE_MINUTES", "60")))
+    #: send the session cookie only over https: ``auto`` (when ``public_url`` is https), ``1`` or ``0``
+    secure_cookies: str = field(default_factory=lambda: _env("SECURE_COOKIES", "auto"))
+    #: where rate-limit counters live: ``memory://`` (one process) or ``redis://host:6379/0`` (every worker)
+    ratelimit_storage_url: str = field(default_factory=lambda: _env("RATELIMIT_STORAGE_URL", "memory://"))
+
+    #: proxies in front of the app trusted to pass on the client address and scheme (nginx: 1)
+    proxy_count: int = field(default_factory=lambda: int(_env("PROXY_COUNT", "0")))
+
+    @property
+    def https(self) -> bool:
+        """Whether the app is served over https (then cookies are ``Secure`` and HSTS is sent)."""
+        if self.secure_cookies in ("0", "1"):
+            return self.secure_cookies == "1"
+        return self.public_url.startswith("https://")
 
     @property
     def sqlalchemy_url(self) -> str:

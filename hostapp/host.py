@@ -1,12 +1,19 @@
-"""The running host: configuration, database, add-on manager and services, built once per app."""
+"""The running host: configuration, database, add-on manager and services, built once per app.
+
+:class:`Host` implements :class:`core.host.Host`, the interface every hook receives as
+``host``; the add-on manager is bound to it when it is built.
+"""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
-from flask import current_app
+from sqlalchemy.orm import Session
 
+from core.gateway.intents import IntentKeys
+from core.gateway.links import DirectLinks
 from core.manager import AddonManager
 from core.packages import PackageBackend
 from core.secrets import SecretBox, instance_key
@@ -14,15 +21,20 @@ from core.secrets import SecretBox, instance_key
 from .config import HostConfig
 from .db import Database
 from .services.addon_set import package_backend
-from .services.payments import PaymentService
+from .services.audit import record
 from .services.jobs import JobRunner
 from .services.migrations import Migrator
+from .services.numbering import next_in_sequence
+from .services.payment_accounts import SavedAccounts
+from .services.payments import PaymentService
+from .services.reconciler import Reconciler
 from .services.registry import Registry
+from .services.settings_store import HostSettings
 
 
 @dataclass
 class Host:
-    """Everything a request, a job or a CLI command needs from the host."""
+    """Everything a request, a job, a CLI command or a hook needs from the host."""
 
     config: HostConfig
     db: Database
@@ -33,6 +45,10 @@ class Host:
     jobs: JobRunner
     #: where add-on packages are installed from (wheelhouse or apt)
     packages: PackageBackend
+    settings: HostSettings = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.settings = HostSettings(self.box)
 
     @classmethod
     def build(cls, config: HostConfig | None = None, addons: AddonManager | None = None,
@@ -50,16 +66,40 @@ class Host:
         registry = Registry(db, addons, box, Migrator(db.write_engine, config.instance_path))
         host = cls(config, db, addons, box, PaymentService(db, addons.hooks), registry, JobRunner(db),
                    package_backend(config))
+        addons.bind(host)
         host.jobs.context["host"] = host  # job handlers reach the host through their runner
         return host
+
+    @cached_property
+    def direct_links(self) -> DirectLinks:
+        """The signer of direct payment links (key in the instance folder or the environment)."""
+        return DirectLinks.for_instance(self.config.instance_path)
+
+    @cached_property
+    def intents(self) -> IntentKeys:
+        """The signer of one-time form intent keys (key in the instance folder or the environment)."""
+        return IntentKeys.for_instance(self.config.instance_path)
+
+    @cached_property
+    def reconciler(self) -> Reconciler:
+        """Settles payment attempts left unknown or pending past their lease."""
+        return Reconciler(self.payments, self.config.attempt_lease_seconds)
+
+    def saved_accounts(self, gateway: str) -> SavedAccounts:
+        """The saved-credential store of one gateway add-on."""
+        return SavedAccounts(self.db, gateway)
+
+    def audit(self, session: Session, actor: str, action: str, target: str = "", details: dict | None = None,
+              *, secret_keys: frozenset[str] = frozenset()) -> None:
+        """Add an audit-log entry in ``session``."""
+        record(session, actor, action, target, details, secret_keys=secret_keys)
+
+    def next_number(self, session: Session, prefix: str) -> int:
+        """The next value of the counter named ``prefix``."""
+        return next_in_sequence(session, prefix)
 
     def session_secret(self) -> str:
         """Flask's signing key: the configured one, else one kept in the instance folder."""
         if self.config.session_secret:
             return self.config.session_secret
         return instance_key(self.config.instance_path / "session.key", lambda: secrets.token_hex(32).encode()).decode()
-
-
-def current_host() -> Host:
-    """The host of the app handling the current request or CLI command."""
-    return current_app.extensions["splynx"]

@@ -29,6 +29,29 @@ Each check pays one invoice through the host's :class:`~hostapp.services.payment
 * :func:`check_unreachable`: a gateway that cannot be reached charges nothing.
 * :func:`check_late_answer`: an answer late but within the read time-out is just slow.
 
+:func:`check_topup_form_charges_once` posts one top-up form twenty times at once over real
+HTTP, then refreshes the result page: one attempt, one charge, one payment.
+
+:data:`REFUND_CHECKS` refund payments through the host's payment service:
+
+* :func:`check_parallel_refunds`: ten parallel full refunds of one payment: one refund at the
+  gateway, one booked, the rest refused with a message, no other error.
+* :func:`check_refund_faults`: the refund fault matrix (time-out after approval, dropped
+  connections, 5xx and garbage before and after the gateway acted): each refund is settled
+  by the add-on, the reconciler, or (where the gateway cannot be asked) by hand on what the
+  gateway's records show, and exactly one refund is booked per refund the gateway made.
+
+:func:`check_sweep_after_the_fault_set` runs the fault and refund checks in one go, then
+the reconciler, and compares the books: every charge and refund at the gateway matches
+exactly one booking in the host, and no attempt stays open.
+
+:data:`RECONCILER_CHECKS` run the host's reconciler (its periodic thread) against the add-on:
+
+* :func:`check_reconciler_books_unknown`: a garbage answer whose look-up fails too; with the
+  gateway back, the reconciler books the one charge within its period: the invoice is *Paid*.
+* :func:`check_reconciler_closes_never_charged`: a typed card whose request never reached the
+  gateway and whose look-up failed is closed as not charged; the invoice is payable again.
+
 :func:`assert_no_secrets` dumps every table and every captured log line and fails if a card
 number, CVV or bank account number appears in either. :func:`save_settings` stores settings
 as the Modules list form does; :func:`charge_batch_for` builds the batch the host's charge
@@ -50,12 +73,12 @@ from sqlalchemy import MetaData, select
 
 from core.gateway.cards import CardDetails, Expiry
 from core.gateway.simulator import FaultBoard
-from core.payments import ChargeBatch, ChargeItem, PaymentStatus
+from core.payments import ChargeBatch, ChargeItem, PaymentError, PaymentOutcome, PaymentStatus
 from core.settings import SettingsSchema
 from hostapp.db import Database
 from hostapp.host import Host
 from hostapp.models import Customer, Invoice, Payment, PaymentAccount, PaymentAttempt
-from hostapp.services.payments import PaymentError, PaymentOutcome, saved_account
+from hostapp.services.payments import saved_account
 from hostapp.services.settings_store import SettingsStore
 
 
@@ -83,6 +106,10 @@ class GatewayHarness:
     lookup_name: str
     #: the kinds of the requests the simulator processed for an attempt key, oldest first
     sim_kinds: Callable[[str], list[str]]
+    #: the simulator's kind of a refund request (``CREDIT``, ``REVERSAL``, ``ProcessRefund``)
+    refund_kind: str
+    #: the amounts (in cents) of every refund the simulator made, oldest first
+    gateway_refunds: Callable[[], list[int]]
     #: the add-on's journal note of an attempt key (how its outcome was settled)
     journal_note: Callable[[str], str]
     #: points the add-on at an address where nothing listens
@@ -281,6 +308,190 @@ def check_late_answer(h: GatewayHarness) -> None:
     assert h.sim_kinds(h.attempt_key(outcome)) == [h.charge_kind]
 
 
+def form_intent(page: str) -> str:
+    """The one-time intent key a rendered form carries."""
+    found = re.search(r'name="intent" value="([^"]+)"', page)
+    assert found, "the form carries no intent key"
+    return found.group(1)
+
+
+TOPUP_POSTS = 20
+
+
+def check_topup_form_charges_once(h: GatewayHarness) -> None:
+    import requests
+
+    from tests.e2e.fixtures import LiveServer
+
+    customer = h.customer_with_account()
+    account = h.default_account(customer)
+    server = LiveServer(h.host, h.app)
+    try:
+        browser = requests.Session()
+        assert browser.post(f"{server.url}/portal/login", data={"login": customer.login,
+                                                                 "password": "customer-password"}).ok
+        url = f"{server.url}/{h.gateway}/"
+        data = {"account_id": str(account.id), "amount": "20.00", "intent": form_intent(browser.get(url).text)}
+        h.faults.arm("late", only=h.charge_kind, delay=0.5)  # the first post is at the gateway while the others arrive
+        start, answers = threading.Barrier(TOPUP_POSTS), []
+
+        def post() -> None:
+            start.wait()
+            answers.append(requests.post(url, data=data, cookies=browser.cookies, allow_redirects=False, timeout=30))
+
+        threads = [threading.Thread(target=post) for _ in range(TOPUP_POSTS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert [a.status_code for a in answers] == [303] * TOPUP_POSTS, "every post is redirected to its result"
+        result = answers[0].headers["Location"]
+        for _ in range(2):  # the result page, then a browser refresh of it
+            page = browser.get(requests.compat.urljoin(url, result)).text
+            assert "Success! Your transaction has been successfully processed." in page
+    finally:
+        server.stop()
+    with h.host.db.transaction() as session:
+        attempts = list(session.execute(select(PaymentAttempt).where(PaymentAttempt.customer_id == customer.id))
+                        .scalars())
+        payments = list(session.execute(select(Payment).where(Payment.customer_id == customer.id)).scalars())
+        assert [a.status for a in attempts] == ["approved"] and len(payments) == 1
+        assert session.get(Customer, customer.id).balance == Decimal("20.00")
+    assert h.charges(attempts[0].key) == 1, "one charge at the gateway"
+
+
+def _paid_payment(h: GatewayHarness) -> tuple[Customer, int]:
+    customer = h.customer_with_account()
+    outcome = h.pay(customer, h.invoice(customer, h.approving_amount))
+    assert outcome.approved, outcome.message
+    return customer, outcome.payment_id
+
+
+def _booked_refunds(h: GatewayHarness, payment_id: int) -> list[Decimal]:
+    with h.host.db.transaction() as session:
+        return [p.amount for p in session.execute(select(Payment).where(Payment.refund_of_id == payment_id)).scalars()]
+
+
+def _cents(amounts) -> int:
+    return int(sum(-a for a in amounts) * 100)
+
+
+REFUND_THREADS = 10
+
+
+def check_parallel_refunds(h: GatewayHarness) -> None:
+    _, payment_id = _paid_payment(h)
+    before = len(h.gateway_refunds())
+    h.faults.arm("late", only=h.refund_kind, delay=0.3)  # the first refund is at the gateway while the rest arrive
+    start, outcomes, refused, failed = threading.Barrier(REFUND_THREADS), [], [], []
+
+    def click() -> None:
+        start.wait()
+        try:
+            with h.app.app_context():
+                outcomes.append(h.host.payments.refund(gateway=h.gateway, payment_id=payment_id,
+                                                       amount=h.approving_amount, initiated_by="admin:test"))
+        except PaymentError as exc:
+            refused.append(str(exc))
+        except Exception as exc:  # noqa: BLE001 - what the test must never see
+            failed.append(repr(exc))
+
+    threads = [threading.Thread(target=click) for _ in range(REFUND_THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert failed == [] and len(outcomes) + len(refused) == REFUND_THREADS
+    assert [o.status for o in outcomes] == [PaymentStatus.APPROVED], (outcomes, refused)
+    assert all("in progress" in r or "refunded in full" in r for r in refused), refused
+    made = h.gateway_refunds()[before:]
+    assert made == [int(h.approving_amount * 100)], "one refund at the gateway"
+    assert _cents(_booked_refunds(h, payment_id)) == sum(made), "the gateway's ledger and the host's agree"
+
+
+REFUND_FAULTS = ("timeout_after_charge", "drop_after_charge", "http_5xx_after_charge", "garbage_after_charge",
+                 "drop", "http_5xx", "garbage")
+
+
+def check_refund_faults(h: GatewayHarness) -> None:
+    for fault in REFUND_FAULTS:
+        _, payment_id = _paid_payment(h)
+        before = len(h.gateway_refunds())
+        h.faults.arm(fault, only=h.refund_kind, delay=2.0)
+        with h.app.app_context():
+            outcome = h.host.payments.refund(gateway=h.gateway, payment_id=payment_id, amount=h.approving_amount,
+                                             initiated_by="admin:test")
+        h.faults.clear()
+        if outcome.status is PaymentStatus.UNKNOWN:
+            h.host.reconciler.check(outcome.attempt_id, now_please=True)
+        made = h.gateway_refunds()[before:]
+        with h.host.db.transaction() as session:
+            still_open = session.get(PaymentAttempt, outcome.attempt_id).status == "unknown"
+        if still_open:  # the gateway cannot be asked (IPpay's linked CREDIT): an administrator reads its records
+            h.host.payments.resolve(outcome.attempt_id, charged=bool(made), actor="admin:test",
+                                    reason=f"gateway report after {fault}")
+        assert len(made) <= 1, f"{fault}: refunded twice at the gateway"
+        assert _cents(_booked_refunds(h, payment_id)) == sum(made), f"{fault}: host and gateway disagree"
+        with h.host.db.transaction() as session:
+            assert session.get(PaymentAttempt, outcome.attempt_id).status in ("approved", "declined"), fault
+
+
+REFUND_CHECKS = (check_parallel_refunds, check_refund_faults)
+
+RECONCILE_PERIOD = 0.3
+
+
+def _reconciled_by_the_watch(h: GatewayHarness, invoice: Invoice, outcome: PaymentOutcome, status: str) -> None:
+    """Bring the gateway back, run the reconciler's thread and wait for the invoice to reach ``status``."""
+    from dataclasses import replace
+
+    from hostapp.services.reconciler import watch
+
+    assert outcome.status is PaymentStatus.UNKNOWN, outcome.message
+    assert h.reload(invoice).status == "pending"
+    h.faults.clear()
+    h.host.config = replace(h.host.config, reconcile_seconds=RECONCILE_PERIOD)
+    thread = watch(h.host).start()
+    try:
+        for _ in range(100):
+            if h.reload(invoice).status != "pending":
+                break
+            threading.Event().wait(RECONCILE_PERIOD / 3)
+    finally:
+        thread.stop()
+    assert h.reload(invoice).status == status
+    with h.host.db.transaction() as session:
+        attempt = session.get(PaymentAttempt, outcome.attempt_id)
+        assert attempt.checks == 1 and attempt.last_checked_at is not None and attempt.next_check_at is None
+
+
+def check_reconciler_books_unknown(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("garbage_after_charge", only=h.charge_kind)
+    h.faults.arm("http_5xx", only=h.lookup_kind, times=None)
+    outcome = h.pay(customer, invoice)
+    _reconciled_by_the_watch(h, invoice, outcome, "paid")
+    assert h.charges(h.attempt_key(outcome)) == 1
+    assert [p.amount for p in h.payments_of(invoice)] == [invoice.due]
+
+
+def check_reconciler_closes_never_charged(h: GatewayHarness) -> None:
+    customer = h.customer_with_account()
+    invoice = h.invoice(customer, h.approving_amount)
+    h.faults.arm("drop", only=h.charge_kind)
+    h.faults.arm("http_5xx", only=h.lookup_kind, times=None)
+    outcome = h.pay_typed(customer, invoice)
+    _reconciled_by_the_watch(h, invoice, outcome, "not_paid")
+    assert h.charges(h.attempt_key(outcome)) == 0 and h.payments_of(invoice) == []
+    with h.host.db.transaction() as session:
+        attempt = session.get(PaymentAttempt, outcome.attempt_id)
+        assert attempt.status == "declined" and "nothing was charged" in attempt.message
+
+
+RECONCILER_CHECKS = (check_reconciler_books_unknown, check_reconciler_closes_never_charged)
+
+
 FAULT_CHECKS = (check_decline, check_timeout_after_charge, check_garbage_after_charge, check_garbage,
                 check_http_5xx, check_double_click, check_drop_before_charge, check_drop_after_charge,
                 check_failed_lookup_reconciles, check_typed_card_reconciles, check_unreachable, check_late_answer)
@@ -371,3 +582,23 @@ def assert_no_secrets(db: Database, log_lines: list[str], *, numbers: list[str],
             assert number not in text and number not in digits_only, f"a card/account number is in the {where}"
         for code in codes:
             assert not re.search(rf"(?<!\d){re.escape(code)}(?!\d)", text), f"a CVV is in the {where}"
+
+
+def check_sweep_after_the_fault_set(h: GatewayHarness) -> None:
+    for check in (*FAULT_CHECKS, *REFUND_CHECKS):
+        if check is not check_unreachable:  # it points the add-on elsewhere for good
+            check(h)
+            h.faults.clear()
+    h.host.reconciler.sweep()
+    with h.host.db.transaction() as session:
+        attempts = list(session.execute(select(PaymentAttempt)).scalars())
+        booked = {p.id: p for p in session.execute(select(Payment)).scalars()}
+    assert [a.key for a in attempts if a.status in ("pending", "unknown")] == [], "no attempt stays open"
+    for attempt in attempts:
+        moved = attempt.status in ("approved", "refunded")
+        assert (attempt.payment_id is not None) == moved, attempt.key
+        if attempt.target_kind != "refund":
+            assert h.charges(attempt.key) == int(moved), f"{attempt.key}: gateway and host disagree"
+    assert sum(h.gateway_refunds()) == _cents(p.amount for p in booked.values() if p.refund_of_id), "refunds agree"
+    assert len([p for p in booked.values() if not p.refund_of_id]) == len(
+        [a for a in attempts if a.target_kind != "refund" and a.payment_id]), "one booking per charge"

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from core.gateway.forms import parse_amount, safe_form
+from core.gateway.forms import safe_form
+from core.web import parse_amount
 from core.gateway.resolver import LookupRefused, Outcome, Resolver
 from core.gateway.settings import service_fee
 from core.gateway.simulator import Reply, RunningSimulator

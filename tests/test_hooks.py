@@ -14,6 +14,7 @@ from sqlalchemy import select
 import core.hookspecs
 from core import ChargeBatch, ChargeItem, PaymentRequest, PaymentStatus
 from core.manager import AddonCallError
+from core.payments import PaymentError, PaymentInProgress
 from hostapp.cli import CLIContext, cli
 from hostapp.models import EntryPointRecord, Invoice, Module, Payment, PaymentAttempt, PaymentMethod
 from tests.fixtures import make_test_app, portal_login
@@ -142,8 +143,6 @@ def test_hook_splynx_pay_invoice__declined_leaves_invoice_unpaid(host, install_a
 
 
 def test_hook_splynx_pay_invoice__unknown_blocks_then_reconciles_without_second_charge(host, install_addon, factory):
-    from hostapp.services.payments import PaymentInProgress
-
     install_addon(fakepay)
     customer, invoice = _invoice(host, factory)
     fakepay.GATEWAY.script = ["timeout_after_charge"]
@@ -153,8 +152,8 @@ def test_hook_splynx_pay_invoice__unknown_blocks_then_reconciles_without_second_
         assert s.get(Invoice, invoice.id).status == "pending"
     with pytest.raises(PaymentInProgress):
         host.payments.pay(gateway="fakepay", customer_id=customer.id, target_kind="invoice", target_id=invoice.id)
-    [resolved] = host.payments.reconcile_open("fakepay")
-    assert resolved.approved
+    [resolved] = host.reconciler.sweep("fakepay").checks
+    assert resolved.outcome.approved
     assert len(fakepay.GATEWAY.charges) == 1
     with host.db.transaction() as s:
         assert s.get(Invoice, invoice.id).status == "paid"
@@ -173,8 +172,6 @@ def test_hook_splynx_pay_invoice__exception_is_an_unknown_outcome(host, install_
 
 def test_hook_splynx_pay_invoice__concurrent_clicks_charge_once(host, install_addon, factory):
     import threading
-
-    from hostapp.services.payments import PaymentInProgress
 
     install_addon(fakepay)
     customer, invoice = _invoice(host, factory)
@@ -221,6 +218,93 @@ def test_hook_splynx_refill_balance(host, install_addon, factory):
         assert s.get(Invoice, older.id).status == "paid"
         assert (s.get(Invoice, newer.id).status, s.get(Invoice, newer.id).due) == ("not_paid", Decimal("5.00"))
         assert s.get(type(customer), customer.id).balance == Decimal("-5.00")
+
+
+def _paid(host, factory, total="40.00"):
+    """An invoice paid through fakepay; returns the payment's id."""
+    customer, invoice = _invoice(host, factory, total)
+    outcome = host.payments.pay(gateway="fakepay", customer_id=customer.id, target_kind="invoice",
+                                target_id=invoice.id, initiated_by="test")
+    assert outcome.approved
+    return outcome.payment_id
+
+
+def _refunds(host, payment_id):
+    with host.db.transaction() as s:
+        return [p.amount for p in s.execute(select(Payment).where(Payment.refund_of_id == payment_id)).scalars()]
+
+
+def test_hook_splynx_refund_payment__books_a_linked_refund_and_marks_the_payment_refunded(host, install_addon,
+                                                                                          factory):
+    install_addon(fakepay)
+    payment_id = _paid(host, factory)
+    partial = host.payments.refund(gateway="fakepay", payment_id=payment_id, amount=Decimal("15.00"),
+                                   initiated_by="admin:test")
+    assert partial.approved and partial.amount == Decimal("15.00")
+    with pytest.raises(PaymentError, match="between 0.01 and 25.00"):
+        host.payments.refund(gateway="fakepay", payment_id=payment_id, amount=Decimal("30.00"), initiated_by="t")
+    with pytest.raises(PaymentError, match="between 0.01 and 25.00"):
+        host.payments.refund(gateway="fakepay", payment_id=payment_id, amount=Decimal("0.001"), initiated_by="t")
+    assert host.payments.refund(gateway="fakepay", payment_id=payment_id, amount=Decimal("25.00"),
+                                initiated_by="t").approved
+    assert _refunds(host, payment_id) == [Decimal("-15.00"), Decimal("-25.00")]
+    with host.db.transaction() as s:
+        paid_by = s.execute(select(PaymentAttempt).where(PaymentAttempt.payment_id == payment_id)).scalar_one()
+        refund = s.execute(select(Payment).where(Payment.refund_of_id == payment_id)).scalars().first()
+        assert paid_by.status == "refunded" and refund.gateway_reference != paid_by.gateway_reference
+    with pytest.raises(PaymentError, match="refunded in full"):
+        host.payments.refund(gateway="fakepay", payment_id=payment_id, amount=Decimal("1.00"), initiated_by="t")
+
+
+def test_hook_splynx_refund_payment__parallel_full_refunds_pay_out_once(host, install_addon, factory):
+    import threading
+
+    install_addon(fakepay)
+    payment_id = _paid(host, factory, "10.00")
+    fakepay.GATEWAY.hold.clear()  # keep the first refund at the gateway while the others click
+    outcomes, refused = [], []
+
+    def click():
+        try:
+            outcomes.append(host.payments.refund(gateway="fakepay", payment_id=payment_id, amount=Decimal("10.00"),
+                                                 initiated_by="admin:test"))
+        except PaymentError as exc:
+            refused.append(exc)
+
+    threads = [threading.Thread(target=click) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for _ in range(250):
+        if len(refused) == 9:
+            break
+        threading.Event().wait(0.02)
+    fakepay.GATEWAY.hold.set()
+    for t in threads:
+        t.join(10)
+    assert len(outcomes) == 1 and outcomes[0].approved and len(refused) == 9
+    assert [v for v in fakepay.GATEWAY.charges.values() if v < 0] == [Decimal("-10.00")]
+    assert _refunds(host, payment_id) == [Decimal("-10.00")]
+
+
+def test_hook_splynx_refund_payment__unknown_holds_the_lock_until_reconciled(host, install_addon, factory):
+    install_addon(fakepay)
+    payment_id = _paid(host, factory)
+    fakepay.GATEWAY.script = ["timeout_after_charge"]
+    outcome = host.payments.refund(gateway="fakepay", payment_id=payment_id, amount=Decimal("40.00"),
+                                   initiated_by="admin:test")
+    assert outcome.status is PaymentStatus.UNKNOWN and _refunds(host, payment_id) == []
+    with pytest.raises(PaymentInProgress):
+        host.payments.refund(gateway="fakepay", payment_id=payment_id, amount=Decimal("1.00"), initiated_by="t")
+    [settled] = host.reconciler.sweep("fakepay").checks
+    assert settled.outcome.approved and _refunds(host, payment_id) == [Decimal("-40.00")]
+    assert [v for v in fakepay.GATEWAY.charges.values() if v < 0] == [Decimal("-40.00")]
+
+
+def test_hook_splynx_refund_payment__only_the_gateway_that_took_the_payment(host, install_addon, factory):
+    install_addon(fakepay)
+    payment_id = _paid(host, factory)
+    with pytest.raises(PaymentError, match="Only payments made through ippay"):
+        host.payments.refund(gateway="ippay", payment_id=payment_id, amount=Decimal("1.00"), initiated_by="t")
 
 
 def test_hook_splynx_bulk_charge(host, install_addon):

@@ -11,8 +11,10 @@
   anything else, re-send only with the same key.
 * :mod:`.simulator`: an HTTP server for gateway simulators with a fault switchboard
   (late answers, time-outs after charging, 5xx, garbage, dropped connections).
-
-The host side (saved accounts, bulk charging, pay pages) is in
-:mod:`hostapp.services.payment_accounts`, :mod:`hostapp.services.gateway_bulk` and
-:mod:`hostapp.web.gateway_pages`.
+* :mod:`.accounts`: what a gateway tokenised (:class:`~.accounts.NewAccount`) for the
+  host's saved-account store (:meth:`core.host.Host.saved_accounts`).
+* :mod:`.bulk`: running a Charge batch through the add-on's charge function with bounded
+  concurrency and Splynx's log lines.
+* :mod:`.pages`: the pay, top-up and direct-link page logic every gateway shares.
+* :mod:`.links`: signed direct payment links (only a signed link may use saved credentials).
 """

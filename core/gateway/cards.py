@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..inputs import ascii_digits
+
 #: (brand, prefix ranges) in the order they are tested; ranges are inclusive prefixes
 _BRANDS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("American Express", (("34", "34"), ("37", "37"))),
@@ -30,7 +32,7 @@ def digits_only(value: str) -> str:
 
 def luhn_valid(number: str) -> bool:
     """True for a 12–19 digit number whose Luhn (mod 10) checksum is right."""
-    if not number.isdigit() or not 12 <= len(number) <= 19:
+    if not re.fullmatch(r"[0-9]{12,19}", number or ""):
         return False
     total = 0
     for position, char in enumerate(reversed(number)):
@@ -53,7 +55,7 @@ def card_brand(number: str) -> str:
 
 def routing_number_valid(aba: str) -> bool:
     """US ABA routing number: 9 digits, weights 3-7-1, sum divisible by 10."""
-    if not re.fullmatch(r"\d{9}", aba or ""):
+    if not re.fullmatch(r"[0-9]{9}", aba or ""):
         return False
     d = [int(c) for c in aba]
     return (3 * (d[0] + d[3] + d[6]) + 7 * (d[1] + d[4] + d[7]) + (d[2] + d[5] + d[8])) % 10 == 0
@@ -69,10 +71,10 @@ class Expiry:
     @classmethod
     def parse(cls, month: str | int, year: str | int) -> "Expiry":
         """From form or wire values (``"7"``/``"07"``, ``"27"``/``"2027"``); ``ValueError`` if malformed."""
-        try:
-            m, y = int(str(month).strip()), int(str(year).strip())
-        except ValueError:
-            raise ValueError("Enter the expiry month and year as numbers.") from None
+        m, y = ascii_digits(str(month), max_length=2), ascii_digits(str(year), max_length=4)
+        if m is None or y is None:
+            raise ValueError("Enter the expiry month and year as numbers.")
+        m, y = int(m), int(y)
         if not 1 <= m <= 12:
             raise ValueError("The expiry month must be between 1 and 12.")
         if y < 100:

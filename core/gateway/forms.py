@@ -1,16 +1,10 @@
-"""Reading what customers type on gateway pages: a card, an amount. Checked before any gateway call."""
+"""Reading what customers type on gateway pages: a card. Checked before any gateway call (amounts: :mod:`core.web.inputs`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
-
-from core.payments import CENT
 
 from .cards import CardDetails, Expiry, digits_only, luhn_valid
-
-#: the largest single top-up a refill page accepts
-MAX_AMOUNT = Decimal("100000")
 
 
 def parse_card(form: Mapping[str, str], *, with_cvv: bool) -> tuple[CardDetails | None, dict[str, str]]:
@@ -38,17 +32,6 @@ def parse_card(form: Mapping[str, str], *, with_cvv: bool) -> tuple[CardDetails 
     if errors:
         return None, errors
     return CardDetails(number, expiry, holder, cvv if with_cvv else ""), {}
-
-
-def parse_amount(raw: str) -> Decimal | None:
-    """A positive amount in whole cents (``25``, ``25.00``, ``25,5``), or ``None`` if it is not one."""
-    try:
-        amount = Decimal((raw or "").strip().replace(",", "."))
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(CENT) or amount > MAX_AMOUNT:
-        return None
-    return amount
 
 
 #: form fields that hold card or account numbers and security codes: never rendered back

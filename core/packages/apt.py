@@ -1,9 +1,10 @@
 """The apt backend: ``splynx-*`` Debian packages from the configured signed repository.
 
 Reading is unprivileged (``apt-cache``, ``dpkg-query``); every change, the index refresh
-and the dry run go through the root helper (:mod:`core.packages.root_helper`) via its
-sudoers rule, so the web process never runs apt-get itself. The helper's JSON lines
-become the job's log and progress bar.
+and the dry run go through the root helper (:mod:`core.packages.root_helper`), so the web
+process never runs apt-get itself. The helper is reached through the add-on helper
+service's socket (``unix:PATH``, :mod:`core.packages.helper_service`) or, given a command,
+run as that command. Its JSON lines become the job's log and progress bar.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import subprocess
 from collections.abc import Iterator
 
 from .aptdata import candidate_origins, parse_policy, parse_records, parse_simulation, parse_source_origins
+from . import helper_service
 from .base import (
     INSTALLING,
     InstalledPackage,
@@ -29,7 +31,7 @@ from .base import (
 from .names import is_addon_package, package_problem
 from .root_helper import ENVIRONMENT, HelperConfig
 
-DEFAULT_HELPER = ("sudo", "-n", "/usr/lib/splynx/splynx-addon-helper")
+DEFAULT_HELPER = (f"unix:{helper_service.SOCKET_PATH}",)
 #: dpkg states (second letter of db:Status-Abbrev) in which a package counts as installed
 PRESENT_STATES = set("iUFHWt")
 _HOST_RELATION = re.compile(r"^splynx-host\s*\(([^)]*)\)$")
@@ -48,6 +50,7 @@ class AptBackend(PackageBackend):
     refresh_label = "Update (apt)"
 
     def __init__(self, helper: tuple[str, ...] | list[str] = DEFAULT_HELPER, config: HelperConfig | None = None) -> None:
+        """``helper``: ``["unix:/run/splynx-addon-helper.sock"]`` (the service) or a command line."""
         self.helper = list(helper)
         self.config = config or HelperConfig.load()
 
@@ -95,6 +98,9 @@ class AptBackend(PackageBackend):
     # -- through the helper ----------------------------------------------------------------
 
     def _helper_events(self, *args: str) -> Iterator[dict]:
+        if len(self.helper) == 1 and self.helper[0].startswith("unix:"):
+            yield from helper_service.request_events(self.helper[0].removeprefix("unix:"), list(args))
+            return
         try:
             process = subprocess.Popen([*self.helper, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL, text=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-ADDON_PACKAGE = re.compile(r"^splynx-[a-z0-9]+(?:-[a-z0-9]+)*$")
+ADDON_PACKAGE = re.compile(r"splynx-[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 #: packages named like add-ons that are not add-ons
 NOT_ADDONS = frozenset({"splynx-host"})
 

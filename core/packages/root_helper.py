@@ -1,17 +1,18 @@
-"""The root helper: the one command the web process may run as root.
+"""The root helper: the only package operations the web process may have run as root.
 
-The Debian package installs ``/usr/lib/splynx/splynx-addon-helper``, a wrapper that runs
-``exec /usr/bin/python3 -I -m core.packages.root_helper "$@"``, and a sudoers rule that
-lets the user ``splynx`` run exactly that wrapper::
+The web process sends a command line to the add-on helper service
+(:mod:`core.packages.helper_service`, ``splynx-addon-helper.service`` on Debian), which
+runs as root and hands it to :func:`main`; run as root by hand, ``python3 -m
+core.packages.root_helper`` takes the same command line::
 
-    splynx-addon-helper [--dry-run] update|install|upgrade|reinstall|remove|purge [PACKAGE]
+    [--dry-run] update|install|upgrade|reinstall|remove|purge [PACKAGE]
 
 It refuses everything but ``splynx-*`` add-on names (never the host or a keyring);
 install, upgrade and re-install only for packages whose candidate version comes from the
 configured repository's ``Origin:``; remove and purge only for installed add-ons. apt-get
 runs with a fixed environment, waits for the dpkg lock (``DPkg::Lock::Timeout``), never
 accepts unauthenticated packages, and reports progress through ``APT::Status-Fd`` on a
-pipe the helper creates itself (sudo closes inherited descriptors).
+pipe the helper creates itself.
 
 Settings come from ``/etc/splynx/addon-helper.conf`` (root-owned, ``key = value``)::
 

@@ -17,11 +17,13 @@ def run_server(host, bind: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from ..services.charging.service import ResumeWatch
+    from ..services.reconciler import watch
     from ..wsgi import LiveApp
 
     host.jobs.recover()
     if not host.config.broker_url:  # charge batches run in this process: carry on interrupted ones
         ResumeWatch(host, "serve").start()
+    watch(host).start()
     run_simple(bind, port, LiveApp(host), threaded=True, use_reloader=False)
 
 

@@ -4,6 +4,7 @@ import click
 
 from ..services.charging import ChargeService
 from ..services.charging.service import ResumeWatch
+from ..services.reconciler import watch
 
 
 @click.command()
@@ -23,4 +24,5 @@ def worker(obj, concurrency: int, hostname: str | None, loglevel: str) -> None:
     if resumed:
         click.echo(f"Resumed interrupted charge batches: {', '.join(f'#{i}' for i in resumed)}")
     ResumeWatch(host, "worker").start()
+    watch(host).start()
     run_worker(host, concurrency=concurrency, hostname=hostname, loglevel=loglevel)

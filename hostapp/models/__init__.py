@@ -1,6 +1,6 @@
 """The host's SQLAlchemy models, one module per concern."""
 
-from .base import Base, utcnow
+from core.models import Base, utcnow
 from .charging import AutoChargeFilter, ChargeBatch, ChargeBatchItem, ChargeChunk, ChargeLane
 from .finance import (
     DEFAULT_PAYMENT_METHODS,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import ZERO, Base, Timestamped
+from core.models import ZERO, Base, Timestamped
 
 #: batch statuses: ``ready`` and ``error`` are Splynx's "Charge status" values
 BATCH_STATUSES = ("queued", "running", "ready", "error", "cancelled")

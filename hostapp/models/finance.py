@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .base import ZERO, Base, Timestamped, utcnow
+from core.models import ZERO, Base, Timestamped, utcnow
 
 
 class PaymentMethod(Base):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Timestamped, utcnow
+from core.models import Base, Timestamped, utcnow
 
 
 class PaymentAccountType(Base):
@@ -57,7 +57,11 @@ class PaymentAttempt(Base):
     ``key`` is the gateway's idempotency key / transaction id. ``open_target`` holds
     ``"invoice:<id>"`` while the attempt is pending or unknown and is cleared when it ends;
     its unique constraint is what forbids two open attempts on one invoice (portable over
-    SQLite, MariaDB and PostgreSQL, unlike partial indexes).
+    SQLite, MariaDB and PostgreSQL, unlike partial indexes). ``intent`` is the signed one-time
+    key of the form that asked for the money (unique: a double click, parallel posts or a
+    refresh of one form are one attempt); ``note`` says why (a refund's reason, a manual
+    resolution's). The reconciler keeps ``checks``,
+    ``last_checked_at`` and ``next_check_at`` on attempts it could not settle yet.
     """
 
     __tablename__ = "payment_attempts"
@@ -66,7 +70,7 @@ class PaymentAttempt(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     gateway: Mapped[str] = mapped_column(String(32), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
-    target_kind: Mapped[str] = mapped_column(String(16))  # invoice | proforma | balance
+    target_kind: Mapped[str] = mapped_column(String(16))  # invoice | proforma | balance | refund
     target_id: Mapped[int | None]
     open_target: Mapped[str | None] = mapped_column(String(40), unique=True)
     amount: Mapped[Decimal]
@@ -79,5 +83,10 @@ class PaymentAttempt(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     batch_id: Mapped[int | None] = mapped_column(index=True)
     initiated_by: Mapped[str] = mapped_column(String(64), default="")
+    intent: Mapped[str | None] = mapped_column(String(64), unique=True)
+    note: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    checks: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_checked_at: Mapped[datetime | None]
+    next_check_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

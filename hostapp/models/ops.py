@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Timestamped, utcnow
+from core.models import Base, Timestamped, utcnow
 
 JOB_STATUSES = ("queued", "running", "succeeded", "failed")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import ZERO, Base, Timestamped
+from core.models import ZERO, Base, Timestamped
 
 
 class Partner(Base):
@@ -27,6 +27,14 @@ class Location(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+#: which partners an administrator is limited to (none: every partner)
+admin_partners = Table(
+    "admin_partners", Base.metadata,
+    Column("admin_id", ForeignKey("admins.id", ondelete="CASCADE"), primary_key=True),
+    Column("partner_id", ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Admin(Timestamped, Base):
     """An administrator of the admin UI (separate login from customers)."""
 
@@ -36,11 +44,13 @@ class Admin(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(128))
     email: Mapped[str] = mapped_column(String(128), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
-    role: Mapped[str] = mapped_column(String(16), default="super")  # super | manager
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    #: a key of ``hostapp.web.roles.ROLES`` (``super``, ``admin``, ``manager``, ``financial``, ``viewer``)
+    role: Mapped[str] = mapped_column(String(16), default="super")
+    #: changes on every login, logout and password change; a session holding another one is over
+    session_token: Mapped[str] = mapped_column(String(64), default="")
     last_login: Mapped[datetime | None]
 
-    partner: Mapped[Partner | None] = relationship()
+    partners: Mapped[list[Partner]] = relationship(secondary=admin_partners, order_by=Partner.name)
 
 
 CUSTOMER_STATUSES = {"new": "New (Not yet connected)", "active": "Active", "blocked": "Blocked",
@@ -68,6 +78,8 @@ class Customer(Timestamped, Base):
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
     payment_method_id: Mapped[int | None] = mapped_column(ForeignKey("payment_methods.id"))
     balance: Mapped[Decimal] = mapped_column(default=ZERO)
+    #: changes on every login, logout and password change; a session holding another one is over
+    session_token: Mapped[str] = mapped_column(String(64), default="")
 
     partner: Mapped[Partner] = relationship()
     location: Mapped[Location] = relationship()

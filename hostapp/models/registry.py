@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Timestamped, utcnow
+from core.models import Base, Timestamped, utcnow
 
 MODULE_STATUSES = ("enabled", "disabled", "removed", "broken")
 

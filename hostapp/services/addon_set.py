@@ -10,13 +10,10 @@ worker, the CLI or a Debian postinst reaches every worker without a restart.
 from __future__ import annotations
 
 import shlex
-import warnings
 
 from sqlalchemy import select
-from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import Session
 
-from core.identity import AddonIdentity
 from core.manager import AddonManager
 from core.packages import PackageBackend
 from core.packages.apt import AptBackend
@@ -25,15 +22,11 @@ from core.packages.wheels import WheelSource
 
 from ..config import HostConfig
 from ..db import Database
-from ..models import Base, NumberSequence
+from ..models import NumberSequence
+from .addon_orm import forget_addon_orm
 from .numbering import next_in_sequence
 
 GENERATION_KEY = "addon-set-generation"
-
-# Re-importing an upgraded or re-installed add-on declares its model classes again; the
-# new classes replacing the old ones in the string lookup is exactly what a reload means.
-warnings.filterwarnings("ignore", category=SAWarning, message="This declarative base already contains a class with "
-                        "the same class name and module name as splynx_")
 
 
 def current_generation(db: Database) -> int:
@@ -49,23 +42,9 @@ def bump_generation(session: Session) -> int:
     return next_in_sequence(session, GENERATION_KEY)
 
 
-def forget_tables(addon_id: str, manager: AddonManager) -> None:
-    """Drop an add-on's tables from the ORM metadata so its new code can declare them again.
-
-    A table belongs to the add-on with the longest id whose prefix it carries, so forgetting
-    ``demo`` leaves the tables of a loaded ``demo_pay`` alone.
-    """
-    prefix = AddonIdentity(addon_id).table_prefix
-    longer = [AddonIdentity(other).table_prefix for other in manager.loaded
-              if other != addon_id and AddonIdentity(other).table_prefix.startswith(prefix)]
-    for table in list(Base.metadata.tables.values()):
-        if table.name.startswith(prefix) and not any(table.name.startswith(p) for p in longer):
-            Base.metadata.remove(table)
-
-
 def reload_addons(manager: AddonManager) -> dict[str, list[str]]:
     """Load new add-ons, unload removed ones and re-import upgraded ones, in this process."""
-    return manager.refresh(forget=lambda addon_id: forget_tables(addon_id, manager))
+    return manager.refresh(forget=lambda addon_id: forget_addon_orm(addon_id, manager))
 
 
 def package_backend(config: HostConfig) -> PackageBackend:

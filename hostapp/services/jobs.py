@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from ..db import Database
 from ..models import Job
-from ..models.base import utcnow
+from core.models import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,11 @@ class JobContext:
         self.params = params
         self._lines: list[str] = []
         self._progress = 0
+
+    @property
+    def host(self):
+        """The host whose runner runs this job."""
+        return self.runner.context["host"]
 
     def log(self, line: str) -> None:
         self._lines.append(line.rstrip("\n"))

@@ -27,7 +27,7 @@ from ..models import (
     Transaction,
     TransactionCategory,
 )
-from ..models.base import ZERO
+from core.models import ZERO
 from .numbering import receipt_number
 
 

@@ -1,7 +1,8 @@
 """Customers' saved payment accounts of one gateway: host ``PaymentAccount`` rows holding tokens only.
 
-A gateway add-on tokenises a card or bank account with its gateway and hands the token
-with brand, last 4 digits and expiry to :meth:`SavedAccounts.store`. A customer may keep
+:class:`SavedAccounts` implements :class:`core.host.SavedAccounts`. A gateway add-on
+tokenises a card or bank account with its gateway and hands the token with brand, last 4
+digits and expiry (:class:`core.gateway.accounts.NewAccount`) to :meth:`SavedAccounts.store`. A customer may keep
 several accounts per gateway; exactly one of them is the default the bulk charge uses.
 Removing an account that a payment in flight still uses is refused.
 """
@@ -9,34 +10,19 @@ Removing an account that a payment in flight still uses is refused.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.gateway.accounts import AccountError, NewAccount
 from core.payments import SavedAccount
+from core.inputs import parse_id
 
 from ..db import Database
 from ..models import Customer, PaymentAccount, PaymentAccountType, PaymentAttempt, PaymentMethod
 from .payments import saved_account
 
 log = logging.getLogger(__name__)
-
-
-class AccountError(ValueError):
-    """Credentials could not be saved or changed; the message is for the customer."""
-
-
-@dataclass(frozen=True)
-class NewAccount:
-    """What a gateway returned for credentials it tokenised (never a number)."""
-
-    kind: str  # card | bank
-    token: str
-    brand: str
-    last4: str
-    expiry: str = ""  # MM/YYYY
-    holder: str = ""
 
 
 def customer_accounts(session: Session, customer_id: int, gateway: str) -> list[PaymentAccount]:
@@ -48,10 +34,8 @@ def customer_accounts(session: Session, customer_id: int, gateway: str) -> list[
 
 def own_account(session: Session, customer_id: int, gateway: str, account_id) -> PaymentAccount | None:
     """The account if it is this customer's account of ``gateway``, else ``None``."""
-    try:
-        account = session.get(PaymentAccount, int(account_id))
-    except (TypeError, ValueError):
-        return None
+    account_id = account_id if isinstance(account_id, int) else parse_id(account_id)
+    account = session.get(PaymentAccount, account_id) if account_id else None
     if account is None or account.customer_id != customer_id or account.gateway != gateway:
         return None
     return account
@@ -63,6 +47,14 @@ class SavedAccounts:
     def __init__(self, db: Database, gateway: str) -> None:
         self.db = db
         self.gateway = gateway
+
+    def of_customer(self, session: Session, customer_id: int) -> list[PaymentAccount]:
+        """The customer's accounts of this gateway, default first."""
+        return customer_accounts(session, customer_id, self.gateway)
+
+    def own(self, session: Session, customer_id: int, account_id) -> PaymentAccount | None:
+        """The account if it is this customer's account of this gateway."""
+        return own_account(session, customer_id, self.gateway, account_id)
 
     def store(self, customer_id: int, new: NewAccount, *, payment_method: str = "") -> PaymentAccount:
         """Save a token (the first account becomes the default); the same token again updates it.

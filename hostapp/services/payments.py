@@ -11,58 +11,55 @@ Flow of :meth:`PaymentService.pay`:
    is payable again. Unknown (timeout, garbage answer, exception): the attempt stays open
    and blocks new attempts until :meth:`PaymentService.reconcile` asks the gateway again
    with the same key.
+
+Refunds take the same door (:meth:`PaymentService.refund`): the refunded payment is locked,
+its refundable amount checked and a *refund* attempt written in one transaction; its
+``open_target`` (``refund:<payment id>``) allows one refund of a payment in flight. An
+approved refund is booked as a negative payment linked to the original, under the refund
+attempt's key.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.manager import AddonHooks
+from core.models import ZERO
 from core.payments import (
+    CENT,
+    PaymentError,
+    PaymentInProgress,
+    PaymentOutcome,
     PaymentRequest,
     PaymentResult,
     PaymentStatus,
+    RefundOf,
     SavedAccount,
     new_attempt_key,
     transition,
 )
 
 from ..db import Database
-from ..models import Customer, Invoice, PaymentAccount, PaymentAttempt, ProformaInvoice
-from ..models.base import ZERO
-from .ledger import PaymentBooking, record_payment
+from ..models import Customer, Invoice, Payment, PaymentAccount, PaymentAttempt, ProformaInvoice
+from .audit import record
+from .ledger import PaymentBooking, record_payment, record_refund
 
 log = logging.getLogger(__name__)
 
 DOCUMENTS = {"invoice": Invoice, "proforma": ProformaInvoice}
+REFUND = "refund"
+OPEN = ("pending", "unknown")
 
 
-class PaymentError(RuntimeError):
-    """A payment could not be started; the message is safe to show to the user."""
-
-
-class PaymentInProgress(PaymentError):
-    """Another attempt on the same document is pending or unknown."""
-
-
-@dataclass(frozen=True)
-class PaymentOutcome:
-    """What the user is told, plus the attempt for the record."""
-
-    attempt_id: int
-    status: PaymentStatus
-    message: str
-    payment_id: int | None = None
-
-    @property
-    def approved(self) -> bool:
-        return self.status is PaymentStatus.APPROVED
+def payer_of(customer: Customer) -> dict[str, str]:
+    """The billing address facts gateways ask for."""
+    return {"name": customer.name, "email": customer.email, "zip": customer.zip_code,
+            "street": customer.street, "city": customer.city}
 
 
 def saved_account(account: PaymentAccount | None) -> SavedAccount | None:
@@ -113,29 +110,136 @@ class PaymentService:
 
     def pay(self, *, gateway: str, customer_id: int, target_kind: str, target_id: int | None = None,
             amount: Decimal | None = None, account_id: int | None = None, details: dict | None = None,
-            source: str = "card", initiated_by: str = "", description: str = "") -> PaymentOutcome:
-        """Pay a document or top up the balance through ``gateway``; at most one charge per call."""
+            source: str = "card", initiated_by: str = "", description: str = "",
+            intent: str | None = None) -> PaymentOutcome:
+        """Pay a document or top up the balance through ``gateway``; at most one charge per call.
+
+        ``intent`` is the one-time key of the form that asked (see :mod:`core.gateway.intents`):
+        a second call with it, at once or later, answers the first call's attempt and moves
+        no money.
+        """
         try:
             with self.db.transaction() as session:
+                if intent and (earlier := self._by_intent(session, intent)) is not None:
+                    return self.outcome_of(earlier)
                 attempt = self.open_attempt(session, gateway=gateway, customer_id=customer_id,
                                             target_kind=target_kind, target_id=target_id, amount=amount,
                                             account_id=account_id, source=source, initiated_by=initiated_by)
+                attempt.intent = intent or None
+                session.flush()
                 request = self._request(session, attempt, details or {}, description)
-        except IntegrityError:
+        except (IntegrityError, PaymentError) as exc:
+            earlier = self._same_intent(intent)
+            if earlier is not None:
+                return earlier
+            if isinstance(exc, PaymentError):
+                raise
             raise PaymentInProgress("A payment for this document is already in progress.") from None
         return self.execute(attempt.id, request)
+
+    def _same_intent(self, intent: str | None) -> PaymentOutcome | None:
+        """After a unique-key clash: a parallel post of the same form gets the first post's attempt."""
+        if not intent:
+            return None
+        with self.db.reading() as session:
+            earlier = self._by_intent(session, intent)
+            return self.outcome_of(earlier) if earlier is not None else None
+
+    @staticmethod
+    def _by_intent(session: Session, intent: str) -> PaymentAttempt | None:
+        return session.execute(select(PaymentAttempt).where(PaymentAttempt.intent == intent)).scalar_one_or_none()
+
+    def attempt_of_intent(self, intent: str, customer_id: int) -> PaymentOutcome | None:
+        """The outcome of the customer's attempt made by one form, ``None`` if there is none."""
+        with self.db.reading() as session:
+            attempt = self._by_intent(session, intent)
+            if attempt is None or attempt.customer_id != customer_id:
+                return None
+            return self.outcome_of(attempt)
+
+    @staticmethod
+    def outcome_of(attempt: PaymentAttempt) -> PaymentOutcome:
+        """What an attempt stands at, in the words a page shows."""
+        status = PaymentStatus(attempt.status)
+        message = attempt.message
+        if status is PaymentStatus.PENDING:
+            message = "This payment is being processed; you will not be charged twice. Reload the page to see the result."
+        amount = attempt.amount if status in (PaymentStatus.APPROVED, PaymentStatus.REFUNDED) else None
+        return PaymentOutcome(attempt.id, status, message, attempt.payment_id, amount)
+
+    def refund(self, *, gateway: str, payment_id: int, amount: Decimal, initiated_by: str,
+               intent: str | None = None, reason: str = "") -> PaymentOutcome:
+        """Refund ``amount`` of a payment through the gateway that took it; at most once per call.
+
+        The payment row is locked while the refundable amount is checked and the refund
+        attempt written, so parallel refunds can never give back more than was paid.
+        ``intent`` is the refund form's one-time key, as for :meth:`pay`; ``reason`` is kept
+        on the attempt and in the booked refund's comment.
+        """
+        try:
+            with self.db.transaction() as session:
+                if intent and (earlier := self._by_intent(session, intent)) is not None:
+                    return self.outcome_of(earlier)
+                payment = session.execute(
+                    select(Payment).where(Payment.id == payment_id).with_for_update()).scalar_one_or_none()
+                if payment is None or payment.gateway != gateway or payment.amount <= ZERO or payment.refund_of_id:
+                    raise PaymentError(f"Only payments made through {gateway} can be refunded here.")
+                if session.execute(select(PaymentAttempt.id).where(
+                        PaymentAttempt.open_target == f"{REFUND}:{payment.id}")).first():
+                    raise PaymentInProgress("A refund of this payment is already in progress.")
+                left = self.refundable(session, payment.id)
+                if left <= ZERO:
+                    raise PaymentError(f"Payment {payment.receipt_number} is refunded in full already.")
+                if not CENT <= amount <= left or amount != amount.quantize(CENT):
+                    raise PaymentError(f"Enter an amount between 0.01 and {left}.")
+                paid_by = self._attempt_of(session, payment)
+                attempt = PaymentAttempt(
+                    key=new_attempt_key(), gateway=gateway, customer_id=payment.customer_id, target_kind=REFUND,
+                    target_id=payment.id, amount=amount, source=paid_by.source if paid_by else "card",
+                    account_id=paid_by.account_id if paid_by else None, open_target=f"{REFUND}:{payment.id}",
+                    initiated_by=initiated_by, intent=intent or None, note=" ".join(reason.split())[:255])
+                session.add(attempt)
+                session.flush()
+                request = self._request(session, attempt, {}, f"Refund of payment {payment.receipt_number}")
+        except (IntegrityError, PaymentError) as exc:
+            earlier = self._same_intent(intent)
+            if earlier is not None:
+                return earlier
+            if isinstance(exc, PaymentError):
+                raise
+            raise PaymentInProgress("A refund of this payment is already in progress.") from None
+        return self.execute(attempt.id, request)
+
+    @staticmethod
+    def refundable(session: Session, payment_id: int) -> Decimal:
+        """The payment's amount less refunds booked (negative payments) and refunds in flight."""
+        paid = session.get(Payment, payment_id).amount
+        booked = session.execute(select(func.coalesce(func.sum(Payment.amount), 0))
+                                 .where(Payment.refund_of_id == payment_id)).scalar_one()
+        in_flight = session.execute(select(func.coalesce(func.sum(PaymentAttempt.amount), 0)).where(
+            PaymentAttempt.target_kind == REFUND, PaymentAttempt.target_id == payment_id,
+            PaymentAttempt.status.in_(OPEN))).scalar_one()
+        return paid + Decimal(booked) - Decimal(in_flight)
+
+    @staticmethod
+    def _attempt_of(session: Session, payment: Payment) -> PaymentAttempt | None:
+        """The attempt that booked ``payment`` (``None`` for payments booked by hand)."""
+        return session.execute(select(PaymentAttempt).where(PaymentAttempt.payment_id == payment.id)).scalar_one_or_none()
 
     def _request(self, session: Session, attempt: PaymentAttempt, details: dict, description: str) -> PaymentRequest:
         customer = session.get(Customer, attempt.customer_id)
         account = session.get(PaymentAccount, attempt.account_id) if attempt.account_id else None
         if account is not None and (account.customer_id != customer.id or account.gateway != attempt.gateway):
             raise PaymentError("This payment account does not belong to the customer.")
+        refund_of = None
+        if attempt.target_kind == REFUND:
+            original = session.get(Payment, attempt.target_id)
+            refund_of = RefundOf(original.id, original.gateway_reference or "", original.amount, attempt.source)
         return PaymentRequest(
             attempt_key=attempt.key, customer_id=customer.id, target_kind=attempt.target_kind,
             target_id=attempt.target_id, amount=attempt.amount, description=description,
             account=saved_account(account), source=attempt.source, details=details, partner_id=customer.partner_id,
-            payer={"name": customer.name, "email": customer.email, "zip": customer.zip_code,
-                   "street": customer.street, "city": customer.city},
+            payer=payer_of(customer), refund_of=refund_of,
         )
 
     # -- call and finish --------------------------------------------------------------
@@ -144,7 +248,8 @@ class PaymentService:
         """Call the gateway for a written attempt and record what it says."""
         with self.db.transaction() as session:
             gateway = session.get(PaymentAttempt, attempt_id).gateway
-        hook = self.hooks.refill_balance if request.target_kind == "balance" else self.hooks.pay_invoice
+        hook = {"balance": self.hooks.refill_balance, REFUND: self.hooks.refund_payment}.get(
+            request.target_kind, self.hooks.pay_invoice)
         try:
             result = hook(gateway, request)
         except Exception as exc:  # noqa: BLE001 - the outcome is unknown; keep the attempt open
@@ -156,36 +261,84 @@ class PaymentService:
     def finish(self, attempt_id: int, result: PaymentResult) -> PaymentOutcome:
         """Apply a gateway result to an attempt through the state-transition gate."""
         with self.db.transaction() as session:
+            return self._apply(session, attempt_id, result)
+
+    def resolve(self, attempt_id: int, *, charged: bool, actor: str, reason: str) -> PaymentOutcome:
+        """An administrator's decision on an open attempt, after checking the gateway's own records.
+
+        ``charged`` books it (payment, refund or top-up) as if the gateway had approved it;
+        otherwise it closes as not charged. The decision and its reason go to the audit log
+        in the same transaction.
+        """
+        reason = " ".join(reason.split())[:500]
+        if not reason:
+            raise PaymentError("Say why: what the gateway's records show.")
+        with self.db.transaction() as session:
             attempt = session.execute(
-                select(PaymentAttempt).where(PaymentAttempt.id == attempt_id).with_for_update()
-            ).scalar_one()
-            if not transition(attempt.status, result.status):
-                return PaymentOutcome(attempt.id, result.status, attempt.message, attempt.payment_id)
-            attempt.status = result.status.value
-            attempt.message = result.message
-            attempt.approval_code = result.approval_code
-            if result.reference:
-                attempt.gateway_reference = result.reference
-            document = self._document(session, attempt)
-            if result.status is PaymentStatus.APPROVED:
-                payment = record_payment(session, PaymentBooking(
-                    customer_id=attempt.customer_id, amount=result.amount or attempt.amount + result.fee,
-                    fee=result.fee, fee_category=result.fee_category,
-                    method=result.method or "Credit card",
-                    invoice=document if attempt.target_kind == "invoice" else None,
-                    proforma=document if attempt.target_kind == "proforma" else None,
-                    comment=result.message or f"Pay by {attempt.gateway}", gateway=attempt.gateway,
-                    gateway_reference=result.reference or attempt.key, approval_code=result.approval_code,
-                    fields=result.fields, added_by=attempt.initiated_by or "system",
-                    allocate_surplus=attempt.target_kind == "balance",
-                ))
-                attempt.payment_id = payment.id
-                attempt.open_target = None
-            elif result.status is PaymentStatus.DECLINED:
-                attempt.open_target = None
-                if document is not None and document.status == "pending":
-                    document.status = "not_paid"
-            return PaymentOutcome(attempt.id, result.status, result.message, attempt.payment_id)
+                select(PaymentAttempt).where(PaymentAttempt.id == attempt_id).with_for_update()).scalar_one_or_none()
+            if attempt is None or attempt.status not in OPEN:
+                raise PaymentError("This payment attempt is not open any more.")
+            verdict = "charged" if charged else "not charged"
+            result = PaymentResult(PaymentStatus.APPROVED if charged else PaymentStatus.DECLINED,
+                                   message=f"Resolved by {actor} as {verdict}: {reason}",
+                                   method="Credit card" if attempt.source == "card" else "")
+            attempt.note = attempt.note or reason[:255]
+            outcome = self._apply(session, attempt_id, result)
+            record(session, actor, "payment_attempt.resolved", f"payment_attempt:{attempt.key}",
+                   {"gateway": attempt.gateway, "target": f"{attempt.target_kind}:{attempt.target_id}",
+                    "amount": str(attempt.amount), "resolution": verdict, "reason": reason})
+            return outcome
+
+    def _apply(self, session: Session, attempt_id: int, result: PaymentResult) -> PaymentOutcome:
+        """:meth:`finish` inside the caller's transaction."""
+        attempt = session.execute(
+            select(PaymentAttempt).where(PaymentAttempt.id == attempt_id).with_for_update()
+        ).scalar_one()
+        if not transition(attempt.status, result.status):
+            return PaymentOutcome(attempt.id, result.status, attempt.message, attempt.payment_id)
+        attempt.status = result.status.value
+        attempt.message = result.message
+        attempt.approval_code = result.approval_code
+        if result.reference and attempt.target_kind != REFUND:  # a refund is known by its attempt key
+            attempt.gateway_reference = result.reference
+        document = self._document(session, attempt)
+        if result.status is PaymentStatus.APPROVED and attempt.target_kind == REFUND:
+            attempt.payment_id = self._book_refund(session, attempt, result)
+            attempt.open_target = None
+        elif result.status is PaymentStatus.APPROVED:
+            payment = record_payment(session, PaymentBooking(
+                customer_id=attempt.customer_id, amount=result.amount or attempt.amount + result.fee,
+                fee=result.fee, fee_category=result.fee_category,
+                method=result.method or "Credit card",
+                invoice=document if attempt.target_kind == "invoice" else None,
+                proforma=document if attempt.target_kind == "proforma" else None,
+                comment=result.message or f"Pay by {attempt.gateway}", gateway=attempt.gateway,
+                gateway_reference=result.reference or attempt.key, approval_code=result.approval_code,
+                fields=result.fields, added_by=attempt.initiated_by or "system",
+                allocate_surplus=attempt.target_kind == "balance",
+            ))
+            attempt.payment_id = payment.id
+            attempt.open_target = None
+        elif result.status is PaymentStatus.DECLINED:
+            attempt.open_target = None
+            if document is not None and document.status == "pending":
+                document.status = "not_paid"
+        booked = session.get(Payment, attempt.payment_id).amount.copy_abs() if attempt.payment_id else None
+        return PaymentOutcome(attempt.id, result.status, result.message, attempt.payment_id, booked)
+
+    def _book_refund(self, session: Session, attempt: PaymentAttempt, result: PaymentResult) -> int:
+        """Book an approved refund as a negative payment; a full refund marks the paying attempt refunded."""
+        original = session.execute(select(Payment).where(Payment.id == attempt.target_id).with_for_update()).scalar_one()
+        comment = result.message or f"Refund by {attempt.gateway}"
+        refund = record_refund(session, original, attempt.amount, gateway_reference=attempt.key,
+                               comment=f"{comment}: {attempt.note}"[:255] if attempt.note else comment,
+                               added_by=attempt.initiated_by or "system")
+        session.flush()
+        paid_by = self._attempt_of(session, original)
+        if paid_by is not None and self.refundable(session, original.id) == ZERO \
+                and transition(paid_by.status, PaymentStatus.REFUNDED):
+            paid_by.status = PaymentStatus.REFUNDED.value
+        return refund.id
 
     @staticmethod
     def _document(session: Session, attempt: PaymentAttempt):
@@ -203,11 +356,10 @@ class PaymentService:
             request = self._request(session, attempt, {}, "")
         return self.execute(attempt_id, request)
 
-    def reconcile_open(self, gateway: str | None = None) -> list[PaymentOutcome]:
-        """Reconcile every unknown attempt (of one gateway); used by a periodic job and the CLI."""
-        with self.db.transaction() as session:
-            query = select(PaymentAttempt.id).where(PaymentAttempt.status == "unknown")
-            if gateway:
-                query = query.where(PaymentAttempt.gateway == gateway)
-            ids = list(session.execute(query).scalars())
-        return [self.reconcile(i) for i in ids]
+    def reconcile_key(self, attempt_key: str) -> PaymentOutcome:
+        """:meth:`reconcile` the attempt with this key."""
+        with self.db.reading() as session:
+            attempt_id = session.execute(select(PaymentAttempt.id).where(PaymentAttempt.key == attempt_key)).scalar_one_or_none()
+        if attempt_id is None:
+            raise PaymentError("No payment attempt has this key.")
+        return self.reconcile(attempt_id)

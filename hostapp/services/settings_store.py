@@ -41,6 +41,23 @@ def choice_name(session: Session, relation: str, value, fallback: str) -> str:
     return row.name if row else fallback
 
 
+class HostSettings:
+    """:class:`core.host.Settings`: what add-ons read of their settings, through one secret box."""
+
+    def __init__(self, box: SecretBox) -> None:
+        self.box = box
+
+    def values(self, session: Session, addon_id: str, schema: SettingsSchema,
+               partner_id: int | None = None) -> dict[str, Any]:
+        """Effective typed values for ``partner_id`` (Default partner and schema defaults underneath)."""
+        return SettingsStore(session, self.box).values(addon_id, schema, partner_id)
+
+    @staticmethod
+    def choice_name(session: Session, relation: str, value, fallback: str) -> str:
+        """The name of the row a relation setting holds, or ``fallback``."""
+        return choice_name(session, relation, value, fallback)
+
+
 class SettingsStore:
     """Settings of every add-on in one session; values typed by the add-on's schema."""
 

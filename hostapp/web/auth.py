@@ -1,76 +1,83 @@
-"""Separate admin and customer logins kept in the signed Flask session."""
+"""Who is logged in, what their role lets them do, and where a login may send them next."""
 
 from __future__ import annotations
 
-from functools import wraps
+import re
 
-from flask import abort, g, redirect, request, session, url_for
-from werkzeug.security import check_password_hash, generate_password_hash
+from flask import abort, request, url_for, redirect
 
-from ..host import current_host
+from core.web import ADMIN, current_host
+
 from ..models import Admin, Customer
+from ..services.audit import record
+from .roles import role_of
+from .sessions import ADMIN_KEY, CUSTOMER_KEY, hash_password, user_of, verify_password
 
-ADMIN_KEY = "splynx_admin_id"
-CUSTOMER_KEY = "splynx_customer_id"
+__all__ = ["ADMIN_KEY", "CUSTOMER_KEY", "SessionViewers", "current_admin", "current_customer", "demand",
+           "hash_password", "partner_ids", "safe_next", "verify_password"]
 
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(password)
-
-
-def verify_password(stored_hash: str, password: str) -> bool:
-    return check_password_hash(stored_hash, password)
-
-
-def login(key: str, user_id: int) -> None:
-    session.pop(key, None)
-    session[key] = user_id
-    session.permanent = True
-
-
-def logout(key: str) -> None:
-    session.pop(key, None)
+#: a ``next`` target: one absolute path of this app, nothing a browser could read as another host
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@/%?]*")
 
 
 def current_admin() -> Admin | None:
-    if "admin" not in g:
-        admin_id = session.get(ADMIN_KEY)
-        g.admin = current_host().db.session.get(Admin, admin_id) if admin_id else None
-    return g.admin
+    """The administrator logged in to the admin UI, or ``None``."""
+    return user_of(ADMIN_KEY, Admin)
 
 
 def current_customer() -> Customer | None:
-    if "customer" not in g:
-        customer_id = session.get(CUSTOMER_KEY)
-        g.customer = current_host().db.session.get(Customer, customer_id) if customer_id else None
-    return g.customer
+    """The customer logged in to the portal, or ``None``."""
+    return user_of(CUSTOMER_KEY, Customer)
 
 
-def login_gate(getter, login_endpoint: str):
-    """``None`` when someone is logged in, else a redirect to the login page (or 401 for XHR/POST)."""
-    if getter() is not None:
+def partner_ids(admin: Admin | None) -> frozenset[int] | None:
+    """The partners ``admin`` is limited to (a Manager's), or ``None`` for all."""
+    if admin is None or not role_of(admin).limited_to_partners:
         return None
-    if request.method == "GET" and not request.headers.get("X-Requested-With"):
-        return redirect(url_for(login_endpoint, next=request.full_path.rstrip("?")))
-    abort(401)
+    return frozenset(p.id for p in admin.partners)
 
 
-def _required(getter, login_endpoint: str):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            return login_gate(getter, login_endpoint) or view(*args, **kwargs)
-        return wrapped
-    return decorator
+class SessionViewers:
+    """The host's logins as :class:`core.web.Viewers`: separate admin and customer sessions, roles."""
+
+    def admin(self) -> Admin | None:
+        return current_admin()
+
+    def customer(self) -> Customer | None:
+        return current_customer()
+
+    def partner_ids(self) -> frozenset[int] | None:
+        return partner_ids(current_admin())
+
+    def login_gate(self, place: str, permission: str | None):
+        """``None`` when the viewer may go on; a login redirect (401 for XHR/POST) or 403 otherwise."""
+        viewer = self.admin() if place == ADMIN else self.customer()
+        if viewer is None:
+            if request.method == "GET" and not request.headers.get("X-Requested-With"):
+                return redirect(url_for(f"{place}.login", next=request.full_path.rstrip("?")))
+            abort(401)
+        if place == ADMIN:
+            demand(permission, viewer)
+        return None
 
 
-#: views of the admin UI (and add-on admin pages) wrap with this
-admin_required = _required(current_admin, "admin.login")
-#: views of the customer portal (and add-on portal pages) wrap with this
-customer_required = _required(current_customer, "portal.login")
+def demand(permission: str | None, admin: Admin | None = None) -> None:
+    """Go on when the administrator's role grants ``permission``; else audit the refusal and answer 403."""
+    admin = admin or current_admin()
+    if admin is not None and role_of(admin).allows(permission):
+        return
+    db = current_host().db.session
+    record(db, f"admin:{admin.login}" if admin else "anonymous", "permission.refused", request.path[:128],
+           {"permission": permission, "role": admin.role if admin else None, "method": request.method})
+    db.commit()
+    abort(403)
 
 
 def safe_next(default: str) -> str:
-    """The ``next`` target if it is a local path, else ``default`` (no open redirects)."""
+    """The ``next`` target if it is a path of this app, else ``default`` (no open redirects).
+
+    Refused: ``//host`` and ``/\\host`` (read as another host), any scheme, and control
+    characters (browsers drop tabs and newlines, turning ``/\\t/host`` into ``//host``).
+    """
     target = request.values.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return target if len(target) <= 512 and _LOCAL_PATH.fullmatch(target) else default

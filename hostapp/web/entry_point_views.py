@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from core.identity import AddonIdentity
 from core.entry_points import Place, Placement, PointType
 
-from ..host import current_host
+from core.web import current_host
 from ..services.entry_points import visible_points
 from .auth import current_admin, current_customer
 

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from flask import Flask
 from markupsafe import Markup
 
-from ..host import current_host
+from core.web import day, money
 from .icons import icon
-
-def money(value) -> str:
-    if value is None:
-        return ""
-    amount = Decimal(value).quantize(Decimal("0.01"))
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{abs(amount):,.2f} {current_host().config.currency}"
-
-
-def day(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
 
 STATUS_CLASSES = {
     "Paid": "success", "Unpaid": "danger", "Overdue": "danger", "Pending": "warning", "Partially paid": "info",

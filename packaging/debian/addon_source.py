@@ -2,8 +2,10 @@
 
 Every add-on under ``plugins/`` is a setuptools distribution whose setup.cfg names it
 (``splynx-<id>``), versions it and declares its ``splynx.addons`` entry point. This module
-turns that into the package name, the Debian version, the lowest splynx-host it needs
-(``requires_host`` in its manifest, or a ``splynx-host>=`` requirement) and renders
+turns that into the package name, the Debian version, the range of the add-on API it needs
+(``requires_api`` in its manifest, as a dependency on ``splynx-addon-api``, which splynx-host
+provides), the range of splynx-host versions it runs on (a ``splynx-host`` requirement in
+setup.cfg; without an upper bound, the next major version of the lower one) and renders
 ``packaging/debian/addon/debian`` for it. Runs on the build machine's /usr/bin/python3
 (stdlib only).
 """
@@ -31,6 +33,7 @@ _PEP440 = re.compile(
     r"(?:\+(?P<local>[a-z0-9]+(?:\.[a-z0-9]+)*))?"
 )
 _LOWER_BOUND = re.compile(r"^\s*(>=|~=|==|===|>)\s*([0-9][0-9A-Za-z.+!-]*)\s*$")
+_UPPER_BOUND = re.compile(r"^\s*<\s*([0-9][0-9A-Za-z.+!-]*)\s*$")
 
 
 class AddonSourceError(ValueError):
@@ -65,6 +68,17 @@ def lower_bound(specifier: str) -> str | None:
     return max(bounds, key=_release) if bounds else None
 
 
+def upper_bound(specifier: str) -> str | None:
+    """The lowest exclusive upper bound in a PEP 440 specifier (``">=1.2,<2"`` -> ``"2"``)."""
+    bounds = [m[1] for clause in specifier.split(",") if (m := _UPPER_BOUND.match(clause))]
+    return min(bounds, key=_release) if bounds else None
+
+
+def next_major(version: str) -> str:
+    """The first version of the next major release (``"1.2"`` -> ``"2"``)."""
+    return str(_release(version)[0] + 1)
+
+
 def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -83,7 +97,11 @@ class AddonSource:
     import_package: str
     version: str
     host_min: str
+    host_max: str
+    api_min: str
+    api_max: str
     summary: str
+    intro: str = ""
 
     @property
     def deb_version(self) -> str:
@@ -99,16 +117,19 @@ class AddonSource:
 
     @property
     def long_description(self) -> str:
-        """The extended description, indented and wrapped for debian/control."""
-        text = (f"{self.summary}. " if self.synopsis != self.summary else "") + (
-            f'The "{self.id}" add-on of splynx-host, the ISP billing system. Installing the package '
-            'registers the add-on and creates its tables ("splynx addons sync"); removing it keeps '
-            "its data and settings; purging it deletes them.")
-        return textwrap.fill(text, width=79, initial_indent=" ", subsequent_indent=" ")
+        """The extended description for debian/control: the README's introduction, then the lifecycle."""
+        what = self.intro or (f"{self.summary}." if self.synopsis != self.summary else "")
+        lifecycle = (f'The package installs the "{self.id}" add-on into splynx-host, the ISP billing '
+                     "system, and registers it and creates its tables; removing it keeps its data "
+                     "and settings; purging it deletes them.")
+        return "\n .\n".join(textwrap.fill(text, width=79, initial_indent=" ", subsequent_indent=" ")
+                              for text in (what, lifecycle) if text)
 
-    def render_debian(self, dest: Path) -> None:
-        """Write ``dest`` (a ``debian/`` folder) from the add-on template."""
-        values = {"@DEB@": self.deb_name, "@ID@": self.id, "@HOST_MIN@": debian_version(self.host_min),
+    def render_debian(self, dest: Path, project: dict[str, str]) -> None:
+        """Write ``dest`` (a ``debian/`` folder) from the add-on template and the ``project`` values."""
+        values = {**project, "@DEB@": self.deb_name, "@ID@": self.id, "@HOST_MIN@": debian_version(self.host_min),
+                  "@HOST_MAX@": debian_version(self.host_max), "@API_MIN@": debian_version(self.api_min),
+                  "@API_MAX@": debian_version(self.api_max),
                   "@SYNOPSIS@": self.synopsis, "@LONG_DESCRIPTION@": self.long_description}
         for source in TEMPLATE.rglob("*"):
             if source.is_dir():
@@ -124,6 +145,17 @@ class AddonSource:
             else:
                 shutil.copy2(source, target)
             shutil.copymode(source, target)
+
+
+def readme_intro(path: Path) -> str:
+    """The first paragraph after the title of the add-on's README.md, as plain text."""
+    readme = path / "README.md"
+    if not readme.exists():
+        return ""
+    paragraphs = [p for p in readme.read_text().split("\n\n") if p.strip()]
+    intro = next((p for p in paragraphs if not p.lstrip().startswith(("#", "|", "    ", "```"))), "")
+    intro = re.sub(r"\[([^]]+)\]\([^)]+\)", r"\1", intro)  # [text](url) -> text
+    return " ".join(re.sub(r"[*`]", "", intro).split())
 
 
 def read_setup_cfg(path: Path) -> configparser.ConfigParser:
@@ -164,13 +196,13 @@ def _entry_point(path: Path, cfg: configparser.ConfigParser) -> tuple[str, str]:
     return found[0]
 
 
-def _manifest_requires_host(package_dir: Path) -> str | None:
-    """``requires_host`` of the ``AddonManifest(...)`` call in the add-on's sources, if literal."""
+def _manifest_requires_api(package_dir: Path) -> str | None:
+    """``requires_api`` of the ``AddonManifest(...)`` call in the add-on's sources, if literal."""
     for source in sorted(package_dir.rglob("*.py")):
         for node in ast.walk(ast.parse(source.read_text(), str(source))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "AddonManifest":
                 for keyword in node.keywords:
-                    if keyword.arg == "requires_host" and isinstance(keyword.value, ast.Constant):
+                    if keyword.arg == "requires_api" and isinstance(keyword.value, ast.Constant):
                         return keyword.value.value
     return None
 
@@ -183,8 +215,14 @@ def _host_requirement(cfg: configparser.ConfigParser) -> str | None:
     return None
 
 
-def read_addon(path: Path, host_version: str) -> AddonSource:
-    """The add-on in ``path``; its splynx-host bound defaults to ``host_version``."""
+def _range(specifier: str, default_lower: str) -> tuple[str, str]:
+    """(lower, upper) of a PEP 440 specifier; the upper bound defaults to the lower one's next major."""
+    lower = lower_bound(specifier) or default_lower
+    return lower, upper_bound(specifier) or next_major(lower)
+
+
+def read_addon(path: Path, host_version: str, api_version: str) -> AddonSource:
+    """The add-on in ``path``; its bounds default to ``host_version`` and ``api_version``."""
     path = Path(path).resolve()
     cfg = read_setup_cfg(path)
     dist = _normalise(cfg.get("metadata", "name", fallback=""))
@@ -193,8 +231,8 @@ def read_addon(path: Path, host_version: str) -> AddonSource:
     if dist != expected:
         raise AddonSourceError(f"{path}: distribution {dist!r} does not match add-on id {addon_id!r} ({expected})")
     import_package = module.split(".")[0]
-    bounds = [b for b in (lower_bound(_manifest_requires_host(path / import_package) or ""),
-                          lower_bound(_host_requirement(cfg) or "")) if b]
+    host_min, host_max = _range(_host_requirement(cfg) or "", host_version)
+    api_min, api_max = _range(_manifest_requires_api(path / import_package) or "", api_version)
     summary = cfg.get("metadata", "description", fallback="").strip() or f"splynx-host add-on {addon_id}"
     return AddonSource(
         path=path,
@@ -202,6 +240,10 @@ def read_addon(path: Path, host_version: str) -> AddonSource:
         deb_name=dist,
         import_package=import_package,
         version=_version(path, cfg),
-        host_min=max(bounds, key=_release) if bounds else host_version,
+        host_min=host_min,
+        host_max=host_max,
+        api_min=api_min,
+        api_max=api_max,
         summary=summary.rstrip("."),
+        intro=readme_intro(path),
     )

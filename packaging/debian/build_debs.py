@@ -6,8 +6,14 @@
     build_debs.py --plugin DIR --set-version 1.0.1   a newer build of one add-on
 
 The version of each package comes from one place: core/version.py for the host, the
-add-on's setup.cfg for an add-on; debian/changelog is written from it at build time. Every
-.deb is checked with lintian; any lintian error fails the build.
+add-on's setup.cfg for an add-on; debian/changelog is written at build time from it and
+from release-notes.md. Every package installs its Python packages into the application's
+private folder /usr/share/splynx-host, nothing into dist-packages. Every .deb is checked
+with lintian (pedantic tags shown; an error or a warning fails the build) and the host's
+services with systemd-analyze security (see unit_security.py).
+
+Maintainer: and the source URL of debian/copyright come from DEB_MAINTAINER and
+DEB_SOURCE_URL when set.
 """
 
 from __future__ import annotations
@@ -15,58 +21,87 @@ from __future__ import annotations
 import argparse
 import ast
 import io
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
 import time
-from email.utils import formatdate
+from datetime import datetime, timezone
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import changelog  # noqa: E402
+import py3dist  # noqa: E402
+import unit_security  # noqa: E402
 from addon_source import AddonSource, debian_version, read_addon  # noqa: E402
 from chroot import Root  # noqa: E402
 
 REPO = HERE.parent.parent
 HOST_DEBIAN = HERE / "splynx-host" / "debian"
 HOST_MODULES = {"core", "hostapp"}
-HOST_SOURCES = ("core", "hostapp", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
+#: where splynx-host and its add-ons install their Python packages (see debian/extra/splynx-run)
+PRIVATE_DIR = ("usr", "share", "splynx-host")
+PUBLIC_DIRS = (("usr", "lib", "python3"), ("usr", "local"))
+HOST_SOURCES = ("core", "hostapp", "tests", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".pybuild",
                                 ".pytest_cache", "debian")
-MAINTAINER = "splynx-host packagers <packages@splynx-host.invalid>"
+MAINTAINER = os.environ.get("DEB_MAINTAINER", "splynx-host packagers <packages@splynx-host.org>")
+SOURCE_URL = os.environ.get("DEB_SOURCE_URL", "https://git.splynx-host.org/splynx-host")
+#: requirements whose Debian dependency debian/control states itself (an add-on's host range)
+CONTROL_STATED = {"splynx-host": ""}
 PYPROJECT = '[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n'
 
 
-def host_version() -> str:
+def _version_constant(name: str) -> str:
     tree = ast.parse((REPO / "core" / "version.py").read_text())
     for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "HOST_VERSION":
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == name:
             return ast.literal_eval(node.value)
-    raise SystemExit("core/version.py has no HOST_VERSION")
+    raise SystemExit(f"core/version.py has no {name}")
+
+
+def host_version() -> str:
+    """The splynx-host release (``core.version.HOST_VERSION``)."""
+    return _version_constant("HOST_VERSION")
+
+
+def api_version() -> str:
+    """The add-on API version the host provides (``core.version.API_VERSION``)."""
+    return _version_constant("API_VERSION")
 
 
 def plugin_dirs() -> list[Path]:
     return sorted(p.parent for p in (REPO / "plugins").glob("*/setup.cfg"))
 
 
-def source_date() -> tuple[int, str]:
-    """The last commit's time (reproducible changelog dates), else now."""
+def source_date() -> int:
+    """The last commit's time (reproducible builds), else now."""
     try:
-        epoch = int(subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%ct"], check=True,
-                                   capture_output=True, text=True).stdout.strip())
+        return int(subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%ct"], check=True,
+                                  capture_output=True, text=True).stdout.strip())
     except (subprocess.CalledProcessError, ValueError, FileNotFoundError):
-        epoch = int(time.time())
-    return epoch, formatdate(epoch)
+        return int(time.time())
 
 
-def write_changelog(debian: Path, package: str, version: str, date: str) -> None:
-    (debian / "changelog").write_text(
-        f"{package} ({version}) trixie; urgency=medium\n\n"
-        f"  * Release {version}.\n\n"
-        f" -- {MAINTAINER}  {date}\n")
+def substitute(debian: Path, names: tuple[str, ...], values: dict[str, str]) -> None:
+    """Replace each ``@KEY@`` of ``values`` in the files ``names`` of a debian/ folder."""
+    for name in names:
+        path = debian / name
+        text = path.read_text()
+        for key, value in values.items():
+            text = text.replace(key, value)
+        path.write_text(text)
+
+
+def project_values() -> dict[str, str]:
+    """The project facts every debian/ folder is rendered with (the date: the sources' last change)."""
+    date = datetime.fromtimestamp(source_date(), timezone.utc).strftime("%Y-%m-%d")
+    return {"@MAINTAINER@": MAINTAINER, "@SOURCE_URL@": SOURCE_URL, "@DATE@": date,
+            "@API_VERSION@": debian_version(api_version())}
 
 
 def stage_host(dest: Path) -> str:
@@ -77,6 +112,8 @@ def stage_host(dest: Path) -> str:
         elif source.exists():
             shutil.copy2(source, dest / name)
     shutil.copytree(HOST_DEBIAN, dest / "debian")
+    substitute(dest / "debian", ("control", "copyright", "extra/splynx.1", "extra/splynx-addon-helper.8"),
+               project_values())
     return debian_version(host_version())
 
 
@@ -90,7 +127,7 @@ def stage_addon(addon: AddonSource, dest: Path, set_version: str | None) -> str:
         setup_cfg.write_text(text)
     if not (dest / "pyproject.toml").exists():
         (dest / "pyproject.toml").write_text(PYPROJECT)
-    addon.render_debian(dest / "debian")
+    addon.render_debian(dest / "debian", project_values())
     return debian_version(set_version or addon.version)
 
 
@@ -101,7 +138,7 @@ class Builder:
         self.root = root
         self.out = out
         self.src = root.host_path("/build/src")
-        self.epoch, self.date = source_date()
+        self.epoch = source_date()
         self.built: list[Path] = []
 
     def build(self, package: str, stage, modules: set[str]) -> Path:
@@ -112,7 +149,11 @@ class Builder:
             shutil.rmtree(tree)
         tree.mkdir(parents=True)
         version = stage(tree)
-        write_changelog(tree / "debian", package, version, self.date)
+        fallback = py3dist.fallback_packages(self.root.host_path(py3dist.FALLBACK).read_text())
+        (tree / "debian" / "py3dist-overrides").write_text(py3dist.overrides(
+            py3dist.requirement_names(tree / "setup.cfg"), fallback, CONTROL_STATED))
+        (tree / "debian" / "changelog").write_text(changelog.render(
+            package, version, MAINTAINER, datetime.fromtimestamp(self.epoch, timezone.utc), debian_version))
         for old in self.src.glob(f"{package}_*"):
             old.unlink()
         proc = self.root.run(["sh", "-c", f"cd /build/src/{package} && dpkg-buildpackage -us -uc -b"],
@@ -124,7 +165,9 @@ class Builder:
             raise SystemExit(f"{package}: no Debian package for Python requirement(s) {', '.join(unmapped)}; "
                              "map each in packaging/debian/addon/debian/py3dist-overrides")
         deb = self.src / f"{package}_{version}_all.deb"
-        shipped = top_level_modules(deb)
+        shipped, public = python_files(deb)
+        if public:
+            raise SystemExit(f"{package}: ships Python files outside {'/'.join(PRIVATE_DIR)}: {public[:5]}")
         if shipped != modules:
             raise SystemExit(f"{package}: ships Python top-level {sorted(shipped)}, expected {sorted(modules)} "
                              "(exclude tests and helpers from the distribution's packages)")
@@ -140,29 +183,39 @@ class Builder:
         return target
 
     def lint(self) -> None:
-        """lintian (trixie's) on every .deb built; errors fail, warnings are shown."""
+        """lintian (trixie's, pedantic, overrides ignored) on every .deb built, and the host's unit scores."""
         started = time.monotonic()
         inbox = self.root.host_path("/build/lint")
         shutil.rmtree(inbox, ignore_errors=True)
         inbox.mkdir(parents=True)
         for deb in self.built:
             shutil.copy2(deb, inbox / deb.name)
-        proc = self.root.run(["sh", "-c", "lintian --fail-on error --tag-display-limit 0 /build/lint/*.deb"],
+        proc = self.root.run(["sh", "-c", "lintian --pedantic --display-info --no-override --fail-on error,warning "
+                              "--tag-display-limit 0 /build/lint/*.deb"],
                              user="nobody", env={"HOME": "/tmp"}, check=False)
-        shutil.rmtree(inbox)
         print(proc.stdout.strip() or "lintian: no tags", flush=True)
         print(f"lintian on {len(self.built)} package(s) in {time.monotonic() - started:.1f} s", flush=True)
-        if proc.returncode != 0:
-            raise SystemExit("lintian reported errors")
+        problems = ["lintian reported errors or warnings"] if proc.returncode != 0 else []
+        for deb in self.built:
+            if deb.name.startswith("splynx-host_"):
+                scores = unit_security.rate(self.root, f"/build/lint/{deb.name}")
+                for unit, (score, verdict) in sorted(scores.items()):
+                    print(f"systemd-analyze security: {unit:<28}{score:4.1f} {verdict}", flush=True)
+                problems += unit_security.check(scores)
+        shutil.rmtree(inbox)
+        if problems:
+            raise SystemExit("; ".join(problems))
 
 
-def top_level_modules(deb: Path) -> set[str]:
-    """Names directly under dist-packages in ``deb`` (dist-info folders aside)."""
+def python_files(deb: Path) -> tuple[set[str], list[str]]:
+    """Top-level Python names in the private folder of ``deb`` (dist-info aside), and any public Python paths."""
     listing = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], check=True, capture_output=True).stdout
     with tarfile.open(fileobj=io.BytesIO(listing)) as tar:
         parts = [Path(member.name).parts for member in tar.getmembers()]  # "./usr/..." -> ("usr", ...)
-    names = {p[4] for p in parts if len(p) > 4 and p[:4] == ("usr", "lib", "python3", "dist-packages")}
-    return {name.removesuffix(".py") for name in names if not name.endswith(".dist-info")}
+    depth = len(PRIVATE_DIR)
+    names = {p[depth] for p in parts if len(p) > depth and p[:depth] == PRIVATE_DIR}
+    public = ["/".join(p) for p in parts if p and p[-1].endswith(".py") and any(p[:len(d)] == d for d in PUBLIC_DIRS)]
+    return {name.removesuffix(".py") for name in names if not name.endswith(".dist-info")}, public
 
 
 def build_root() -> Root:
@@ -189,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.all or args.host:
         builder.build("splynx-host", stage_host, HOST_MODULES)
     for path in plugins:
-        addon = read_addon(path, host_version())
+        addon = read_addon(path, host_version(), api_version())
         builder.build(addon.deb_name, lambda dest, a=addon: stage_addon(a, dest, args.set_version),
                       {addon.import_package})
     if not args.no_lint:

@@ -13,7 +13,11 @@ MAX_AGE=${DEB_ROOT_MAX_AGE:-7}
 MIRROR=${DEB_MIRROR:-$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
 
-BUILD_PKGS=debhelper,dh-python,python3-all,python3-setuptools,python3-wheel,pybuild-plugin-pyproject,lintian,sudo
+# build tools, lintian, systemd-analyze (unit security scores) and what the build-time tests import
+BUILD_PKGS=debhelper,dh-python,python3-all,python3-setuptools,python3-wheel,pybuild-plugin-pyproject,lintian,systemd
+BUILD_PKGS=$BUILD_PKGS,python3-pytest,python3-flask,python3-sqlalchemy,python3-alembic,python3-pluggy
+BUILD_PKGS=$BUILD_PKGS,python3-flaskext.wtf,python3-flask-login,python3-cryptography,python3-packaging
+BUILD_PKGS=$BUILD_PKGS,python3-requests,python3-urllib3,python3-defusedxml,python3-reportlab,python3-segno
 
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.${1:-none}.lock"

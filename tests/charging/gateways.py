@@ -19,7 +19,6 @@ import requests
 from sqlalchemy import select, update
 
 from hostapp.models import PaymentAccount, PaymentAttempt
-from hostapp.services.charging.runner import hook_context
 from hostapp.services.settings_store import SettingsStore
 from tests.charging.seed import Seeded, seed_invoices
 from tests.machine import require_module
@@ -108,8 +107,7 @@ class IppayGateway:
         seeded = seed_invoices(self.host.db, gateway="ippay", count=count, token="pending-tokenize", issued=issued)
         with self.host.db.reading() as session:
             first = session.get(Customer, seeded.customer_ids[0])
-        with hook_context(self.host):
-            saved = Accounts(self.host).add_card(first, CardDetails(self.CARD, Expiry(12, 2031), "Bulk Customer"))
+        saved = Accounts(self.host).add_card(first, CardDetails(self.CARD, Expiry(12, 2031), "Bulk Customer"))
         with self.host.db.transaction() as session:
             session.execute(update(PaymentAccount).where(PaymentAccount.gateway == "ippay")
                             .values(token=saved.token, brand=saved.brand, last4=saved.last4))

@@ -25,7 +25,7 @@ from hostapp.models import (
     PaymentAttempt,
     ProformaInvoice,
 )
-from hostapp.models.base import utcnow
+from core.models import utcnow
 from hostapp.services.charging.batches import create_batch, results
 from hostapp.services.charging.claims import IN_PROGRESS, BatchInfo, claim_items
 from hostapp.services.charging.leases import Leases

@@ -44,10 +44,10 @@ def test_non_addon_package_names_are_refused():
         AddonIdentity.from_dist_name("nginx")
 
 
-def test_host_version_bounds():
-    manifest = AddonManifest(id="ippay", title="IPpay", requires_host=">=1.0,<2")
-    manifest.check_host("1.4.0")
-    with pytest.raises(CompatibilityError, match=r"needs splynx-host >=1.0,<2; this host is 2.0.0"):
-        manifest.check_host("2.0.0")
-    with pytest.raises(CompatibilityError, match="invalid host bound"):
-        AddonManifest(id="x", title="X", requires_host="at least one").check_host("1.0")
+def test_api_version_range():
+    manifest = AddonManifest(id="ippay", title="IPpay", requires_api=">=1.0,<2")
+    manifest.check_api("1.4")
+    with pytest.raises(CompatibilityError, match=r"needs add-on API >=1.0,<2; this host provides API 2.0"):
+        manifest.check_api("2.0")
+    with pytest.raises(CompatibilityError, match="invalid API range"):
+        AddonManifest(id="x", title="X", requires_api="at least one").check_api("1.0")

@@ -7,7 +7,7 @@ from tests.framework.distributions import SysPath, make_distribution
 
 GOOD = """
 from core import AddonManifest, ModuleSpec, hookimpl
-MANIFEST = AddonManifest(id="{id}", title="{title}", requires_host="{bound}")
+MANIFEST = AddonManifest(id="{id}", title="{title}", requires_api="{bound}")
 
 @hookimpl
 def splynx_configure_module():
@@ -44,7 +44,7 @@ def test_good_addon_loads_with_version_and_dist(site):
 @pytest.mark.parametrize("source, expected", [
     ("import no_such_module_anywhere\n", "ModuleNotFoundError: No module named 'no_such_module_anywhere'"),
     ("X = 1\n", "has no MANIFEST"),
-    (GOOD.format(id="bad_pay", title="Old", bound=">=9.0"), "needs splynx-host >=9.0; this host is"),
+    (GOOD.format(id="bad_pay", title="Old", bound=">=9.0"), "needs add-on API >=9.0; this host provides API"),
     (GOOD.format(id="other", title="T", bound=""), "entry point is named 'bad_pay', expected 'other'"),
     (GOOD.format(id="bad_pay", title="T", bound="") + "\n@hookimpl\ndef splynx_pay_invoyce(request):\n    '''typo'''\n",
      "implements unknown hook(s): splynx_pay_invoyce"),

@@ -28,6 +28,7 @@ from hostapp.config import HostConfig
 from hostapp.host import Host
 from hostapp.models import Base
 from hostapp.services import package_jobs
+from hostapp.services.addon_orm import dispose_classes
 from hostapp.services.jobs import job_status
 
 SOURCES = Path(__file__).resolve().parents[1] / "addon_sources"
@@ -85,8 +86,10 @@ def addon_env(tmp_path_factory):
 
 
 def forget_test_addons() -> None:
-    """Drop the test add-ons' modules and ORM tables from this process."""
-    for name in [m for m in sys.modules if m.split(".")[0] in {f"splynx_{a}" for a in TEST_ADDONS}]:
+    """Drop the test add-ons' modules, mapped classes and ORM tables from this process."""
+    packages = {f"splynx_{a}" for a in TEST_ADDONS}
+    dispose_classes(packages)
+    for name in [m for m in sys.modules if m.split(".")[0] in packages]:
         del sys.modules[name]
     for table in list(Base.metadata.tables.values()):
         if table.name.startswith(tuple(f"{a}_" for a in TEST_ADDONS)):

@@ -16,7 +16,7 @@ from sqlalchemy import inspect
 from hostapp.wsgi import LiveApp
 from tests.e2e.fixtures import LiveServer, portal_page_for
 
-pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:This declarative base already contains a class")]
+pytestmark = pytest.mark.e2e
 
 SHOTS = "test-artifacts/lifecycle"
 

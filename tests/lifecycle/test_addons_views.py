@@ -14,7 +14,6 @@ from tests.fixtures import make_test_app
 
 from .conftest import wait_for_job
 
-pytestmark = pytest.mark.filterwarnings("ignore:This declarative base already contains a class")
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from hostapp.cli import CLIContext, cli
 from hostapp.models import AuditEntry, Job, Module
 
-pytestmark = pytest.mark.filterwarnings("ignore:This declarative base already contains a class")
 
 SERVE = ("import sys; from werkzeug.serving import run_simple; from hostapp.wsgi import app; "
          "run_simple('127.0.0.1', int(sys.argv[1]), app, threaded=True)")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import sys
+
 import pytest
 from sqlalchemy import func, inspect, select, text
 from werkzeug.test import Client
 
+from core.models import Base
 from hostapp.models import AuditEntry, EntryPointRecord, Module, ModuleSetting
 from hostapp.services import package_jobs
 from hostapp.services.addon_set import current_generation
@@ -14,9 +18,14 @@ from tests.fixtures import make_test_app
 
 from .conftest import build_variant, run_package_job
 
-pytestmark = pytest.mark.filterwarnings("ignore:This declarative base already contains a class")
 
 DEMO = "splynx-demo-pay"
+
+
+def addon_classes(package: str) -> list[type]:
+    """The classes of ``package`` the ORM registry still maps (after dropped references are collected)."""
+    gc.collect()
+    return [m.class_ for m in Base.registry.mappers if m.class_.__module__.split(".")[0] == package]
 
 
 def portal_client(live: LiveApp, customer) -> Client:
@@ -77,6 +86,7 @@ def test_install_remove_reinstall_purge_on_a_running_app(lifecycle_host, factory
     assert module(host, "demo_pay").status == "removed"
     assert portal.get("/demo-pay/").status_code == 404
     assert "demo_pay" not in host.addons.loaded and host.packages.installed_version(DEMO) is None
+    assert addon_classes("splynx_demo_pay") == [] and "splynx_demo_pay" not in sys.modules  # nothing stale
     assert "demo_pay_receipts" in tables(host)
     assert count(host, ModuleSetting, ModuleSetting.addon_id == "demo_pay") == 1
 
@@ -139,6 +149,8 @@ def test_update_reimports_new_code_and_migrates(lifecycle_host, factory, wheelho
     assert module(host, "demo_pay").version == "1.1.0"
     assert "demo_pay_refunds" in tables(host)
     assert b"Demo pay 1.1 keeps 0 receipt(s)." in portal.get("/demo-pay/").data  # new code, same process
+    [mapped] = addon_classes("splynx_demo_pay")  # the old code's mapper is gone, the new one is the only one
+    assert mapped is sys.modules["splynx_demo_pay.models"].DemoPayReceipt
     assert package_jobs.plan(host, "upgrade", DEMO).problems == [f"{DEMO} 1.1.0 is already the newest version"]
 
 

@@ -20,6 +20,7 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -37,7 +38,7 @@ from core import (
     hookimpl,
 )
 
-MANIFEST = AddonManifest(id="fakepay", title="Fake pay", requires_host=">=1.0")
+MANIFEST = AddonManifest(id="fakepay", title="Fake pay", requires_api=">=1.0")
 EMPTY_ACCOUNT = "Customer payment account is empty!"
 
 
@@ -191,6 +192,13 @@ def splynx_refill_balance(request):
     """Charge a top-up."""
     token = request.account.token if request.account else ""
     return gateway().charge(request.attempt_key, request.amount, token)
+
+
+@hookimpl
+def splynx_refund_payment(request):
+    """Give money back: a negative charge under the refund's attempt key (in memory only)."""
+    result = GATEWAY.charge(request.attempt_key, -request.amount)
+    return replace(result, message="Refund by Fakepay") if result.approved else result
 
 
 @hookimpl

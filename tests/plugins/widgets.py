@@ -15,7 +15,7 @@ from core import (
     hookimpl,
 )
 
-MANIFEST = AddonManifest(id="widgets", title="Test widgets add-on", requires_host=">=1.0",
+MANIFEST = AddonManifest(id="widgets", title="Test widgets add-on", requires_api=">=1.0",
                          description="Entry points for the host's tests")
 
 SETTINGS = SettingsSchema((

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk, ChargeLane, Customer, PaymentAttempt
-from ...models.base import ZERO, utcnow
+from core.models import ZERO, utcnow
 from .filters import ChargeFilters
 
 

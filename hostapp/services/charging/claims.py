@@ -23,8 +23,10 @@ from sqlalchemy.orm import Session
 
 from core.payments import ChargeItem
 
-from ...models import ChargeBatchItem, PaymentAccount, PaymentAttempt
-from ..payments import DOCUMENTS, PaymentError, PaymentInProgress, saved_account
+from core.payments import PaymentError, PaymentInProgress
+
+from ...models import ChargeBatchItem, Customer, PaymentAccount, PaymentAttempt
+from ..payments import DOCUMENTS, payer_of, saved_account
 
 IN_PROGRESS = "Not charged: another payment of this invoice is pending or its outcome is unknown."
 
@@ -64,6 +66,17 @@ def default_accounts(session: Session, gateway: str, customer_ids: set[int]) -> 
     return accounts
 
 
+def _customers(session: Session, items: list[ChargeBatchItem]) -> dict[int, Customer]:
+    ids = {item.customer_id for item in items}
+    return {c.id: c for c in session.execute(select(Customer).where(Customer.id.in_(ids))).scalars()}
+
+
+def _charge_item(batch: BatchInfo, item: ChargeBatchItem, key: str, amount, account, customer: Customer) -> ChargeItem:
+    return ChargeItem(attempt_key=key, invoice_id=item.target_id, invoice_number=item.number,
+                      customer_id=item.customer_id, amount=amount, account=saved_account(account),
+                      target_kind=batch.target_kind, partner_id=customer.partner_id, payer=payer_of(customer))
+
+
 def _skip(session: Session, item_id: int, message: str) -> None:
     session.execute(update(ChargeBatchItem).where(ChargeBatchItem.id == item_id, ChargeBatchItem.status == "queued")
                     .values(status="skipped", message=message))
@@ -74,6 +87,7 @@ def claim_items(host, batch: BatchInfo, items: list[ChargeBatchItem]) -> list[Cl
     claimed: list[Claimed] = []
     with host.db.transaction() as session:
         accounts = default_accounts(session, batch.handler, {item.customer_id for item in items})
+        customers = _customers(session, items)
         for item in items:
             account = accounts.get(item.customer_id)
             try:
@@ -96,10 +110,8 @@ def claim_items(host, batch: BatchInfo, items: list[ChargeBatchItem]) -> list[Cl
             except PaymentError as exc:
                 _skip(session, item.id, f"Not charged: {exc}")
                 continue
-            claimed.append(Claimed(item.id, attempt.id, ChargeItem(
-                attempt_key=attempt.key, invoice_id=item.target_id, invoice_number=item.number,
-                customer_id=item.customer_id, amount=attempt.amount, account=saved_account(account),
-                target_kind=batch.target_kind)))
+            claimed.append(Claimed(item.id, attempt.id, _charge_item(
+                batch, item, attempt.key, attempt.amount, account, customers[item.customer_id])))
     return claimed
 
 
@@ -110,16 +122,15 @@ def in_flight(session: Session, batch: BatchInfo, items: list[ChargeBatchItem]) 
     account_ids = {a.account_id for a in attempts.values() if a.account_id}
     accounts = {a.id: a for a in session.execute(select(PaymentAccount).where(
         PaymentAccount.id.in_(account_ids))).scalars()} if account_ids else {}
+    customers = _customers(session, items)
     reask, settled = [], []
     for item in items:
         attempt = attempts[item.attempt_id]
         if attempt.status not in ("pending", "unknown"):
             settled.append((item.id, attempt.status))
             continue
-        reask.append(Claimed(item.id, attempt.id, ChargeItem(
-            attempt_key=attempt.key, invoice_id=item.target_id, invoice_number=item.number,
-            customer_id=item.customer_id, amount=attempt.amount,
-            account=saved_account(accounts.get(attempt.account_id)), target_kind=batch.target_kind)))
+        reask.append(Claimed(item.id, attempt.id, _charge_item(
+            batch, item, attempt.key, attempt.amount, accounts.get(attempt.account_id), customers[item.customer_id])))
     return reask, settled
 
 

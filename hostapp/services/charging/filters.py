@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from core.inputs import parse_amount, parse_id
+
 from ...models import Customer, Invoice, PaymentAccount, ProformaInvoice
+
+#: the largest document total a filter may compare with (Numeric(12, 2))
+MAX_TOTAL = Decimal("9999999999.99")
 
 DOCUMENT_MODELS = {"invoice": Invoice, "proforma": ProformaInvoice}
 
@@ -246,9 +251,9 @@ def _values(raw) -> list[str]:
 
 def _ints(raw) -> tuple[int, ...]:
     values = _values(raw)
-    bad = [v for v in values if not v.isdigit()]
+    bad = [v for v in values if parse_id(v) is None]
     if bad:
-        raise ValueError(f"Not a number: {', '.join(bad[:3])}. Separate ids with commas.")
+        raise ValueError(f"Not a number: {', '.join(v[:20] for v in bad[:3])}. Separate ids with commas.")
     return tuple(dict.fromkeys(int(v) for v in values))
 
 
@@ -270,10 +275,7 @@ def _decimal(raw) -> Decimal | None:
     text = str(raw or "").strip()
     if not text:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError("Enter an amount such as 25.00.") from None
-    if not value.is_finite():
+    value = parse_amount(text, maximum=MAX_TOTAL, allow_zero=True)
+    if value is None:
         raise ValueError("Enter an amount such as 25.00.")
     return value

@@ -22,7 +22,7 @@ from sqlalchemy import func, select, update
 
 from ...db import Database
 from ...models import ChargeChunk, ChargeLane
-from ...models.base import utcnow
+from core.models import utcnow
 
 log = logging.getLogger(__name__)
 

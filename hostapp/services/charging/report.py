@@ -21,7 +21,7 @@ PAGE = 2000
 
 def _cell(value) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def write_csv(session: Session, batch_id: int, stream: TextIO) -> None:

@@ -16,8 +16,7 @@ one lane) and in Celery workers (several lanes on any number of machines). A lan
 5. when no chunk is left, marks the batch *ready*. A handler exception stops the batch
    (*error*); the items it did not answer stay *unknown*, never retried blindly.
 
-Hooks run inside an application context of the host (add-ons reach it through
-:func:`hostapp.host.current_host`).
+Hooks receive the host as an argument; no application context is needed.
 """
 
 from __future__ import annotations
@@ -26,17 +25,15 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass
 
-from flask import Flask, current_app, has_app_context
 from sqlalchemy import func, select, update
 
 from core.payments import ChargeBatch as HookBatch
 from core.payments import PaymentResult
 
 from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk, PaymentAttempt
-from ...models.base import utcnow
+from core.models import utcnow
 from .batches import BatchSummary, lane_concurrency, summarize
 from .claims import BatchInfo, Claimed, claim_items, in_flight, release_items
 from .leases import Heartbeat, Leases, new_owner
@@ -58,15 +55,6 @@ class Prepared:
     claimed: list[Claimed]
 
 
-def hook_context(host):
-    """An application context whose ``current_host()`` is ``host`` (unless one is active already)."""
-    if has_app_context() and current_app.extensions.get("splynx") is host:
-        return nullcontext()
-    app = Flask("hostapp.charging")
-    app.extensions["splynx"] = host
-    return app.app_context()
-
-
 class LaneRunner:
     """Runs lanes of charge batches for one host."""
 
@@ -83,7 +71,7 @@ class LaneRunner:
             log.info("charge batch %s lane %s is held by a live worker", batch_id, lane)
             return "busy"
         try:
-            with Heartbeat(self.leases, owner), hook_context(self.host), \
+            with Heartbeat(self.leases, owner), \
                     ThreadPoolExecutor(max_workers=1, thread_name_prefix="charge-claim") as claimer:
                 batch = self._start(batch_id)
                 if batch is None:

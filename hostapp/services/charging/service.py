@@ -9,11 +9,11 @@ resumes interrupted batches, stops and deletes them.
 from __future__ import annotations
 
 import logging
-import threading
 
 from ...models import ChargeBatch
 from ..audit import record as audit
 from ..jobs import JobContext
+from ..periodic import Periodic
 from .batches import BatchBusy, BatchRequest, create_batch, delete_batch, reopen, stale_batches, summarize
 from .filters import ChargeFilters, Preview, preview
 from .handlers import charge_handlers, find_handler
@@ -126,7 +126,7 @@ class ChargeService:
             audit(session, actor, "charge.batch_deleted", f"charge_batch:{batch_id}", {})
 
 
-class ResumeWatch:
+class ResumeWatch(Periodic):
     """Resumes batches whose workers died, once per lease period (a daemon thread).
 
     Runs in ``splynx serve`` (the in-process runner) and in every ``splynx worker``, so a
@@ -137,25 +137,12 @@ class ResumeWatch:
     def __init__(self, host, actor: str, interval: float | None = None) -> None:
         self.service = ChargeService(host)
         self.actor = actor
-        self.interval = interval if interval is not None else max(5, host.config.charge_lease_seconds)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="charge-resume-watch", daemon=True)
+        super().__init__("charge-resume-watch",
+                         interval if interval is not None else max(5, host.config.charge_lease_seconds), self._resume)
 
-    def start(self) -> "ResumeWatch":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                for batch_id in self.service.resume_stale(self.actor):
-                    log.warning("resumed charge batch %s: its worker had stopped", batch_id)
-            except Exception:  # noqa: BLE001 - try again next period
-                log.exception("could not check for interrupted charge batches")
+    def _resume(self) -> None:
+        for batch_id in self.service.resume_stale(self.actor):
+            log.warning("resumed charge batch %s: its worker had stopped", batch_id)
 
 
 def run_batch_job(ctx: JobContext) -> dict:

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, request
 
-from ..auth import current_admin, login_gate
+from core.web import ADMIN, login_gate
 
 bp = Blueprint("admin", __name__)
 
@@ -13,7 +13,7 @@ PUBLIC_ENDPOINTS = {"admin.login"}
 def _require_admin():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    return login_gate(current_admin, "admin.login")
+    return login_gate(ADMIN)
 
 
 from . import (  # noqa: E402,F401 - views register themselves on bp
@@ -29,5 +29,7 @@ from . import (  # noqa: E402,F401 - views register themselves on bp
     integrations,
     jobs,
     module_settings,
+    payment_attempts,
+    refunds,
     session_views,
 )

@@ -2,6 +2,8 @@
 
 from flask import abort, render_template, request
 
+from core.web import requires
+
 from core.entry_points import Place, PointType
 
 from ..entry_point_views import request_points
@@ -21,6 +23,7 @@ def find_point(place: Place):
 
 
 @bp.get("/add-on")
+@requires("account")
 def addon_page():
     point = find_point(Place.ADMIN)
     return render_template("admin/addon_page.html", point=point)

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from core.identity import AddonIdentity
 from core.packages import ACTIONS, PackageError, package_problem
 
-from ...host import current_host
+from core.web import current_host, requires
 from ...models import Job
 from ...services import package_jobs
 from ...services.addon_catalog import build_catalog
-from ..tables import paginate_items
+from core.web.tables import paginate_items
 from . import bp
 from .integrations import actor
 
@@ -51,6 +51,7 @@ def _package_jobs(limit: int = 5) -> list[Job]:
 
 
 @bp.get("/config/integrations/add-ons")
+@requires("config.view")
 def addons():
     host = current_host()
     catalog = build_catalog(host)
@@ -62,6 +63,7 @@ def addons():
 
 
 @bp.get("/config/integrations/add-ons/<package>/plan/<action>")
+@requires("config.manage")
 def addon_plan(package: str, action: str):
     """The dry run shown in the confirm dialog (an HTML fragment)."""
     _checked(package, action)
@@ -83,6 +85,7 @@ def _started(job_id: int, message: str):
 
 
 @bp.post("/config/integrations/add-ons/<package>/<action>")
+@requires("config.manage")
 def addon_action(package: str, action: str):
     """Queue an install, update, re-install, remove or purge job."""
     _checked(package, action)
@@ -91,6 +94,7 @@ def addon_action(package: str, action: str):
 
 
 @bp.post("/config/integrations/add-ons/refresh")
+@requires("config.manage")
 def addons_refresh():
     """The "Update (apt)" button: re-read the package index."""
     host = current_host()
@@ -98,6 +102,7 @@ def addons_refresh():
 
 
 @bp.get("/config/integrations/add-ons/<package>/info")
+@requires("config.view")
 def addon_info(package: str):
     """Package details, shown in a modal."""
     _checked(package)

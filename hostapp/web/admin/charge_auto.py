@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import ascii_digits, current_host, requires
 from ...models import AutoChargeFilter
 from ...models.charging import AUTO_WHEN
 from ...services.audit import record
@@ -22,6 +22,7 @@ from .integrations import actor
 
 
 @bp.get("/finance/charge/auto")
+@requires("finance.charge")
 def charge_auto_filters():
     kind = kind_arg()
     rules = current_host().db.session.execute(select(AutoChargeFilter).where(
@@ -40,9 +41,10 @@ def _parse(kind: str) -> tuple[dict, dict]:
     if schedule not in AUTO_WHEN:
         errors["schedule"] = "Choose when the filter runs."
     days = request.form.get("days_after_issue", "0").strip() or "0"
-    if schedule == "days_after_issue" and (not days.isdigit() or not 1 <= int(days) <= 365):
+    days = int(ascii_digits(days, max_length=3) or -1)
+    if schedule == "days_after_issue" and not 1 <= days <= 365:
         errors["days_after_issue"] = "Enter a number of days from 1 to 365."
-    columns.update(schedule=schedule, days_after_issue=int(days) if days.isdigit() else 0)
+    columns.update(schedule=schedule, days_after_issue=max(days, 0))
     try:
         filters = ChargeFilters.parse(request.form, target_kind=kind).with_changes(period_from=None, period_to=None)
         handler = find_handler(current_host(), request.form.get("handler", ""))
@@ -55,6 +57,7 @@ def _parse(kind: str) -> tuple[dict, dict]:
 
 @bp.route("/finance/charge/auto/new", methods=["GET", "POST"], defaults={"rule_id": None})
 @bp.route("/finance/charge/auto/<int:rule_id>", methods=["GET", "POST"])
+@requires("finance.charge")
 def charge_auto_edit(rule_id: int | None):
     host = current_host()
     db = host.db.session
@@ -91,6 +94,7 @@ def charge_auto_edit(rule_id: int | None):
 
 
 @bp.post("/finance/charge/auto/<int:rule_id>/delete")
+@requires("finance.charge")
 def charge_auto_delete(rule_id: int):
     db = current_host().db.session
     rule = db.get(AutoChargeFilter, rule_id) or abort(404)

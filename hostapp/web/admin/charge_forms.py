@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import request
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Location, Partner, PaymentMethod
 from ...services.charging import STATUSES, ChargeFilters
 from ...services.charging.handlers import PARAM_PREFIX

@@ -12,7 +12,7 @@ import io
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import current_host, parse_id, requires
 from ...models import ChargeBatch
 from ...services.charging import (
     BatchBusy,
@@ -25,7 +25,7 @@ from ...services.charging import (
 from ...services.charging.batches import count_results, results
 from ...services.charging.handlers import find_handler
 from ...services.charging.report import write_csv
-from ..tables import paginate
+from core.web.tables import paginate
 from . import bp
 from .charge_forms import KINDS, choices, kind_arg, month_bounds, submitted
 from .integrations import actor
@@ -47,8 +47,8 @@ def _initial_values(kind: str) -> dict:
     first, last = month_bounds()
     values["period_from"] = request.args.get("period_from") or first.isoformat()
     values["period_to"] = request.args.get("period_to") or last.isoformat()
-    if request.args.get("partner", "").isdigit():
-        values["partner_ids"] = [request.args["partner"]]
+    if parse_id(request.args.get("partner")) is not None:
+        values["partner_ids"] = [request.args["partner"].strip()]
     return values
 
 
@@ -69,6 +69,7 @@ def parse_charge_form(kind: str):
 
 
 @bp.route("/finance/charge", methods=["GET", "POST"])
+@requires("finance.charge")
 def charge_dialog():
     kind = kind_arg()
     service = _service()
@@ -95,6 +96,7 @@ def charge_dialog():
 
 
 @bp.get("/finance/charge/history")
+@requires("finance.charge")
 def charge_history():
     kind = kind_arg()
     db = current_host().db.session
@@ -111,6 +113,7 @@ def _batch_or_404(batch_id: int) -> ChargeBatch:
 
 
 @bp.get("/finance/charge/batches/<int:batch_id>")
+@requires("finance.charge")
 def charge_batch(batch_id: int):
     batch = _batch_or_404(batch_id)
     only = request.args.get("only", "")
@@ -127,6 +130,7 @@ def charge_batch(batch_id: int):
 
 
 @bp.get("/finance/charge/batches/<int:batch_id>.json")
+@requires("finance.charge")
 def charge_batch_json(batch_id: int):
     summary = _service().summary(batch_id) or abort(404)
     status = {"ready": "succeeded", "error": "failed", "cancelled": "failed"}.get(summary.status, summary.status)
@@ -140,6 +144,7 @@ def charge_batch_json(batch_id: int):
 
 
 @bp.get("/finance/charge/batches/<int:batch_id>.csv")
+@requires("finance.charge")
 def charge_batch_csv(batch_id: int):
     _batch_or_404(batch_id)
     buffer = io.StringIO()
@@ -150,6 +155,7 @@ def charge_batch_csv(batch_id: int):
 
 
 @bp.post("/finance/charge/batches/<int:batch_id>/<action>")
+@requires("finance.charge")
 def charge_batch_action(batch_id: int, action: str):
     batch = _batch_or_404(batch_id)
     kind, service = batch.target_kind, _service()

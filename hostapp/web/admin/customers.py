@@ -3,18 +3,19 @@
 from flask import abort, render_template, request
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import admin_customer_or_404, current_host, requires, scope_partners
 from ...models import Customer, Invoice, Payment, PaymentAccount, ProformaInvoice, Transaction
-from ..tables import paginate
+from core.web.tables import paginate
 from . import bp
 
 TABS = ("information", "billing", "transactions", "payments", "accounts")
 
 
 @bp.get("/customers")
+@requires("customers.view")
 def customers():
     db = current_host().db.session
-    statement = select(Customer).order_by(Customer.id)
+    statement = scope_partners(select(Customer).order_by(Customer.id), Customer.partner_id)
     if request.args.get("status"):
         statement = statement.where(Customer.status == request.args["status"])
     page = paginate(db, statement, (Customer.id, Customer.login, Customer.name, Customer.email, Customer.phone))
@@ -22,9 +23,10 @@ def customers():
 
 
 @bp.get("/customers/<int:customer_id>")
+@requires("customers.view")
 def customer(customer_id: int):
     db = current_host().db.session
-    customer = db.get(Customer, customer_id) or abort(404)
+    customer = admin_customer_or_404(customer_id)
     tab = request.args.get("tab", "information")
     if tab not in TABS:
         abort(404)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.entry_points import ROOTS, EntryPointError, Model, Place, Placement, PointType, Size
 
-from ...host import current_host
+from core.web import current_host, parse_id, requires
 from ...models import Customer, EntryPointRecord, Location, Partner, PaymentMethod
 from ...services.audit import record
 from ...services.entry_points import apply_edit, to_point
@@ -15,7 +15,7 @@ from .integrations import actor, module_or_404
 
 
 def _ids(name: str) -> tuple[int, ...]:
-    return tuple(int(v) for v in request.form.getlist(name) if v.isdigit())
+    return tuple(i for i in map(parse_id, request.form.getlist(name)) if i is not None)
 
 
 def _choices():
@@ -35,6 +35,7 @@ def _choices():
 
 
 @bp.route("/config/integrations/modules/<name>/entry-points", methods=["GET", "POST"])
+@requires("config.manage")
 def entry_points(name: str):
     module = module_or_404(name)
     db = current_host().db.session
@@ -62,6 +63,7 @@ def entry_points(name: str):
 
 
 @bp.get("/config/integrations/modules/<name>/entry-points/<int:point_id>/preview")
+@requires("config.manage")
 def entry_point_preview(name: str, point_id: int):
     """Render a code point as a customer would see it (the first customer stands in)."""
     module = module_or_404(name)

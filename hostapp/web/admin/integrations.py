@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import current_host, requires
 from ...models import Module
 from ..auth import current_admin
 from . import bp
@@ -22,6 +22,7 @@ def module_or_404(name: str) -> Module:
 
 
 @bp.get("/config/integrations/main-modules")
+@requires("config.view")
 def main_modules():
     modules = current_host().db.session.execute(
         select(Module).where(Module.status != "removed").order_by(Module.root, Module.title)).scalars().all()
@@ -29,6 +30,7 @@ def main_modules():
 
 
 @bp.get("/config/integrations/modules")
+@requires("config.view")
 def modules():
     rows = current_host().db.session.execute(
         select(Module).where(Module.status != "removed").order_by(Module.name)).scalars().all()
@@ -36,6 +38,7 @@ def modules():
 
 
 @bp.post("/config/integrations/modules/<name>/toggle")
+@requires("config.manage")
 def toggle_module(name: str):
     module = module_or_404(name)
     enable = request.form.get("enabled") == "1"

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.settings import FieldType, SettingsSchema
 
-from ...host import current_host
+from core.web import current_host, parse_id, requires
 from ...models import Partner
 from ...services.audit import record
 from ...services.settings_store import DEFAULT_PARTNER, SettingsStore, host_choices
@@ -21,11 +21,11 @@ def submitted_settings(schema: SettingsSchema) -> dict:
 
 
 def _partner_id() -> int:
-    value = request.values.get("partner", "")
-    return int(value) if value.isdigit() else DEFAULT_PARTNER
+    return parse_id(request.values.get("partner")) or DEFAULT_PARTNER
 
 
 @bp.route("/config/integrations/modules/<name>", methods=["GET", "POST"])
+@requires("config.manage")
 def module_edit(name: str):
     host = current_host()
     db = host.db.session

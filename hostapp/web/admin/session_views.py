@@ -1,5 +1,7 @@
 """Admin login and logout."""
 
+from core.web import requires
+
 from ...models import Admin
 from ..auth import ADMIN_KEY
 from ..login_views import login_view, logout_view
@@ -12,5 +14,6 @@ def login():
 
 
 @bp.post("/logout")
+@requires("account")
 def logout():
-    return logout_view(ADMIN_KEY, "admin.login")
+    return logout_view(ADMIN_KEY, Admin, "admin.login")

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, request
 
-from ..auth import current_customer, login_gate
+from core.web import PORTAL, login_gate
 
 bp = Blueprint("portal", __name__)
 
@@ -13,7 +13,7 @@ PUBLIC_ENDPOINTS = {"portal.login"}
 def _require_customer():
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    return login_gate(current_customer, "portal.login")
+    return login_gate(PORTAL)
 
 
 from . import addon_page, dashboard, finance, profile, session_views  # noqa: E402,F401

@@ -3,7 +3,7 @@
 from flask import render_template
 from sqlalchemy import func, select
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Invoice, ProformaInvoice
 from ..auth import current_customer
 from . import bp

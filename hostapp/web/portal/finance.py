@@ -3,10 +3,10 @@
 from flask import abort, render_template
 from sqlalchemy import select
 
-from ...host import current_host
+from core.web import current_host
 from ...models import Invoice, Payment, ProformaInvoice, Transaction
 from ..auth import current_customer
-from ..tables import paginate
+from core.web.tables import paginate
 from . import bp
 
 

@@ -2,8 +2,9 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
-from ...host import current_host
-from ..auth import current_customer, hash_password, verify_password
+from core.web import current_host
+from ..auth import CUSTOMER_KEY, current_customer, hash_password, verify_password
+from ..sessions import start
 from . import bp
 
 
@@ -26,6 +27,7 @@ def profile():
             customer.email, customer.phone = email, phone[:32]
             if new_password:
                 customer.password_hash = hash_password(new_password)
+                start(CUSTOMER_KEY, customer)  # a new token: every other session of this customer ends
             current_host().db.session.commit()
             flash("Profile saved.", "success")
             return redirect(url_for(".profile"))

@@ -13,4 +13,4 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    return logout_view(CUSTOMER_KEY, "portal.login")
+    return logout_view(CUSTOMER_KEY, Customer, "portal.login")

@@ -37,7 +37,7 @@ from flask import Blueprint
 from core import AddonManifest, Field, FieldType, ModuleSpec, Section, SettingsSchema, hookimpl
 
 VERSION = "{version}"
-MANIFEST = AddonManifest(id="debtest", title="Install test", requires_host=">=1.0")
+MANIFEST = AddonManifest(id="debtest", title="Install test", requires_api=">=1.0")
 
 SETTINGS = SettingsSchema((
     Section("common", "Common settings", (

@@ -5,15 +5,20 @@
     probe.py text-field ID  -> {"key": first plain text setting of the add-on | null}
 
 It reads the same SPLYNX_* settings as the splynx command (the test exports them from
-/etc/splynx/splynx.env) and only reads: every change goes through the splynx CLI.
+/etc/splynx/splynx.env) and only reads: every change goes through the splynx CLI. It runs
+as ``python3 -I -S`` on the module path /usr/libexec/splynx/splynx-run gives the programs.
 """
 
 from __future__ import annotations
 
 import json
+import site
 import sys
 
-from sqlalchemy import create_engine, inspect, text
+sys.path.insert(0, "/usr/share/splynx-host")
+site.addsitedir("/usr/lib/python3/dist-packages")
+
+from sqlalchemy import create_engine, inspect, text  # noqa: E402
 
 
 def state(addon_id: str) -> dict:

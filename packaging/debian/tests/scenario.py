@@ -3,7 +3,7 @@ a trixie root, and ways to run apt, the splynx CLI and the web service inside it
 
 Which add-ons it uses depends on what exists under plugins/: splynx-ippay is the add-on that
 is installed, upgraded, removed and purged, and splynx-refill-cards is installed from the web
-UI (apt backend, sudo, root helper). Without splynx-ippay the test writes its own add-on
+UI (apt backend, the add-on helper service as root, reached over its socket). Without splynx-ippay the test writes its own add-on
 (fixture_addon.py).
 """
 
@@ -27,7 +27,7 @@ PACKAGING = TESTS.parent
 sys.path.insert(0, str(PACKAGING))
 
 from addon_source import AddonSource, debian_version, read_addon  # noqa: E402
-from build_debs import REPO, host_version, plugin_dirs  # noqa: E402
+from build_debs import REPO, api_version, host_version, plugin_dirs  # noqa: E402
 from chroot import Root, stop  # noqa: E402
 from fixture_addon import write_fixture_addon  # noqa: E402
 from systemd_unit import Unit  # noqa: E402
@@ -36,7 +36,9 @@ from web_client import Response, WebClient  # noqa: E402
 PRIMARY = "splynx-ippay"
 VIA_WEB_UI = "splynx-refill-cards"
 PROBE = "/usr/local/lib/splynx-install-test/probe.py"
-HELPER = "/usr/lib/splynx/splynx-addon-helper"
+HELPER_UNIT = "splynx-addon-helper.service"
+HELPER_SOCKET = "/run/splynx-addon-helper.sock"
+APP_DIR = "/usr/share/splynx-host"
 
 
 def free_port() -> int:
@@ -65,7 +67,7 @@ class AddonUnderTest:
     def upgrade_deb_version(self) -> str:
         if self.upgrade_version:
             return debian_version(self.upgrade_version)
-        return read_addon(self.upgrade_dir, host_version()).deb_version
+        return read_addon(self.upgrade_dir, host_version(), api_version()).deb_version
 
     @property
     def prefix(self) -> str:
@@ -85,10 +87,11 @@ class Scenario:
         self.times: dict[str, float] = {}
         self.notes: list[str] = []
         self.web: subprocess.Popen | None = None
+        self.helper: subprocess.Popen | None = None
         self.web_url = ""
         self._http: http.server.ThreadingHTTPServer | None = None
         self._base: subprocess.Popen | None = None
-        self.addons = {a.deb_name: a for a in (read_addon(p, host_version()) for p in plugin_dirs())}
+        self.addons = {a.deb_name: a for a in (read_addon(p, host_version(), api_version()) for p in plugin_dirs())}
         self.primary = self._primary()
         self.via_web_ui = self.addons.get(VIA_WEB_UI)
 
@@ -101,7 +104,7 @@ class Scenario:
         self.notes.append(f"{PRIMARY} is not in plugins/: the test used its own add-on (debtest)")
         v1 = write_fixture_addon(self.work / "fixture-0.1.0", "0.1.0")
         v2 = write_fixture_addon(self.work / "fixture-0.2.0", "0.2.0")
-        return AddonUnderTest(read_addon(v1, host_version()), v2, None)
+        return AddonUnderTest(read_addon(v1, host_version(), api_version()), v2, None)
 
     # -- steps and timing ----------------------------------------------------------------
 
@@ -165,6 +168,12 @@ class Scenario:
         """The CLI as an operator runs it: as root (it switches to user splynx itself)."""
         return self.root.run(["splynx", *args], check=check)
 
+    @staticmethod
+    def deb_field(deb: Path, field: str) -> str:
+        """A control field of a built .deb, as ``dpkg-deb`` reads it (empty when absent)."""
+        return subprocess.run(["dpkg-deb", "-f", str(deb), field], check=True, capture_output=True,
+                              text=True).stdout.strip()
+
     def dpkg_status(self, package: str) -> tuple[str, str]:
         proc = self.root.run(["dpkg-query", "-W", "-f=${Status}|${Version}", package], check=False)
         if proc.returncode != 0:
@@ -173,7 +182,7 @@ class Scenario:
         return status, version
 
     def probe(self, action: str, addon_id: str) -> dict:
-        script = f'set -a; . /etc/splynx/splynx.env; set +a; exec python3 {PROBE} {action} {addon_id}'
+        script = f'set -a; . /etc/splynx/splynx.env; set +a; exec python3 -I -S {PROBE} {action} {addon_id}'
         proc = self.root.run(["sh", "-c", script], user="splynx")
         return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -182,6 +191,31 @@ class Scenario:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(TESTS / "probe.py", target)
         target.chmod(0o644)
+
+    # -- the add-on helper service ------------------------------------------------------------
+
+    def start_helper(self) -> None:
+        """The helper service's ExecStart as its unit says (root); without systemd it binds the socket."""
+        unit = Unit.read(self.root.path, HELPER_UNIT)
+        self.helper = self.root.spawn(unit.command(self.root.path, unit.exec_start), user=unit.user,
+                                      log=self.work / "splynx-addon-helper.log")
+        socket_file = self.root.host_path(HELPER_SOCKET)
+        deadline = time.monotonic() + 30
+        while not socket_file.is_socket():
+            if self.helper.poll() is not None or time.monotonic() > deadline:
+                log = (self.work / "splynx-addon-helper.log").read_text()
+                raise AssertionError(f"the add-on helper did not bind {HELPER_SOCKET}:\n{log}")
+            time.sleep(0.1)
+
+    def ask_helper(self, argv: list[str], user: str, raw: str | None = None) -> list[dict]:
+        """Send a request to the helper service as ``user`` (``raw``: this line instead); its events."""
+        script = (f"import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect({HELPER_SOCKET!r}); "
+                  "s.sendall(sys.stdin.buffer.read()); sys.stdout.write(s.makefile().read())")
+        request = raw if raw is not None else json.dumps({"argv": argv}) + "\n"
+        proc = self.root.run(["python3", "-I", "-S", "-c", script], user=user, input=request, check=False)
+        if proc.returncode != 0:
+            return [{"event": "connect-failed", "output": proc.stdout}]
+        return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
 
     # -- the web service ---------------------------------------------------------------------
 
@@ -227,6 +261,8 @@ class Scenario:
 
     def close(self) -> None:
         self.stop_web()
+        if self.helper is not None:
+            stop(self.helper)
         if self._base is not None and self._base.poll() is None:
             self._base.wait()
         if self._http is not None:

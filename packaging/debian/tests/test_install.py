@@ -3,12 +3,17 @@
 Builds the .debs (dh-python in a trixie build root), publishes them with reprepro under a
 throwaway key, unpacks a minimal trixie root (mmdebstrap, cached), adds the repository with
 Signed-By and then, inside the root: installs the add-on with apt-get (pulling splynx-host
-and Debian's python3 packages), lists add-ons, runs the web service as its unit says and
-fetches pages over HTTP, checks the sudo rule of the root helper, installs a second add-on
-from the web UI (apt backend, sudo, root helper) while the app runs, upgrades the add-on to a
-newer build (settings survive), removes it (data kept), purges it (data and settings gone)
-and purges the host. Nothing is mocked; the machine has no systemd, so services are started
-by hand from their unit files (systemd_unit.py).
+and Debian's python3 packages; the Python packages land in the private /usr/share/splynx-host),
+lists add-ons, shows that a failed database migration leaves splynx-host unconfigured until
+it is fixed, drops a shadowing ``core`` and ``hostapp`` into /usr/local and PYTHONPATH
+(never imported), runs the web service as its unit says and fetches pages over HTTP, starts
+the add-on helper service as its unit says and checks who may ask it what, installs a second
+add-on from the web UI (apt backend, helper service) while the app runs, upgrades the add-on
+to a newer build (settings survive), removes it (data kept), purges it (data and settings
+gone) and purges the host together with the second add-on (a SQLite database goes with the
+host; apt removes the host before it purges the add-on, whose postrm then says what stays on
+MariaDB or PostgreSQL). Nothing is mocked; the machine has no systemd, so services are
+started by hand from their unit files (systemd_unit.py).
 
 Needs root. Run with ``make test-debian``; the steps run in file order and share one root,
 so after a failed step the rest are skipped (conftest.py).
@@ -24,10 +29,16 @@ from pathlib import Path
 
 import pytest
 
-from scenario import HELPER, REPO, Scenario
+from scenario import APP_DIR, HELPER_SOCKET, REPO, Scenario
 from systemd_unit import Unit
 from web_client import WebClient
 
+from build_debs import api_version  # noqa: I001 - importable once scenario put packaging/debian on the path
+
+HELPER_SERVICE = "core/packages/helper_service.py"
+SHADOW_MARK = "/var/tmp/splynx-shadow-imported"
+SHADOW = ('import sys\nwith open("/var/tmp/splynx-shadow-imported", "a") as mark:\n'
+          '    mark.write(repr(sys.argv) + "\\n")\nraise ImportError("a shadowing copy was imported")\n')
 ADDONS_PAGE = "/admin/config/integrations/add-ons"
 CACHE = Path(os.environ.get("DEB_CACHE", "/var/cache/splynx-debian"))  # roots.sh's default too
 
@@ -55,6 +66,12 @@ def test_build_all_packages(world):
     with world.clock("build upgrade"):
         world.build_debs(world.debs_v2, "--plugin", str(world.primary.upgrade_dir), *version, "--no-lint")
     assert (world.debs_v2 / f"{world.primary.deb}_{world.primary.upgrade_deb_version}_all.deb").exists()
+    api = world.primary.source
+    [host_deb] = world.debs.glob("splynx-host_*.deb")
+    [addon_deb] = world.debs.glob(f"{world.primary.deb}_*.deb")
+    assert f"splynx-addon-api (= {api_version()})" in world.deb_field(host_deb, "Provides")
+    assert (f"splynx-addon-api (>= {api.api_min}), splynx-addon-api (<< {api.api_max})"
+            in world.deb_field(addon_deb, "Depends"))
 
 
 def test_signed_repository(world):
@@ -93,7 +110,16 @@ def test_apt_get_install_addon(world):
     assert state["module"] == {"status": "enabled", "version": world.primary.source.version}
     assert world.root.run(["stat", "-c", "%U:%G %a", "/var/lib/splynx"]).stdout.split() == ["splynx:splynx", "750"]
     assert world.root.run(["stat", "-c", "%U:%G %a", "/etc/splynx/splynx.env"]).stdout.split() == ["root:splynx", "640"]
-    assert world.root.run(["stat", "-c", "%a", "/etc/sudoers.d/splynx-addons"]).stdout.strip() == "440"
+    assert world.root.run(["stat", "-c", "%U:%G %a", "/var/lib/splynx/splynx.db"]).stdout.split() == ["splynx:splynx", "640"]
+    assert world.dpkg_status("sudo")[0] == "not-installed", "splynx-host must not pull sudo"
+
+
+def test_python_packages_are_private(world):
+    """core, hostapp and the add-on live in /usr/share/splynx-host; nothing in dist-packages."""
+    owned = world.root.run(["sh", "-c", "dpkg -L splynx-host " + world.primary.deb]).stdout.splitlines()
+    assert f"{APP_DIR}/core/__init__.py" in owned and f"{APP_DIR}/hostapp/__init__.py" in owned
+    assert any(p.startswith(f"{APP_DIR}/{world.primary.source.import_package}/") for p in owned), owned
+    assert not [p for p in owned if "-packages/" in p], "Python files in a public site folder"
 
 
 def test_splynx_addons_list(world):
@@ -101,6 +127,38 @@ def test_splynx_addons_list(world):
     row = next((line.split() for line in listing.splitlines() if line.startswith(world.primary.id + " ")), None)
     assert row, listing
     assert row[1:4] == [world.primary.deb, world.primary.source.version, "enabled"], listing
+
+
+def test_failed_migration_leaves_the_host_unconfigured(world):
+    """postinst exits non-zero when ``splynx db upgrade`` fails; ``dpkg --configure -a`` finishes it later."""
+    env = world.root.host_path("/etc/splynx/splynx.env")
+    settings = env.read_text()
+    env.write_text(settings.replace("SPLYNX_DATABASE_URL=sqlite:////var/lib/splynx/splynx.db",
+                                    "SPLYNX_DATABASE_URL=sqlite:////nonexistent/splynx.db"))
+    failed = world.root.run(["apt-get", "-q", "-y", "-o", "Dpkg::Use-Pty=0", "install", "--reinstall", "splynx-host"],
+                            check=False)
+    env.write_text(settings)
+    assert failed.returncode != 0 and "dpkg --configure -a" in failed.stdout, failed.stdout
+    assert world.dpkg_status("splynx-host")[0] == "install ok half-configured", failed.stdout
+    world.root.run(["dpkg", "--configure", "-a"])
+    assert world.dpkg_status("splynx-host")[0] == "install ok installed"
+
+
+def test_shadowing_modules_are_never_imported(world):
+    """A ``core`` and a ``hostapp`` in /usr/local's dist-packages and on PYTHONPATH stay unused.
+
+    They record any import in SHADOW_MARK; the last step checks that nothing did, after the
+    CLI, the web service, the helper service and the maintainer scripts have all run.
+    """
+    for folder in ("/usr/local/lib/python3.13/dist-packages", "/usr/local/lib/splynx-shadow"):
+        for package in ("core", "hostapp"):
+            module = world.root.host_path(f"{folder}/{package}/__init__.py")
+            module.parent.mkdir(parents=True, exist_ok=True)
+            module.write_text(SHADOW)
+    listing = world.root.run(["env", "PYTHONPATH=/usr/local/lib/splynx-shadow", "PYTHONSAFEPATH=",
+                              "splynx", "addons", "list"])
+    assert world.primary.id in listing.stdout
+    assert not world.root.host_path(SHADOW_MARK).exists()
 
 
 def test_web_service_serves_pages(world):
@@ -131,20 +189,30 @@ def test_scheduled_charge_timer_runs_the_auto_charge_filters(world):
     assert result.returncode == 0, result.stdout
 
 
-def test_root_helper_sudo_rule(world):
-    """User splynx may run exactly the add-on helper as root, and nothing else."""
-    rules = world.root.run(["sudo", "-n", "-l"], user="splynx").stdout
-    apt = world.root.run(["sudo", "-n", "/usr/bin/apt-get", "--version"], user="splynx", check=False)
-    assert f"(root) NOPASSWD: {HELPER}" in rules, rules
-    assert apt.returncode != 0 and "password is required" in apt.stdout, apt.stdout
+def test_addon_helper_service(world):
+    """The helper's socket is root:splynx 0660; it answers user splynx only, and only about add-ons."""
+    world.start_helper()
+    assert world.root.run(["stat", "-c", "%U:%G %a", HELPER_SOCKET]).stdout.split() == ["root:splynx", "660"]
+    stranger = world.ask_helper(["update"], user="nobody")
+    assert stranger[0]["event"] == "connect-failed" and "Permission denied" in stranger[0]["output"], stranger
+    bash = world.ask_helper(["install", "bash"], user="splynx")
+    assert bash[-1] == {"event": "exit", "code": 64} and "not an add-on package" in bash[0]["message"], bash
+    host = world.ask_helper(["remove", "splynx-host"], user="splynx")
+    assert host[-1] == {"event": "exit", "code": 64} and "part of the host" in host[0]["message"], host
+    garbage = world.ask_helper([], user="splynx", raw='{"argv": ["install"], "as": "root"}\n')
+    assert garbage[-1]["code"] == 64 and "must be" in garbage[0]["message"], garbage
+    offered = world.via_web_ui.deb_name if world.via_web_ui else world.primary.deb
+    plan = world.ask_helper(["--dry-run", "install", offered], user="splynx")
+    assert plan[-1] == {"event": "exit", "code": 0}, plan
 
 
 def test_install_second_addon_from_the_web_ui(world):
     """Config → Integrations → Add-ons → Install splynx-refill-cards while the app runs.
 
-    The running web app's apt backend runs the root helper through sudo as user splynx; the
+    The running web app's apt backend asks the add-on helper service over its socket; the
     new add-on's admin page (its first admin entry point) is served without restarting the app.
     """
+    assert world.root.host_path(f"{APP_DIR}/{HELPER_SERVICE}").exists()
     package, addon_id = world.via_web_ui.deb_name, world.via_web_ui.id
     seeded = world.splynx("demo", "--no-serve").stdout  # the demo administrator signs in below
     login, password = re.search(r"login (\S+) / password (\S+)", seeded).groups()
@@ -221,11 +289,22 @@ def test_purge_drops_data_and_settings(world):
 
 
 def test_purge_host(world):
+    """Purging the host purges the add-ons installed with it; an add-on purged after the host says what stays."""
     world.stop_web()
+    along = [world.via_web_ui.deb_name] if world.via_web_ui and world.dpkg_status(world.via_web_ui.deb_name)[0] == \
+        "install ok installed" else []
     with world.clock("purge host"):
-        world.apt("purge", "splynx-host")
+        out = world.apt("purge", "splynx-host")
     assert world.dpkg_status("splynx-host")[0] == "not-installed"
+    for package in along:
+        assert world.dpkg_status(package)[0] == "not-installed"
+        assert f"{package}: splynx-host is gone, so the add-on's tables" in out, out
     assert not world.root.host_path("/var/lib/splynx").exists()
     assert not world.root.host_path("/etc/splynx").exists()
-    assert not world.root.host_path("/etc/sudoers.d/splynx-addons").exists()
+    assert not world.root.host_path(APP_DIR).exists()
     assert "/etc/splynx" not in world.root.run(["dpkg-statoverride", "--list"], check=False).stdout
+
+
+def test_shadowing_modules_were_never_imported(world):
+    mark = world.root.host_path(SHADOW_MARK)
+    assert not mark.exists(), f"a shadowing core or hostapp was imported by: {mark.read_text()}"

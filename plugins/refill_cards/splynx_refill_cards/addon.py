@@ -8,16 +8,13 @@ the payment methods).
 
 from __future__ import annotations
 
-from flask import has_app_context
+from core import AddonManifest, EntryPoint, ModuleSpec, hookimpl
 
-from core import AddonManifest, EntryPoint, ModuleSpec, PaymentResult, PaymentStatus, hookimpl
-
-from . import guard
-from .redeem import METHOD, Redemption, RedeemRefused, redeem, redeemed_by_attempt
+from .redeem import METHOD, use_card
 from .settings import ADDON_ID, SCHEMA, portal_enabled
 
 MANIFEST = AddonManifest(
-    id=ADDON_ID, title="Refill cards", requires_host=">=1.0,<2",
+    id=ADDON_ID, title="Refill cards", requires_api=">=1.0,<2",
     description="Prepaid refill cards: generate series, export CSV/PDF, redeem by admin and customer",
     capabilities=("refill_balance", "admin pages", "portal page", "cli"),
 )
@@ -45,14 +42,12 @@ def splynx_register_entry_points():
 
 
 @hookimpl
-def splynx_entry_point_visible(point, context):
+def splynx_entry_point_visible(host, point, context):
     """The portal link shows only to customers of partners with Refill card among the portal methods."""
     customer = context.get("customer")
     if point.name != REDEEM_POINT or customer is None:
         return True
-    from hostapp.host import current_host
-
-    return portal_enabled(current_host().db.session, customer.partner_id)
+    return portal_enabled(host, host.db.session, customer.partner_id)
 
 
 @hookimpl
@@ -72,36 +67,13 @@ def splynx_register_commands():
 
 
 @hookimpl
-def splynx_refill_balance(request):
+def splynx_refill_balance(host, request):
     """Redeem the refill-card code in ``request.details["code"]`` for ``request.customer_id``.
 
-    Shares :func:`splynx_refill_cards.redeem.redeem` with the admin, portal and CLI paths:
-    the card flips to Used and the payment is booked in one transaction, with gateway
-    ``refill_cards`` and reference ``card-<id>``. The host's payment service then finds that
-    payment by the same reference and links its attempt to it instead of booking again.
-    Idempotent per attempt key: a repeated call (reconcile) returns the first outcome.
-    The card's price is what is booked; ``request.amount`` is not used.
+    The host's payment service calls this after it wrote the attempt (from the admin modal,
+    the portal form or the CLI, through :func:`splynx_refill_cards.redeem.redeem`). The card
+    flips to Used under the attempt key; the host books the card's price under the reference
+    ``card-<id>``. Idempotent per attempt key: a repeated call (reconcile) answers the first
+    outcome. A card whose price is not ``request.amount`` is declined.
     """
-    if request.source != "refill_card":
-        return PaymentResult.declined("Refill cards only redeem refill-card codes.")
-    if not has_app_context():
-        raise RuntimeError("the refill cards add-on redeems inside the host application")
-    from hostapp.host import current_host
-
-    db = current_host().db
-    done = redeemed_by_attempt(db, request.attempt_key)
-    if done is None:
-        code = str((request.details or {}).get("code", ""))
-        if not code:
-            return PaymentResult.declined("No refill card was redeemed under this attempt.")
-        try:
-            done = redeem(db, code, request.customer_id, actor=f"attempt:{request.attempt_key}"[:64],
-                          attempt_key=request.attempt_key)
-        except (RedeemRefused, guard.LockedOut) as exc:
-            return PaymentResult.declined(str(exc))
-    return _approved(done)
-
-
-def _approved(done: Redemption) -> PaymentResult:
-    return PaymentResult(PaymentStatus.APPROVED, reference=done.reference, amount=done.amount, method=METHOD,
-                         message=f"Refill card {done.full_code}")
+    return use_card(host, request)

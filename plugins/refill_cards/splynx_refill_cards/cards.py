@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from hostapp.services.audit import record
+from core.host import Host
 
 from .models import ACTIVE, DISABLED, USED, Card
 from .series import InputError, parse_date, parse_price
 
 
-def edit_card(session: Session, card: Card, form, *, actor: str) -> None:
+def edit_card(host: Host, session: Session, card: Card, form, *, actor: str) -> None:
     if card.status == USED:
         raise InputError({"card": f"Card {card.full_code} is used; a used card cannot be changed."})
     errors: dict[str, str] = {}
@@ -22,13 +22,13 @@ def edit_card(session: Session, card: Card, form, *, actor: str) -> None:
     if errors:
         raise InputError(errors)
     card.price, card.valid_till, card.status = price, valid_till, status
-    record(session, actor, "refill_cards.card.update", f"card:{card.id}",
+    host.audit(session, actor, "refill_cards.card.update", f"card:{card.id}",
            {"price": str(price), "valid_till": valid_till.isoformat(), "status": status})
 
 
-def delete_card(session: Session, card: Card, *, actor: str) -> None:
+def delete_card(host: Host, session: Session, card: Card, *, actor: str) -> None:
     if card.status == USED:
         raise InputError({"card": f"Card {card.full_code} is used and cannot be deleted: its payment "
                                   "belongs to the customer's history."})
     session.delete(card)
-    record(session, actor, "refill_cards.card.delete", f"card:{card.id}", {"code": card.full_code})
+    host.audit(session, actor, "refill_cards.card.delete", f"card:{card.id}", {"code": card.full_code})

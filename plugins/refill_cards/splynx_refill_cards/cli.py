@@ -39,7 +39,7 @@ def generate_command(obj, quantity, prefix, price, valid_till, partner_id) -> No
         try:
             data = parse_generate(session, {"quantity": quantity, "prefix": prefix, "price": price,
                                             "valid_till": valid_till, "partner_id": partner_id})
-            series = generate(session, data, options(session), actor=ACTOR)
+            series = generate(obj.host, session, data, options(obj.host, session), actor=ACTOR)
         except InputError as exc:
             raise _fail(exc) from None
         series_id = series.id
@@ -58,7 +58,7 @@ def export_command(obj, series_id: int, fmt: str, output: Path | None) -> None:
         if session.get(Series, series_id) is None:
             raise click.ClickException(f"series {series_id} does not exist")
     output = output or Path(f"refill-cards-{series_id}.{fmt}")
-    count = write_series(host.db, series_id, fmt, output, currency=host.config.currency)
+    count = write_series(host, series_id, fmt, output)
     click.echo(f"{count} cards written to {output}.")
 
 
@@ -69,7 +69,7 @@ def export_command(obj, series_id: int, fmt: str, output: Path | None) -> None:
 def redeem_command(obj, code: str, customer_id: int) -> None:
     """Redeem a card's full code for a customer (books a Refill card payment)."""
     try:
-        done = redeem(obj.host.db, code, customer_id, actor=ACTOR, throttle=False)
+        done = redeem(obj.host, code, customer_id, actor=ACTOR, throttle=False)
     except (RedeemRefused, guard.LockedOut) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Card {done.full_code} redeemed: {done.amount} credited to customer {customer_id} "

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from hostapp.models import utcnow
+from core.models import utcnow
 
 from .models import RedeemGuard
 from .settings import VoucherOptions

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, case
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hostapp.models import Base, Customer, Partner, utcnow
+from core.models import Base, utcnow
 
 #: stored card statuses; "expired" is derived from ``valid_till`` (see :func:`status_expression`)
 ACTIVE, USED, DISABLED, EXPIRED = "active", "used", "disabled", "expired"

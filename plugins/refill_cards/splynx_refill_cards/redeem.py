@@ -1,11 +1,18 @@
-"""Redeeming a card: the one code path behind the admin modal, the portal form, the CLI and the hook.
+"""Redeeming a card: the one code path behind the admin modal, the portal form and the CLI.
 
-:func:`redeem` runs in one database transaction: it finds the card, flips it from Active
-to Used with a conditional ``UPDATE ... WHERE status = 'active'`` (of concurrent
-redemptions of one code exactly one changes a row; the others see zero rows and are
-refused) and books the payment and its credit line through the host ledger in the same
-transaction. The payment's gateway reference is ``card-<id>``, unique per gateway, so a
-card can never be booked twice even if the same redemption is replayed.
+A redemption moves money, so it goes through the host's payment service like any top-up:
+
+1. :func:`redeem` checks the code (format, known, not used, not expired, partner) and the
+   customer's throttle, then asks ``host.payments.pay`` to top up the balance by the
+   card's price with ``source="refill_card"``. The host writes a pending attempt first.
+2. The host calls this add-on's ``splynx_refill_balance``, which runs :func:`use_card`: a
+   conditional ``UPDATE ... WHERE status = 'active'`` flips the card to Used under the
+   attempt's key (of concurrent redemptions of one code exactly one changes a row; the
+   others are declined).
+3. The host books the payment and its credit line under the reference ``card-<id>``
+   (unique per gateway, so a card is never booked twice). Asked again with the same attempt
+   key (the reconciler after a crash), the hook finds the card by that key and answers the
+   same approval.
 """
 
 from __future__ import annotations
@@ -17,16 +24,19 @@ from decimal import Decimal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hostapp.db import Database
-from hostapp.models import Customer, utcnow
-from hostapp.services.ledger import PaymentBooking, record_payment
+from core import models as records
+from core.host import Host
+from core.models import utcnow
+from core.payments import PaymentRequest, PaymentResult, PaymentStatus
 
 from . import codes, guard
 from .models import ACTIVE, DISABLED, USED, Card
+from .settings import ADDON_ID
 from .settings import options as voucher_options
 
-GATEWAY = "refill_cards"
+GATEWAY = ADDON_ID
 METHOD = "Refill card"
+SOURCE = "refill_card"
 
 
 class RedeemRefused(ValueError):
@@ -41,46 +51,53 @@ class Redemption:
     full_code: str
     amount: Decimal
     customer_id: int
-    payment_id: int
-    reference: str
+    payment_id: int | None
 
 
 def reference_of(card_id: int) -> str:
     return f"card-{card_id}"
 
 
-def redeem(db: Database, code: str, customer_id: int, *, actor: str, throttle: bool = True,
-           attempt_key: str | None = None) -> Redemption:
+def redeem(host: Host, code: str, customer_id: int, *, actor: str, throttle: bool = True) -> Redemption:
     """Redeem ``code`` for a customer or raise :class:`RedeemRefused` (or :class:`guard.LockedOut`).
 
-    ``throttle`` counts refused codes against the customer (portal and hook requests);
-    operators redeeming from the admin UI or the CLI are not throttled.
+    ``throttle`` counts refused codes against the customer (portal requests); operators
+    redeeming from the admin UI or the CLI are not throttled.
     """
     code = codes.normalise(code)
-    refusal = None
-    with db.transaction() as session:
-        options = voucher_options(session)
-        customer = session.get(Customer, customer_id)
+    refusal = locked_until = None
+    with host.db.transaction() as session:
+        options = voucher_options(host, session)
+        customer = session.get(records.Customer, customer_id)
         if customer is None:
             raise RedeemRefused("Choose a customer to redeem the card for.")
         if throttle:
             guard.check(session, customer_id)
         try:
-            redemption = _redeem(session, code, customer, options.lock_partner, actor, attempt_key)
+            card = redeemable(session, code, customer, options.lock_partner)
+            card_id, price = card.id, card.price
         except RedeemRefused as exc:
             refusal = exc
             locked_until = guard.record_failure(session, customer_id, options) if throttle else None
-        else:
-            if throttle:
-                guard.record_success(session, customer_id)
-            return redemption
     if locked_until is not None:
         raise guard.LockedOut(locked_until) from refusal
-    raise refusal
+    if refusal is not None:
+        raise refusal
+    outcome = host.payments.pay(gateway=GATEWAY, customer_id=customer_id, target_kind="balance", amount=price,
+                                source=SOURCE, details={"code": code, "actor": actor}, initiated_by=actor[:64],
+                                description=METHOD)
+    if not outcome.approved:
+        raise RedeemRefused(outcome.message)
+    with host.db.transaction() as session:
+        if throttle:
+            guard.record_success(session, customer_id)
+        session.execute(update(Card).where(Card.id == card_id).values(payment_id=outcome.payment_id)
+                        .execution_options(synchronize_session=False))
+    return Redemption(card_id, code, outcome.amount, customer_id, outcome.payment_id)
 
 
-def _redeem(session: Session, code: str, customer: Customer, lock_partner: bool, actor: str,
-            attempt_key: str | None) -> Redemption:
+def redeemable(session: Session, code: str, customer, lock_partner: bool) -> Card:
+    """The card ``code`` names if ``customer`` may redeem it now, else :class:`RedeemRefused`."""
     if not code:
         raise RedeemRefused("Enter the card's code.")
     if not codes.looks_like_code(code):
@@ -89,37 +106,47 @@ def _redeem(session: Session, code: str, customer: Customer, lock_partner: bool,
     card = session.execute(select(Card).where(Card.full_code == code)).scalar_one_or_none()
     if card is None:
         raise RedeemRefused("No refill card has this code. Check the code and try again.")
-    today = date.today()
     if card.status == USED:
         raise RedeemRefused("This refill card has already been used.")
     if card.status == DISABLED:
         raise RedeemRefused("This refill card is disabled. Please contact us.")
-    if card.valid_till < today:
+    if card.valid_till < date.today():
         raise RedeemRefused(f"This refill card expired on {card.valid_till.isoformat()}.")
     partner_id = card.series.partner_id
     if lock_partner and partner_id is not None and partner_id != customer.partner_id:
         raise RedeemRefused("This refill card was issued by another provider and cannot be used for this account.")
-    changed = session.execute(
-        update(Card).where(Card.id == card.id, Card.status == ACTIVE, Card.valid_till >= today)
-        .values(status=USED, customer_id=customer.id, activated_at=utcnow(), redeemed_by=actor[:64],
-                attempt_key=attempt_key)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise RedeemRefused("This refill card has already been used.")
-    payment = record_payment(session, PaymentBooking(
-        customer_id=customer.id, amount=card.price, method=METHOD, comment=f"Refill card {card.full_code}",
-        description="Refill card", gateway=GATEWAY, gateway_reference=reference_of(card.id), added_by=actor[:64]))
-    session.execute(update(Card).where(Card.id == card.id).values(payment_id=payment.id)
-                    .execution_options(synchronize_session=False))
-    return Redemption(card.id, card.full_code, card.price, customer.id, payment.id, reference_of(card.id))
+    return card
 
 
-def redeemed_by_attempt(db: Database, attempt_key: str) -> Redemption | None:
-    """The redemption a payment attempt made, if any (the hook's idempotency look-up)."""
-    with db.transaction() as session:
-        card = session.execute(select(Card).where(Card.attempt_key == attempt_key)).scalar_one_or_none()
-        if card is None or card.status != USED:
-            return None
-        return Redemption(card.id, card.full_code, card.price, card.customer_id, card.payment_id,
-                          reference_of(card.id))
+def use_card(host: Host, request: PaymentRequest) -> PaymentResult:
+    """What ``splynx_refill_balance`` does: flip the card to Used under the attempt key, once."""
+    if request.source != SOURCE:
+        return PaymentResult.declined("Refill cards only redeem refill-card codes.")
+    with host.db.transaction() as session:
+        card = session.execute(select(Card).where(Card.attempt_key == request.attempt_key)).scalar_one_or_none()
+        if card is not None:
+            return _approved(card)
+        details = request.details or {}
+        code = codes.normalise(str(details.get("code", "")))
+        customer = session.get(records.Customer, request.customer_id)
+        try:
+            card = redeemable(session, code, customer, voucher_options(host, session).lock_partner)
+            if card.price != request.amount:
+                raise RedeemRefused("The price of this refill card changed; please try again.")
+        except RedeemRefused as exc:
+            return PaymentResult.declined(str(exc))
+        changed = session.execute(
+            update(Card).where(Card.id == card.id, Card.status == ACTIVE, Card.valid_till >= date.today())
+            .values(status=USED, customer_id=customer.id, activated_at=utcnow(),
+                    redeemed_by=str(details.get("actor") or f"attempt:{request.attempt_key}")[:64],
+                    attempt_key=request.attempt_key)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            return PaymentResult.declined("This refill card has already been used.")
+        return _approved(card)
+
+
+def _approved(card: Card) -> PaymentResult:
+    return PaymentResult(PaymentStatus.APPROVED, reference=reference_of(card.id), amount=card.price, method=METHOD,
+                         message=f"Refill card {card.full_code}")

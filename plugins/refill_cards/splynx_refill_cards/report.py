@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from hostapp.models import Partner
+from core import models as records
 
 from .models import ACTIVE, DISABLED, EXPIRED, USED, Card, Series, status_expression
 
@@ -31,15 +31,15 @@ class SeriesTotals:
 
 def series_totals(session: Session, *, start: date | None = None, end: date | None = None,
                   partner_id: int | None = None, series_id: int | None = None,
-                  today: date | None = None) -> list[SeriesTotals]:
-    """Totals for every series created in the period (and of the partner), newest first."""
+                  today: date | None = None, partners: frozenset[int] | None = None) -> list[SeriesTotals]:
+    """Totals for every series created in the period (and of the partner, or of ``partners``), newest first."""
     status = status_expression(today or date.today())
-    columns = [Series.id, Series.prefix, Partner.name, Series.price, func.count(Card.id)]
+    columns = [Series.id, Series.prefix, records.Partner.name, Series.price, func.count(Card.id)]
     columns += [func.sum(case((status == name, 1), else_=0)) for name in STATUSES]
     columns += [func.sum(case((status == name, Card.price), else_=0)) for name in STATUSES]
-    query = (select(*columns).select_from(Series).outerjoin(Partner, Partner.id == Series.partner_id)
+    query = (select(*columns).select_from(Series).outerjoin(records.Partner, records.Partner.id == Series.partner_id)
              .outerjoin(Card, Card.series_id == Series.id)
-             .group_by(Series.id, Series.prefix, Partner.name, Series.price).order_by(Series.id.desc()))
+             .group_by(Series.id, Series.prefix, records.Partner.name, Series.price).order_by(Series.id.desc()))
     if start:
         query = query.where(Series.created_at >= datetime.combine(start, time.min, timezone.utc))
     if end:
@@ -48,6 +48,8 @@ def series_totals(session: Session, *, start: date | None = None, end: date | No
         query = query.where(Series.partner_id == partner_id)
     if series_id:
         query = query.where(Series.id == series_id)
+    if partners is not None:
+        query = query.where(Series.partner_id.in_(sorted(partners)))
     rows = []
     for row in session.execute(query):
         counts = {name: int(row[5 + i] or 0) for i, name in enumerate(STATUSES)}

@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from hostapp.models import Partner
-from hostapp.services.audit import record
-from hostapp.services.numbering import next_in_sequence
+from core import models as records
+from core.host import Host
+from core.inputs import ascii_digits, parse_id
 
 from . import codes
 from .models import ACTIVE, USED, Card, Export, Series
@@ -68,17 +68,18 @@ def parse_partner(session: Session, raw, errors: dict[str, str]) -> int | None:
     text = str(raw or "").strip()
     if text in ("", "0", "any"):
         return None
-    if not text.isdigit() or session.get(Partner, int(text)) is None:
+    partner_id = parse_id(text)
+    if partner_id is None or session.get(records.Partner, partner_id) is None:
         errors["partner_id"] = "Choose a partner from the list."
         return None
-    return int(text)
+    return partner_id
 
 
 def parse_generate(session: Session, form) -> SeriesInput:
     """Validate the Generate form (or CLI options); raise :class:`InputError` naming each bad field."""
     errors: dict[str, str] = {}
     quantity_text = str(form.get("quantity", "")).strip()
-    quantity = int(quantity_text) if quantity_text.isdigit() else 0
+    quantity = int(ascii_digits(quantity_text, max_length=7) or 0)
     if not 1 <= quantity <= MAX_QUANTITY:
         errors["quantity"] = f"Enter a whole number of cards from 1 to {MAX_QUANTITY:,}."
     prefix = str(form.get("prefix", "")).strip()
@@ -92,18 +93,18 @@ def parse_generate(session: Session, form) -> SeriesInput:
     return SeriesInput(quantity, prefix, price, partner_id, valid_till)
 
 
-def next_series_id(session: Session, on: date) -> int:
+def next_series_id(host: Host, session: Session, on: date) -> int:
     """``YYYYNN``: the year and the series' number in it (``YYYY100`` after the 99th)."""
-    return int(f"{on.year}{next_in_sequence(session, f'refill-series-{on.year}'):02d}")
+    return int(f"{on.year}{host.next_number(session, f'refill-series-{on.year}'):02d}")
 
 
-def generate(session: Session, data: SeriesInput, options: VoucherOptions, *, actor: str) -> Series:
+def generate(host: Host, session: Session, data: SeriesInput, options: VoucherOptions, *, actor: str) -> Series:
     """Create a series and its cards in the caller's transaction."""
     try:
         parts = codes.random_parts(data.quantity, options.code_length, options.alphabet)
     except codes.CodeSpaceError as exc:
         raise InputError({"quantity": str(exc)}) from None
-    series = Series(id=next_series_id(session, date.today()), prefix=data.prefix, price=data.price,
+    series = Series(id=next_series_id(host, session, date.today()), prefix=data.prefix, price=data.price,
                     partner_id=data.partner_id, valid_till=data.valid_till, created_by=actor)
     session.add(series)
     session.flush()
@@ -111,7 +112,7 @@ def generate(session: Session, data: SeriesInput, options: VoucherOptions, *, ac
     connection, statement = session.connection(), insert(Card.__table__)  # Core: no per-row ORM bookkeeping
     for start in range(0, len(rows), INSERT_CHUNK):
         connection.execute(statement, rows[start:start + INSERT_CHUNK])
-    record(session, actor, "refill_cards.generate", f"series:{series.id}",
+    host.audit(session, actor, "refill_cards.generate", f"series:{series.id}",
            {"quantity": data.quantity, "prefix": data.prefix, "price": str(data.price)})
     return series
 
@@ -123,7 +124,7 @@ def card_rows(series: Series, parts: list[str]) -> list[dict]:
             for part in parts]
 
 
-def edit(session: Session, series: Series, form, *, actor: str) -> None:
+def edit(host: Host, session: Session, series: Series, form, *, actor: str) -> None:
     """Change a series' price, valid-until date and partner; unused cards follow."""
     errors: dict[str, str] = {}
     price = parse_price(form.get("price"), errors)
@@ -134,7 +135,7 @@ def edit(session: Session, series: Series, form, *, actor: str) -> None:
     series.price, series.valid_till, series.partner_id = price, valid_till, partner_id
     session.execute(update(Card).where(Card.series_id == series.id, Card.status != USED)
                     .values(price=price, valid_till=valid_till))
-    record(session, actor, "refill_cards.series.update", f"series:{series.id}",
+    host.audit(session, actor, "refill_cards.series.update", f"series:{series.id}",
            {"price": str(price), "valid_till": valid_till.isoformat(), "partner_id": partner_id})
 
 
@@ -142,7 +143,7 @@ def used_count(session: Session, series_id: int) -> int:
     return session.execute(select(func.count()).where(Card.series_id == series_id, Card.status == USED)).scalar_one()
 
 
-def delete_series(session: Session, series: Series, *, actor: str) -> list[str]:
+def delete_series(host: Host, session: Session, series: Series, *, actor: str) -> list[str]:
     """Delete a series without used cards; returns the export file names to remove."""
     used = used_count(session, series.id)
     if used:
@@ -153,5 +154,5 @@ def delete_series(session: Session, series: Series, *, actor: str) -> list[str]:
     session.execute(delete(Export).where(Export.series_id == series.id))
     session.execute(delete(Card).where(Card.series_id == series.id))
     session.delete(series)
-    record(session, actor, "refill_cards.series.delete", f"series:{series.id}", {"prefix": series.prefix})
+    host.audit(session, actor, "refill_cards.series.delete", f"series:{series.id}", {"prefix": series.prefix})
     return [f for f in files if f]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from core.host import Host
 from core.settings import Field, FieldType, Section, SettingsSchema
 
 ADDON_ID = "refill_cards"
@@ -65,17 +66,11 @@ class VoucherOptions:
                    card_title=values["card_title"] or "Refill card")
 
 
-def _store(session: Session):
-    from hostapp.services.settings_store import SettingsStore
-
-    return SettingsStore(session, box=None)
-
-
-def options(session: Session) -> VoucherOptions:
-    """The voucher options in force (no secrets here, so no secret box is needed)."""
-    return VoucherOptions.from_values(_store(session).values(ADDON_ID, SCHEMA))
+def options(host: Host, session: Session) -> VoucherOptions:
+    """The voucher options in force."""
+    return VoucherOptions.from_values(host.settings.values(session, ADDON_ID, SCHEMA))
 
 
-def portal_enabled(session: Session, partner_id: int) -> bool:
+def portal_enabled(host: Host, session: Session, partner_id: int) -> bool:
     """Whether customers of ``partner_id`` may redeem refill cards in the portal."""
-    return PORTAL_METHOD in (_store(session).values(ADDON_ID, SCHEMA, partner_id)["portal_methods"] or [])
+    return PORTAL_METHOD in (host.settings.values(session, ADDON_ID, SCHEMA, partner_id)["portal_methods"] or [])

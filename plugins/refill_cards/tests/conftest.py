@@ -38,7 +38,7 @@ def make_series(refill):
         with refill.db.transaction() as session:
             data = parse_generate(session, {"quantity": str(quantity), "prefix": prefix, "price": price,
                                             "partner_id": partner_id or "", "valid_till": valid_till.isoformat()})
-            series = generate(session, data, options(session), actor="test")
+            series = generate(refill, session, data, options(refill, session), actor="test")
             series_id = series.id
         with refill.db.transaction() as session:
             codes = list(session.execute(select(Card.full_code).where(Card.series_id == series_id)

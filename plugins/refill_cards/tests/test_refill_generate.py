@@ -65,7 +65,7 @@ def test_bad_generate_input_is_named_and_changes_nothing(refill, field, value, m
     form = {"quantity": "5", "prefix": "PROMO", "price": "10", "valid_till": NEXT_YEAR, "partner_id": ""}
     form[field] = value
     with pytest.raises(InputError) as caught, refill.db.transaction() as session:
-        generate(session, parse_generate(session, form), options(session), actor="test")
+        generate(refill, session, parse_generate(session, form), options(refill, session), actor="test")
     assert message in caught.value.errors[field]
     with refill.db.transaction() as session:
         assert session.execute(select(func.count()).select_from(Series)).scalar_one() == 0
@@ -75,10 +75,10 @@ def test_bad_generate_input_is_named_and_changes_nothing(refill, field, value, m
 def test_edit_series_moves_unused_cards_only(refill, make_series, factory):
     series_id, generated = make_series(3, price="10.00")
     customer = factory.customer()
-    redeem(refill.db, generated[0], customer.id, actor="test", throttle=False)
+    redeem(refill, generated[0], customer.id, actor="test", throttle=False)
     later = (date.today() + timedelta(days=30)).isoformat()
     with refill.db.transaction() as session:
-        edit(session, session.get(Series, series_id), {"price": "12.50", "valid_till": later, "partner_id": ""},
+        edit(refill, session, session.get(Series, series_id), {"price": "12.50", "valid_till": later, "partner_id": ""},
              actor="test")
     with refill.db.transaction() as session:
         prices = dict(session.execute(select(Card.full_code, Card.price)).all())
@@ -88,11 +88,11 @@ def test_edit_series_moves_unused_cards_only(refill, make_series, factory):
 
 def test_delete_refuses_a_series_with_used_cards(refill, make_series, factory):
     series_id, generated = make_series(2)
-    redeem(refill.db, generated[0], factory.customer().id, actor="test", throttle=False)
+    redeem(refill, generated[0], factory.customer().id, actor="test", throttle=False)
     with pytest.raises(InputError, match="1 used card"), refill.db.transaction() as session:
-        delete_series(session, session.get(Series, series_id), actor="test")
+        delete_series(refill, session, session.get(Series, series_id), actor="test")
     empty_id, _ = make_series(2)
     with refill.db.transaction() as session:
-        delete_series(session, session.get(Series, empty_id), actor="test")
+        delete_series(refill, session, session.get(Series, empty_id), actor="test")
     with refill.db.transaction() as session:
         assert session.get(Series, empty_id) is None and session.get(Series, series_id) is not None

@@ -23,7 +23,7 @@ def _counts(db):
 def test_redeem_books_a_refill_card_payment_and_a_credit_line(refill, make_series, factory):
     customer = factory.customer()
     _, (code, *_) = make_series(2, price="15.50")
-    done = redeem(refill.db, code, customer.id, actor="customer:test")
+    done = redeem(refill, code, customer.id, actor="customer:test")
     assert done.amount == Decimal("15.50") and done.full_code == code
     assert balance_of(refill.db, customer.id) == Decimal("15.50")
     with refill.db.transaction() as session:
@@ -36,21 +36,21 @@ def test_redeem_books_a_refill_card_payment_and_a_credit_line(refill, make_serie
         assert payment.comment == f"Refill card {code}"
         assert (payment.gateway, payment.gateway_reference) == ("refill_cards", f"card-{card.id}")
         assert (line.type, line.category.name, line.description, line.total) == \
-            ("credit", "Payment", "Refill card", Decimal("15.50"))
+                ("credit", "Payment", f"Refill card {code}", Decimal("15.50"))
 
 
 def test_redeem_pays_open_invoices_from_the_card(refill, make_series, factory):
     customer = factory.customer()
     invoice = factory.invoice(customer, "8.00")
     _, (code, *_) = make_series(1, price="10.00")
-    redeem(refill.db, code, customer.id, actor="test")
+    redeem(refill, code, customer.id, actor="test")
     assert factory.get(type(invoice), invoice.id).status == "paid"
     assert balance_of(refill.db, customer.id) == Decimal("2.00")
 
 
 def test_spaces_around_and_inside_a_typed_code_are_ignored(refill, make_series, factory):
     _, (code, *_) = make_series(1)
-    redeem(refill.db, f"  {code[:8]} {code[8:]}\n", factory.customer().id, actor="test")
+    redeem(refill, f"  {code[:8]} {code[8:]}\n", factory.customer().id, actor="test")
     assert _counts(refill.db)[2] == 1
 
 
@@ -66,7 +66,7 @@ def test_refused_codes_get_a_clear_message_and_change_nothing(refill, make_serie
     customer, other = factory.customer(), factory.customer()
     series_id, (code, spare) = make_series(2)
     if case == "used":
-        redeem(refill.db, code, other.id, actor="test")
+        redeem(refill, code, other.id, actor="test")
     elif case == "expired":
         expire_card(refill.db, code)
     elif case == "disabled":
@@ -76,7 +76,7 @@ def test_refused_codes_get_a_clear_message_and_change_nothing(refill, make_serie
              "empty": "   "}.get(case, code)
     before = _counts(refill.db)
     with pytest.raises(RedeemRefused, match=message):
-        redeem(refill.db, typed, customer.id, actor="test")
+        redeem(refill, typed, customer.id, actor="test")
     assert _counts(refill.db) == before
     assert balance_of(refill.db, customer.id) == Decimal("0.00")
 
@@ -87,17 +87,17 @@ def test_wrong_codes_lock_the_customer_out_for_a_while(refill, make_series, fact
     series_id, (good, *_) = make_series(2)
     for n in range(2):
         with pytest.raises(RedeemRefused):
-            redeem(refill.db, f"{series_id}-PROMO-WRONG{n:03d}", customer.id, actor="test")
+            redeem(refill, f"{series_id}-PROMO-WRONG{n:03d}", customer.id, actor="test")
     with pytest.raises(guard.LockedOut, match="Too many wrong codes.*about 20 minutes"):
-        redeem(refill.db, f"{series_id}-PROMO-WRONG999", customer.id, actor="test")
+        redeem(refill, f"{series_id}-PROMO-WRONG999", customer.id, actor="test")
     with pytest.raises(guard.LockedOut):
-        redeem(refill.db, good, customer.id, actor="test")  # even a good code waits
+        redeem(refill, good, customer.id, actor="test")  # even a good code waits
     assert _counts(refill.db)[2] == 0
-    redeem(refill.db, good, neighbour.id, actor="test")  # other customers are not affected
+    redeem(refill, good, neighbour.id, actor="test")  # other customers are not affected
     with refill.db.transaction() as session:
         session.get(RedeemGuard, customer.id).locked_until = utcnow() - timedelta(seconds=1)
     _, (fresh, *_) = make_series(1)
-    redeem(refill.db, fresh, customer.id, actor="test")
+    redeem(refill, fresh, customer.id, actor="test")
     assert balance_of(refill.db, customer.id) == Decimal("10.00")
 
 
@@ -105,11 +105,11 @@ def test_failures_outside_the_window_do_not_add_up(refill, make_series, factory,
     set_setting(max_failures=2, failure_window=10)
     customer = factory.customer()
     with pytest.raises(RedeemRefused):
-        redeem(refill.db, "202601-PROMO-WRONG001", customer.id, actor="test")
+        redeem(refill, "202601-PROMO-WRONG001", customer.id, actor="test")
     with refill.db.transaction() as session:
         session.get(RedeemGuard, customer.id).window_started_at = utcnow() - timedelta(minutes=11)
     with pytest.raises(RedeemRefused):
-        redeem(refill.db, "202601-PROMO-WRONG002", customer.id, actor="test")
+        redeem(refill, "202601-PROMO-WRONG002", customer.id, actor="test")
     with refill.db.transaction() as session:
         assert session.get(RedeemGuard, customer.id).locked_until is None
 
@@ -119,8 +119,8 @@ def test_operators_are_not_throttled(refill, make_series, factory, set_setting):
     customer = factory.customer()
     _, (code, *_) = make_series(1)
     with pytest.raises(RedeemRefused):
-        redeem(refill.db, "202601-PROMO-WRONG001", customer.id, actor="admin:root", throttle=False)
-    redeem(refill.db, code, customer.id, actor="admin:root", throttle=False)
+        redeem(refill, "202601-PROMO-WRONG001", customer.id, actor="admin:root", throttle=False)
+    redeem(refill, code, customer.id, actor="admin:root", throttle=False)
 
 
 def test_partner_lock_refuses_cards_of_another_partner(refill, make_series, factory, set_setting):
@@ -130,11 +130,11 @@ def test_partner_lock_refuses_cards_of_another_partner(refill, make_series, fact
     _, (any_partner, *_) = make_series(1)
     set_setting(lock_partner="1")
     with pytest.raises(RedeemRefused, match="another provider"):
-        redeem(refill.db, code, customer.id, actor="test")
-    redeem(refill.db, any_partner, customer.id, actor="test")  # "Any" series stay usable
-    redeem(refill.db, spare, factory.customer(partner=north).id, actor="test")
+        redeem(refill, code, customer.id, actor="test")
+    redeem(refill, any_partner, customer.id, actor="test")  # "Any" series stay usable
+    redeem(refill, spare, factory.customer(partner=north).id, actor="test")
     set_setting(lock_partner="0")
-    redeem(refill.db, code, customer.id, actor="test")
+    redeem(refill, code, customer.id, actor="test")
     assert balance_of(refill.db, customer.id) == Decimal("20.00")
 
 
@@ -147,6 +147,6 @@ def test_codes_are_case_sensitive_on_every_database(refill, make_series, factory
             session.add(Card(series_id=series_id, full_code=code, price=Decimal(price),
                              valid_till=date.today() + timedelta(days=1), status="active"))
     with pytest.raises(RedeemRefused, match="No refill card has this code"):
-        redeem(refill.db, f"{series_id}-P-AbCdEfGh", factory.customer().id, actor="test")
-    assert redeem(refill.db, upper, factory.customer().id, actor="test").amount == Decimal("2.00")
-    assert redeem(refill.db, lower, factory.customer().id, actor="test").amount == Decimal("1.00")
+        redeem(refill, f"{series_id}-P-AbCdEfGh", factory.customer().id, actor="test")
+    assert redeem(refill, upper, factory.customer().id, actor="test").amount == Decimal("2.00")
+    assert redeem(refill, lower, factory.customer().id, actor="test").amount == Decimal("1.00")

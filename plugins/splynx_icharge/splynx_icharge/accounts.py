@@ -1,9 +1,9 @@
 """A customer's saved iCharge cards: tokens in Xilo's Card Store, kept as host saved accounts.
 
 Adding a card stores it in the Card Store (``POST /tokens``, no money moves) and keeps the
-token with brand, last 4 digits and expiry through
-:class:`hostapp.services.payment_accounts.SavedAccounts` (one default per customer, no
-removal while a payment uses it). Removing a card also deletes its token at Xilo.
+token with brand, last 4 digits and expiry in the host's saved accounts
+(:meth:`core.host.Host.saved_accounts`: one default per customer, no removal while a
+payment uses it). Removing a card also deletes its token at Xilo.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 from core.gateway.cards import CardDetails
 from core.gateway.masking import masked_logger
 from core.gateway.transport import GatewayError
+from core import models as records
+from core.gateway.accounts import AccountError, NewAccount
+from core.host import Host
 from core.payments import SavedAccount
-from hostapp.host import Host
-from hostapp.models import Customer, PaymentAccount
-from hostapp.services.payment_accounts import AccountError, NewAccount, SavedAccounts
 
 from .charging import api_for
 from .settings import ADDON_ID, IchargeSettings, load_settings
@@ -25,26 +25,29 @@ log = masked_logger(__name__)
 __all__ = ["AccountError", "Accounts"]
 
 
-def customer_ref(customer: Customer) -> str:
+def customer_ref(customer) -> str:
     """How a customer is named in the Card Store."""
     return f"CUST-{customer.id}"
 
 
-class Accounts(SavedAccounts):
+class Accounts:
     """Adds (through the Card Store), removes and re-orders one customer's saved iCharge cards."""
 
     def __init__(self, host: Host) -> None:
-        super().__init__(host.db, ADDON_ID)
         self.host = host
+        self.saved = host.saved_accounts(ADDON_ID)
+
+    def make_default(self, customer_id: int, account_id) -> None:
+        self.saved.make_default(customer_id, account_id)
 
     def _settings(self, partner_id: int) -> IchargeSettings:
         with self.host.db.transaction() as session:
-            settings = load_settings(session, self.host.box, partner_id)
+            settings = load_settings(self.host, session, partner_id)
         if not settings.configured:
             raise AccountError("iCharge is not configured yet. Please contact your provider.")
         return settings
 
-    def add_card(self, customer: Customer, card: CardDetails) -> PaymentAccount:
+    def add_card(self, customer, card: CardDetails):
         settings = self._settings(customer.partner_id)
         try:
             token = api_for(settings).create_token(card, customer_ref(customer))
@@ -56,13 +59,13 @@ class Accounts(SavedAccounts):
         facts = token.card
         new = NewAccount("card", token.token, facts.brand_name or card.brand, facts.last4 or card.last4,
                          facts.expiry or str(card.expiry), facts.holder_name or card.holder)
-        return self.store(customer.id, new, payment_method=settings.method if settings.change_payment_method else "")
+        return self.saved.store(customer.id, new, payment_method=settings.method if settings.change_payment_method else "")
 
     def remove(self, customer_id: int, account_id) -> SavedAccount:
         """Forget the card here, then delete its token at Xilo (a failure there is logged, not shown)."""
-        removed = super().remove(customer_id, account_id)
+        removed = self.saved.remove(customer_id, account_id)
         with self.host.db.transaction() as session:
-            partner_id = session.get(Customer, customer_id).partner_id
+            partner_id = session.get(records.Customer, customer_id).partner_id
         try:
             api_for(self._settings(partner_id)).delete_token(removed.token)
         except (GatewayError, Refused, AccountError) as exc:

@@ -1,24 +1,22 @@
 """splynx-icharge's manifest and hook implementations (the ``splynx.addons`` entry point).
 
-Every hook runs inside the host's Flask application context (a request, a job or a CLI
-command): the add-on reaches the database, settings and ledger through
-:func:`hostapp.host.current_host`.
+Every hook receives the running host (:class:`core.host.Host`) and reaches the database,
+settings, saved accounts and payment service through it; none needs an application context.
 """
 
 from __future__ import annotations
 
 from core import AddonManifest, ModuleSpec, PaymentAccountType, hookimpl
-from hostapp.host import current_host
 
-from . import bulk, widgets
+from . import bulk, refunds, widgets
 from .charging import Charger
 from .entry_points import default_entry_points
 from .settings import CARD_METHOD, SETTINGS
 
 MANIFEST = AddonManifest(
-    id="icharge", title="Splynx iCharge Add-on", requires_host=">=1.0,<2",
+    id="icharge", title="Splynx iCharge Add-on", requires_api=">=1.0,<2",
     description="Pay invoices and refill balances with cards through the Xilo iCharge gateway.",
-    capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "direct_links"),
+    capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "direct_links", "refunds"),
 )
 
 
@@ -52,24 +50,30 @@ def splynx_register_commands():
 
 
 @hookimpl
-def splynx_render_entry_point(point, context):
+def splynx_render_entry_point(host, point, context):
     """The dashboard widgets: unpaid invoices (or proformas) with Pay buttons, and the refill form."""
-    return widgets.render(point, context)
+    return widgets.render(host, point, context)
 
 
 @hookimpl
-def splynx_pay_invoice(request):
+def splynx_pay_invoice(host, request):
     """Charge an invoice or proforma with a saved token or a typed card; a look-up settles time-outs."""
-    return Charger(current_host()).charge(request)
+    return Charger(host).charge(request)
 
 
 @hookimpl
-def splynx_refill_balance(request):
+def splynx_refill_balance(host, request):
     """Top up the balance by charging a saved or typed card."""
-    return Charger(current_host()).charge(request)
+    return Charger(host).charge(request)
 
 
 @hookimpl
-def splynx_bulk_charge(batch):
+def splynx_refund_payment(host, request):
+    """Refund (part of) a card payment with ProcessRefund under the refund attempt's key."""
+    return refunds.refund(host, request)
+
+
+@hookimpl
+def splynx_bulk_charge(host, batch):
     """Charge each invoice with the customer's default saved card, ``batch.concurrency`` at a time."""
-    return bulk.charge_batch(current_host(), batch)
+    return bulk.charge_batch(host, batch)

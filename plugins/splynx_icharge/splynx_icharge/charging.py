@@ -19,9 +19,9 @@ from core.gateway.cards import CardDetails, account_label
 from core.gateway.masking import masked_logger
 from core.gateway.resolver import Outcome, Resolver
 from core.payments import SAVE_CREDENTIALS, PaymentRequest, PaymentResult, PaymentStatus, to_minor_units
-from hostapp.host import Host
-from hostapp.services.gateway_bulk import EMPTY_ACCOUNT
-from hostapp.services.payment_accounts import NewAccount, SavedAccounts
+from core.gateway.accounts import NewAccount
+from core.gateway.bulk import EMPTY_ACCOUNT
+from core.host import Host
 
 from .journal import Journal
 from .protocol import ApiError, Payment, describe
@@ -99,7 +99,7 @@ class Charger:
 
     def settings(self, partner_id: int | None) -> IchargeSettings:
         with self.host.db.transaction() as session:
-            return load_settings(session, self.host.box, partner_id)
+            return load_settings(self.host, session, partner_id)
 
     def charge(self, request: PaymentRequest, *, recurring: bool = False) -> PaymentResult:
         settings = self.settings(request.partner_id)
@@ -161,7 +161,7 @@ class Charger:
             log.warning("iCharge approved %s without a token; the card was not saved", payment.id)
             return
         card = payment.card
-        SavedAccounts(self.host.db, ADDON_ID).store(
+        self.host.saved_accounts(ADDON_ID).store(
             customer_id, NewAccount("card", payment.token, card.brand_name or instrument.card.brand,
                                     card.last4 or instrument.card.last4, card.expiry or str(instrument.card.expiry),
                                     card.holder_name or instrument.card.holder),

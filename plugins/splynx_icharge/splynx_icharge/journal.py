@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from hostapp.db import Database
+from core.host import Database
 
 from .models import IchargePayment
-from .protocol import ApiError, Payment
+from .protocol import ApiError, Payment, Refund
 
 
 class Journal:
@@ -30,16 +30,16 @@ class Journal:
             session.add(IchargePayment(reference=reference, customer_id=customer_id, amount=amount,
                                        currency=currency, account=account[:64], recurring=recurring, status="sent"))
 
-    def close(self, reference: str, status: str, answer: Payment | ApiError | None, note: str,
+    def close(self, reference: str, status: str, answer: Payment | Refund | ApiError | None, note: str,
               account: str = "") -> None:
-        """Store what xServ said (a payment, or the error envelope that refused it)."""
+        """Store what xServ said (a payment or refund, or the error envelope that refused it)."""
         with self.db.transaction() as session:
             row = session.execute(select(IchargePayment).where(IchargePayment.reference == reference)
                                   .with_for_update()).scalar_one()
             row.status, row.note = status, note[:2000]
             if account:
                 row.account = account[:64]
-            if isinstance(answer, Payment):
+            if isinstance(answer, (Payment, Refund)):
                 row.gateway_id = answer.id[:64]
                 row.response_code, row.auth_code = answer.response_code[:8], answer.auth_code[:16]
                 row.response_text = answer.response_text[:255]

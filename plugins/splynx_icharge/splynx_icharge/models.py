@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hostapp.models.base import Base, utcnow
+from core.models import Base, utcnow
 
 
 class IchargePayment(Base):

@@ -83,6 +83,26 @@ class Payment:
 
 
 @dataclass(frozen=True)
+class Refund:
+    """A refund object: money given back for (part of) a payment."""
+
+    id: str
+    payment_id: str
+    status: str  # approved | declined
+    response_code: str
+    amount: int
+    reference: str
+
+    #: refunds carry no response text or authorisation code (journal fields of payments)
+    response_text = ""
+    auth_code = ""
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved" and self.response_code in APPROVED_CODES
+
+
+@dataclass(frozen=True)
 class Token:
     """A stored card in Xilo's Card Store."""
 
@@ -133,6 +153,18 @@ def payment_from(data: dict, replayed: bool = False) -> Payment:
                        str(data.get("token") or ""), _card(data.get("card")), replayed)
     except (TypeError, ValueError):
         raise ProtocolError("the payment object has malformed fields") from None
+
+
+def refund_from(data: dict) -> Refund:
+    """A :class:`Refund` from a refund object, or :class:`ProtocolError`."""
+    if data.get("object") != "refund" or not data.get("id") or data.get("status") not in ("approved", "declined"):
+        raise ProtocolError("the answer is not a refund object")
+    try:
+        return Refund(str(data["id"]), str(data.get("payment_id") or ""), data["status"],
+                      str(data.get("response_code") or ""), int(data.get("amount") or 0),
+                      str(data.get("reference") or ""))
+    except (TypeError, ValueError):
+        raise ProtocolError("the refund object has malformed fields") from None
 
 
 def token_from(data: dict) -> Token:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.gateway.settings import change_method_field, direct_link_field, fee_fields, service_fee, timeout_fields
 from core.settings import Field, FieldType, Section, SettingsSchema
-from hostapp.services.settings_store import SettingsStore, choice_name
+from core.host import Host
 
 from .server_ip import server_ip_text
 
@@ -80,17 +80,17 @@ class IchargeSettings:
         return kind == "card"
 
 
-def load_settings(session: Session, box, partner_id: int | None) -> IchargeSettings:
+def load_settings(host: Host, session: Session, partner_id: int | None) -> IchargeSettings:
     """Read the stored values (partner override, else default) into :class:`IchargeSettings`."""
-    v = SettingsStore(session, box).values(ADDON_ID, SETTINGS, partner_id)
+    v = host.settings.values(session, ADDON_ID, SETTINGS, partner_id)
     url = v.get("gateway_url") or (LIVE_URL if v.get("mode") == "live" else TEST_URL)
     return IchargeSettings(
         merchant_id=v.get("merchant_id") or "", api_key=v.get("api_key") or "", url=url,
         currency=v.get("currency") or "AUD",
-        method=choice_name(session, "payment_methods", v.get("payment_method"), CARD_METHOD),
+        method=host.settings.choice_name(session, "payment_methods", v.get("payment_method"), CARD_METHOD),
         change_payment_method=bool(v.get("change_payment_method")),
         fee_percent=Decimal(v.get("fee_percent") or 0),
-        fee_category=choice_name(session, "transaction_categories", v.get("fee_category"), "Service"),
+        fee_category=host.settings.choice_name(session, "transaction_categories", v.get("fee_category"), "Service"),
         direct_link_days=int(v.get("direct_link_days") or 30),
         connect_timeout=float(v.get("connect_timeout") or 5), read_timeout=float(v.get("read_timeout") or 60),
     )

@@ -9,6 +9,7 @@ class with the same methods; nothing else in the add-on knows URLs, headers or J
   ``Idempotency-Key`` (the payment attempt's key: a retry of the same attempt is replayed,
   never charged again).
 * ``ProcessPayment`` ``POST /payments``; ``TransactionStatus`` ``GET /payments?reference=``;
+  ``ProcessRefund`` ``POST /payments/{id}/refunds`` and its look-up ``GET /payments/{id}/refunds``;
   ``POST /tokens`` / ``DELETE /tokens/{token}`` (Card Store); ``AccountStatus``
   ``GET /account``; ``GET /ping``.
 * Failures: :class:`~core.gateway.transport.NotSent` (never reached),
@@ -29,8 +30,8 @@ from core.gateway.cards import CardDetails
 from core.gateway.resolver import LookupRefused
 from core.gateway.transport import AlreadyReceived, BadAnswer, ClientPool, HttpResponse, HttpTransport
 
-from .protocol import ALREADY_RECEIVED, ApiError, Payment, ProtocolError, Token, error_from, loads, payment_from, \
-    token_from
+from .protocol import ALREADY_RECEIVED, ApiError, Payment, ProtocolError, Refund, Token, error_from, loads, \
+    payment_from, refund_from, token_from
 
 #: statuses the proposal answers with (2xx results, 4xx error envelopes); 5xx is always a failure
 ANSWERS = range(200, 500)
@@ -135,6 +136,24 @@ class XservApi:
             raise LookupRefused("the look-up answered about another reference")
         approved = [p for p in payments if p.approved]
         return (approved or payments or [None])[-1]
+
+    def process_refund(self, payment_id: str, key: str, amount: int) -> Refund:
+        """ProcessRefund: give back ``amount`` of a payment under ``key`` (its reference and Idempotency-Key)."""
+        answer, data = self._call("POST", f"/payments/{quote(payment_id, safe='')}/refunds",
+                                  {"amount": amount, "reference": key}, key)
+        return self._parse(refund_from, data, answer.status)
+
+    def refund_status(self, payment_id: str, reference: str) -> Refund | None:
+        """The refund of a payment made under our ``reference``, ``None`` when xServ has none."""
+        try:
+            answer, data = self._call("GET", f"/payments/{quote(payment_id, safe='')}/refunds")
+        except Refused as exc:
+            raise LookupRefused(str(exc.error)) from None
+        found = data.get("data")
+        if data.get("object") != "list" or not isinstance(found, list):
+            raise BadAnswer("iCharge answered a refund look-up with something that is not a list", answer.status)
+        refunds = [self._parse(refund_from, item, answer.status) for item in found if isinstance(item, dict)]
+        return next((r for r in refunds if r.reference == reference), None)
 
     def create_token(self, card: CardDetails, customer_ref: str) -> Token:
         """Card Store: store a card (no money moves) and get its token."""

@@ -96,7 +96,9 @@ def harness(icharge_host, icharge_app, sim, factory, add_card):
         host=icharge_host, app=icharge_app, gateway="icharge", faults=sim.faults,
         charges=lambda key: sim_charges(sim, key), customer_with_account=customer_with_account,
         invoice=lambda customer, amount: factory.invoice(customer, Decimal(amount)), charge_kind="ProcessPayment",
-        lookup_kind="TransactionStatus", lookup_name="reference look-up",
+        lookup_kind="TransactionStatus", lookup_name="reference look-up", refund_kind="ProcessRefund",
+        gateway_refunds=lambda: [e["amount"] for e in sim.app.journal()
+                                 if e["kind"] == "ProcessRefund" and e["status"] == "approved" and not e["replayed"]],
         sim_kinds=lambda key: [e["kind"] for e in sim.app.journal() if e.get("reference") == key],
         journal_note=journal_note,
         make_unreachable=lambda: configure(icharge_host, gateway_url="http://127.0.0.1:9/api/v1"),  # discard port

@@ -96,3 +96,23 @@ def test_unconfigured_add_on_declines_without_calling_xilo(icharge_app, icharge_
                                                          "card_number": "4111111111111111"})
     assert "iCharge is not configured yet" in page.get_data(as_text=True)
     assert [e["kind"] for e in sim.app.journal()] == ["CreateToken"]
+
+
+def test_admin_refunds_a_card_payment_from_its_row(icharge_app, icharge_host, factory, add_card, sim):
+    from hostapp.models import Payment
+    from tests.gateway_kit import form_intent
+
+    admin = _admin(icharge_app, factory)
+    customer = factory.customer()
+    invoice = factory.invoice(customer, "45.00")
+    outcome = icharge_host.payments.pay(gateway="icharge", customer_id=customer.id, target_kind="invoice",
+                                        target_id=invoice.id, account_id=add_card(customer).id)
+    intent = form_intent(admin.get("/admin/finance/payments").get_data(as_text=True))
+    done = admin.post(f"/admin/finance/payments/{outcome.payment_id}/refund", follow_redirects=True,
+                      data={"amount": "20.00", "reason": "Moved out", "intent": intent}).get_data(as_text=True)
+    assert "Refunded 20.00 of payment" in done and "through icharge" in done
+    [refund] = [e for e in sim.app.journal() if e["kind"] == "ProcessRefund"]
+    assert (refund["amount"], refund["status"]) == (2000, "approved")
+    with icharge_host.db.transaction() as s:
+        booked = s.execute(select(Payment).where(Payment.refund_of_id == outcome.payment_id)).scalar_one()
+        assert (booked.amount, booked.comment) == (Decimal("-20.00"), "Refund by iCharge: Moved out")

@@ -5,7 +5,6 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from hostapp.models import Invoice, Payment, PaymentAccount, ProformaInvoice
-from hostapp.services.direct_links import DirectLinks
 
 CARD = {"method": "card", "holder": "Jane Payer", "card_number": "4242424242424242", "exp_month": "11",
         "exp_year": "2030", "cvv": "7193"}
@@ -30,7 +29,7 @@ def test_signed_link_pays_with_the_saved_card(icharge_app, icharge_host, factory
     customer = factory.customer()
     account = add_card(customer)
     invoice = factory.invoice(customer, "30.00")
-    url = DirectLinks.for_host(icharge_host).url("/icharge/direct-pay-invoice-by-id", "invoice", invoice.id,
+    url = icharge_host.direct_links.url("/icharge/direct-pay-invoice-by-id", "invoice", invoice.id,
                                                  invoice.id)
     client = icharge_app.test_client()
     assert "Visa ending 1111" in client.get(url).get_data(as_text=True)

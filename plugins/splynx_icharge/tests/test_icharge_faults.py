@@ -19,6 +19,15 @@ def test_gateway_conformance(harness, check):
     check(harness)
 
 
+def test_parallel_posts_of_one_topup_form_charge_once(harness):
+    gateway_kit.check_topup_form_charges_once(harness)
+
+
+@pytest.mark.parametrize("check", gateway_kit.RECONCILER_CHECKS, ids=lambda check: check.__name__)
+def test_reconciler(harness, check):
+    check(harness)
+
+
 def test_http_5xx_after_charge_is_found_by_the_reference_look_up(harness, sim):
     customer = harness.customer_with_account()
     invoice = harness.invoice(customer, Decimal("30.00"))
@@ -79,3 +88,12 @@ def test_duplicate_reference_is_looked_up_not_charged_again(harness, sim):
     assert "re-sent; duplicate (iCharge: A payment with reference" in note
     assert note.endswith("found by reference look-up")
     assert harness.charges(key) == 1 and len(harness.payments_of(invoice)) == 1
+
+
+@pytest.mark.parametrize("check", gateway_kit.REFUND_CHECKS, ids=lambda check: check.__name__)
+def test_refunds(harness, check):
+    check(harness)
+
+
+def test_sweep_after_the_whole_fault_set(harness):
+    gateway_kit.check_sweep_after_the_fault_set(harness)

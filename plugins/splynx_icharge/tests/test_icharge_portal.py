@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from hostapp.models import Customer, EntryPointRecord, Invoice, Payment, PaymentAccount, PaymentMethod, Transaction
 from tests.fixtures import portal_login
+from tests.gateway_kit import form_intent
 
 CARD_FORM = {"action": "add_card", "holder": "Tofu Beast", "card_number": "4111 1111 1111 1111",
              "exp_month": "12", "exp_year": "2031"}
@@ -142,10 +143,14 @@ def test_refill_page_with_a_saved_card_and_with_a_new_one(icharge_app, icharge_h
     client = portal_login(icharge_app, customer)
     page = client.get("/icharge/?amount=25.00").get_data(as_text=True)
     assert "Add money by iCharge" in page and 'value="25.00"' in page
-    assert client.post("/icharge/", data={"account_id": account.id, "amount": "abc"}).status_code == 422
-    done = client.post("/icharge/", data={"account_id": account.id, "amount": "25.00"}).get_data(as_text=True)
+    intent = form_intent(page)
+    assert client.post("/icharge/", data={"account_id": account.id, "amount": "abc", "intent": intent}).status_code == 422
+    done = client.post("/icharge/", data={"account_id": account.id, "amount": "25.00", "intent": intent},
+                       follow_redirects=True).get_data(as_text=True)
     assert "Success! Your transaction has been successfully processed." in done and "BACK TO PORTAL" in done
-    done = client.post("/icharge/index", data={**NEW_CARD, "amount": "10.50", "save_card": "1"}).get_data(as_text=True)
+    intent = form_intent(client.get("/icharge/").get_data(as_text=True))
+    done = client.post("/icharge/index", data={**NEW_CARD, "amount": "10.50", "save_card": "1", "intent": intent},
+                       follow_redirects=True).get_data(as_text=True)
     assert "Success!" in done
     with icharge_host.db.transaction() as s:
         assert s.get(Customer, customer.id).balance == Decimal("35.50")

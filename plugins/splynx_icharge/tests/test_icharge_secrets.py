@@ -34,8 +34,9 @@ def test_every_table_and_log_line_is_free_of_card_data(icharge_app, icharge_host
                       data={"method": "card", "card_number": PANS[2], "cvv": CVVS[1], **card})
         client.post(f"/icharge/pay-invoice?item_id={invoices[3].id}",
                     data={"account_id": "new", "card_number": PANS[2], "cvv": "12", **card})  # refused by the form
+        intent = gateway_kit.form_intent(client.get("/icharge/").get_data(as_text=True))
         client.post("/icharge/", data={"account_id": "new", "amount": "5.00", "card_number": PANS[1],
-                                       "cvv": CVVS[2], "save_card": "1", **card})
+                                       "cvv": CVVS[2], "save_card": "1", "intent": intent, **card})
         stranger.post(f"/icharge/direct-pay-proforma?item_id={proforma.number}",
                       data={"method": "card", "card_number": PANS[1], "cvv": CVVS[2], **card})
     text = "\n".join(lines)

@@ -91,6 +91,22 @@ def test_transaction_status_by_reference(api):
     assert api.transaction_status("T1") == declined
 
 
+def test_refunds_are_replayed_by_key_and_found_by_reference(api, sim):
+    payment = api.process_payment("P1", 3000, "AUD", reference="P1", card=CARD)
+    assert api.refund_status(payment.id, "R1") is None
+    refund = api.process_refund(payment.id, "R1", 1000)
+    assert (refund.payment_id, refund.amount, refund.reference, refund.approved) == (payment.id, 1000, "R1", True)
+    assert api.process_refund(payment.id, "R1", 1000) == refund, "the same key replays, never refunds twice"
+    assert api.refund_status(payment.id, "R1") == refund
+    with pytest.raises(Refused) as refused:
+        api.process_refund(payment.id, "R2", 2001)
+    assert refused.value.error.code == "amount_exceeds_refundable"
+    with pytest.raises(LookupRefused):
+        api.refund_status("pay_missing", "R1")
+    refunds = [e for e in sim.app.journal() if e["kind"] == "ProcessRefund"]
+    assert [(e["amount"], e["replayed"]) for e in refunds] == [(1000, False), (1000, True), (None, False)]
+
+
 def test_tokens_can_be_deleted_and_unknown_ones_count_as_gone(api, sim):
     token = api.create_token(CARD, "CUST-7")
     api.delete_token(token.token)

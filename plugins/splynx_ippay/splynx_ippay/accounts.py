@@ -1,18 +1,17 @@
 """A customer's saved IPpay credentials: TOKENIZE at IPpay, then the host's saved accounts.
 
 Adding a card or bank account sends TOKENIZE (no money moves) and stores the token with
-brand, last 4 digits and expiry through :class:`hostapp.services.payment_accounts.SavedAccounts`,
-which also keeps one default per customer and refuses to remove an account in use.
+brand, last 4 digits and expiry in the host's saved accounts (:meth:`core.host.Host.saved_accounts`),
+which also keep one default per customer and refuses to remove an account in use.
 """
 
 from __future__ import annotations
 
+from core.gateway.accounts import AccountError, NewAccount
 from core.gateway.cards import CardDetails
 from core.gateway.masking import masked_logger
 from core.gateway.transport import GatewayError
-from hostapp.host import Host
-from hostapp.models import Customer, PaymentAccount
-from hostapp.services.payment_accounts import AccountError, NewAccount, SavedAccounts
+from core.host import Host
 
 from .charging import client_for
 from .client import BankDetails
@@ -25,16 +24,22 @@ log = masked_logger(__name__)
 __all__ = ["AccountError", "Accounts"]
 
 
-class Accounts(SavedAccounts):
+class Accounts:
     """Adds (through TOKENIZE), removes and re-orders one customer's saved IPpay credentials."""
 
     def __init__(self, host: Host) -> None:
-        super().__init__(host.db, ADDON_ID)
         self.host = host
+        self.saved = host.saved_accounts(ADDON_ID)
 
-    def _settings(self, customer: Customer) -> IppaySettings:
+    def make_default(self, customer_id: int, account_id) -> None:
+        self.saved.make_default(customer_id, account_id)
+
+    def remove(self, customer_id: int, account_id) -> None:
+        self.saved.remove(customer_id, account_id)
+
+    def _settings(self, customer) -> IppaySettings:
         with self.host.db.transaction() as session:
-            settings = load_settings(session, self.host.box, customer.partner_id)
+            settings = load_settings(self.host, session, customer.partner_id)
         if not settings.configured:
             raise AccountError("IPpay is not configured yet. Please contact your provider.")
         return settings
@@ -49,7 +54,7 @@ class Accounts(SavedAccounts):
             raise AccountError(f"IPpay refused the details: {describe(response.action_code, response.text)}.")
         return response
 
-    def add_card(self, customer: Customer, card: CardDetails) -> PaymentAccount:
+    def add_card(self, customer, card: CardDetails):
         settings = self._settings(customer)
         if not settings.allows("card"):
             raise AccountError("Cards are not accepted through IPpay.")
@@ -57,7 +62,7 @@ class Accounts(SavedAccounts):
         return self._keep(customer, settings, NewAccount("card", response.token, card.brand, card.last4,
                                                          str(card.expiry), card.holder))
 
-    def add_bank(self, customer: Customer, bank: BankDetails) -> PaymentAccount:
+    def add_bank(self, customer, bank: BankDetails):
         settings = self._settings(customer)
         if not settings.allows("bank"):
             raise AccountError("Bank accounts are not accepted through IPpay.")
@@ -65,6 +70,6 @@ class Accounts(SavedAccounts):
         return self._keep(customer, settings, NewAccount("bank", response.token, bank.account_type.title(),
                                                          bank.last4, "", bank.holder))
 
-    def _keep(self, customer: Customer, settings: IppaySettings, new: NewAccount) -> PaymentAccount:
+    def _keep(self, customer, settings: IppaySettings, new: NewAccount):
         method = settings.method_for(new.kind) if settings.change_payment_method else ""
-        return self.store(customer.id, new, payment_method=method)
+        return self.saved.store(customer.id, new, payment_method=method)

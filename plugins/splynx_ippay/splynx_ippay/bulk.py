@@ -1,6 +1,6 @@
 """The Charge batch handler: each invoice's amount from the customer's default saved account.
 
-The host's :func:`hostapp.services.gateway_bulk.charge_batch` runs the batch (empty
+The shared :func:`core.gateway.bulk.charge_batch` runs the batch (empty
 accounts, at most ``batch.concurrency`` requests at a time, a result per invoice as soon as
 it is known); this module only says how one invoice is charged: a sale (or ACH CHECK) with
 ``Origin=RECURRING``, a merchant-initiated charge of a stored token.
@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
+from core.gateway.bulk import charge_batch as run_batch
+from core.host import Host
 from core.payments import ChargeBatch, ChargeItemResult
-from hostapp.host import Host
-from hostapp.services.gateway_bulk import charge_batch as run_batch
 
 from .charging import Charger
 
 
 def charge_batch(host: Host, batch: ChargeBatch) -> Iterator[ChargeItemResult]:
     """Charge every item; yields results in completion order."""
-    return run_batch(host, batch, partial(Charger(host).charge, origin="RECURRING"), gateway="IPpay")
+    return run_batch(batch, partial(Charger(host).charge, origin="RECURRING"), gateway="IPpay")

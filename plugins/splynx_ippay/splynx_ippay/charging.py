@@ -14,9 +14,9 @@ from core.gateway.cards import CardDetails, account_label
 from core.gateway.masking import masked_logger
 from core.gateway.resolver import Outcome
 from core.payments import PaymentRequest, PaymentResult, PaymentStatus, SavedAccount, to_minor_units
-from hostapp.host import Host
-from hostapp.models import Invoice, ProformaInvoice
-from hostapp.services.gateway_bulk import EMPTY_ACCOUNT
+from core import models as records
+from core.gateway.bulk import EMPTY_ACCOUNT
+from core.host import Host
 
 from .client import BankDetails, GatewayConfig, IppayClient, clients
 from .journal import Journal
@@ -79,7 +79,7 @@ class Charger:
 
     def settings(self, partner_id: int | None) -> IppaySettings:
         with self.host.db.transaction() as session:
-            return load_settings(session, self.host.box, partner_id)
+            return load_settings(self.host, session, partner_id)
 
     def charge(self, request: PaymentRequest, *, origin: str = "INTERNET") -> PaymentResult:
         settings = self.settings(request.partner_id)
@@ -143,7 +143,7 @@ class Charger:
         return outcome
 
     def _order_number(self, request: PaymentRequest) -> str:
-        model = {"invoice": Invoice, "proforma": ProformaInvoice}.get(request.target_kind)
+        model = {"invoice": records.Invoice, "proforma": records.ProformaInvoice}.get(request.target_kind)
         if model is None:
             return f"REFILL-{request.customer_id}"
         with self.host.db.transaction() as session:

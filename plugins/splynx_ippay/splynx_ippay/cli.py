@@ -22,7 +22,7 @@ def ping(obj, partner: int | None) -> None:
 
     host = obj.host
     with host.db.transaction() as session:
-        settings = load_settings(session, host.box, partner)
+        settings = load_settings(host, session, partner)
     if not settings.configured:
         raise click.ClickException("the Terminal ID is not set (Config → Integrations → Modules list)")
     try:

@@ -107,6 +107,10 @@ class IppayClient:
         """Refund (part of) an earlier card sale, linked by its TransactionID."""
         return self.send("CREDIT", {"TransactionID": original_transaction_id, "TotalAmount": str(cents)})
 
+    def credit_by_token(self, transaction_id: str, token: str, cents: int) -> Response:
+        """Refund to a saved card without linking to a sale: a new transaction under ``transaction_id``."""
+        return self.send("CREDIT", {"TransactionID": transaction_id, "Token": token, "TotalAmount": str(cents)})
+
     def void(self, transaction_id: str, approval: str, cents: int) -> Response:
         return self.send("VOID", {"TransactionID": transaction_id, "Approval": approval, "TotalAmount": str(cents)})
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.gateway.cards import digits_only, routing_number_valid
+from core.web import ascii_digits
 
 from .client import BankDetails
 
@@ -15,7 +16,7 @@ def parse_bank(form: Mapping[str, str]) -> tuple[BankDetails | None, dict[str, s
     """Bank details from ``account_number``, ``routing_number``, ``account_type``, first/last name."""
     errors: dict[str, str] = {}
     account = digits_only(form.get("account_number", ""))
-    if not account.isdigit() or not 4 <= len(account) <= 17:
+    if ascii_digits(account, max_length=17) is None or len(account) < 4:
         errors["account_number"] = "Enter the account number (4 to 17 digits)."
     routing = digits_only(form.get("routing_number", ""))
     if not routing_number_valid(routing):

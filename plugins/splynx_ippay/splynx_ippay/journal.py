@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from hostapp.db import Database
+from core.host import Database
 
 from .models import IppayTransaction
 from .protocol import Response
@@ -30,11 +30,11 @@ class Journal:
             session.add(IppayTransaction(
                 reference=reference, transaction_type=transaction_type, transaction_id=transaction_id,
                 customer_id=customer_id, amount=amount, account=account[:64], status="sent",
-                refund_of_payment_id=refund_of_payment_id, open_refund=refund_of_payment_id))
+                refund_of_payment_id=refund_of_payment_id))
 
     def close(self, reference: str, status: str, response: Response | None, note: str,
               payment_id: int | None = None) -> None:
-        """Store what the gateway said; a final status releases the refund lock."""
+        """Store what the gateway said."""
         with self.db.transaction() as session:
             row = session.execute(select(IppayTransaction).where(IppayTransaction.reference == reference)
                                   .with_for_update()).scalar_one()
@@ -46,5 +46,3 @@ class Journal:
                 row.gateway_transaction_id = response.transaction_id[:32]
             if payment_id is not None:
                 row.payment_id = payment_id
-            if status in ("approved", "declined"):
-                row.open_refund = None

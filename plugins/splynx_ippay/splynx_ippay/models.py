@@ -3,8 +3,8 @@
 One row per money transaction sent to IPpay (SALE, CHECK, CREDIT, REVERSAL), written
 *before* the request leaves, updated with the answer. It tells a repeated call with the same
 attempt key to look the transaction up (ENQ) instead of sending it again, keeps the audit
-trail operators read on the customer's IPpay tab, and blocks a second refund of a payment
-while one is in flight. It holds masked account labels only, never card or account numbers.
+trail operators read on the customer's IPpay tab (the host's payment service holds the lock
+that allows one refund of a payment in flight). It holds masked account labels only, never card or account numbers.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hostapp.models.base import Base, utcnow
+from core.models import Base, utcnow
 
 JOURNAL_STATUSES = ("sent", "approved", "declined", "unknown")
 
@@ -36,8 +36,6 @@ class IppayTransaction(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     #: for refunds: the payment being refunded
     refund_of_payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
-    #: set to the refunded payment's id while a refund is in flight or unknown (one at a time)
-    open_refund: Mapped[int | None] = mapped_column(unique=True)
     amount: Mapped[Decimal]
     account: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[str] = mapped_column(String(16), default="sent", index=True)

@@ -1,167 +1,144 @@
-"""Refunding a payment made through IPpay, booked as a linked refund in the host ledger.
+"""Refunding a payment made through IPpay: what ``splynx_refund_payment`` sends and answers.
 
-Card payments are refunded with a linked ``CREDIT`` (the original sale's TransactionID and
-the amount); bank-account payments with an ACH ``REVERSAL`` to the same account token (a
-new transaction, so its outcome can be looked up with ENQ). Only one refund of a payment
-can be in flight at a time (``ippay_transactions.open_refund`` is unique). A linked CREDIT
-whose answer never came cannot be told apart from its sale by ENQ: it stays *unknown* and
-an administrator settles it by hand after checking IPpay's reporting.
+The host's payment service owns the refund: it locks the payment, checks what is left to
+refund, writes a refund attempt (one refund of a payment in flight at a time), calls the
+hook, and books an approval as a negative payment linked to the original. This module only
+talks to IPpay and keeps the journal. Three ways to give money back:
+
+* a **card** payment whose sale is in the journal: a linked ``CREDIT`` (the original sale's
+  TransactionID and the amount; IPpay echoes the *sale's* TransactionID in the answer);
+* a card payment whose sale cannot be linked (not in the journal, e.g. booked before the
+  add-on kept one) but whose card is still saved: an unlinked ``CREDIT`` by token, a new
+  transaction under the refund attempt's key;
+* a **bank-account** payment: an ACH ``REVERSAL`` to the same account token, also a new
+  transaction under the refund attempt's key.
+
+A new transaction under its own key is settled like a payment (:mod:`core.gateway.resolver`):
+a lost answer is looked up with ENQ, a re-send with the same TransactionID is refused as a
+duplicate. Called again with the same attempt key (the reconciler, or after an administrator
+settled an unconfirmed CREDIT), the journal answers first. A linked CREDIT whose answer never
+came cannot be told apart from its sale by ENQ, so it stays *unknown* until an administrator
+checks IPpay's reporting and settles it (here, or on Finance → Payment attempts).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from collections.abc import Callable
 
 from core.gateway.transport import GatewayError, NotSent
-from core.payments import PaymentStatus, new_attempt_key, to_minor_units, transition
-from hostapp.host import Host
-from hostapp.models import Customer, Payment, PaymentAccount, PaymentAttempt
-from hostapp.models.base import ZERO
-from hostapp.services.ledger import record_refund
+from core.host import Host
+from core.payments import PaymentRequest, PaymentResult, PaymentStatus, to_minor_units
 
 from .charging import client_for
+from .client import IppayClient
 from .journal import Journal
 from .models import IppayTransaction
+from .protocol import Response
 from .resolver import Outcome, answered, resolver, unique
-from .settings import ADDON_ID, load_settings
+from .settings import IppaySettings, load_settings
 
 COMMENT = "Refund by IPpay"
+SETTLED_MADE = "settled: refunded"
+UNCONFIRMED = ("IPpay did not confirm the refund. Nothing was booked: check the transaction in IPpay's "
+               "reporting, then settle the refund on the customer's IPpay tab or on Finance → Payment attempts.")
 
 
 class RefundError(ValueError):
-    """The refund cannot be started; the message is for the administrator."""
+    """The refund cannot be settled; the message is for the administrator."""
 
 
-@dataclass(frozen=True)
-class RefundOutcome:
-    status: PaymentStatus
-    message: str
+def refund(host: Host, request: PaymentRequest) -> PaymentResult:
+    """Send (or look up) the refund of attempt ``request.attempt_key``."""
+    journal = Journal(host.db)
+    row = journal.find(request.attempt_key)
+    if row is not None and row.status in ("approved", "declined"):
+        return _result(PaymentStatus(row.status), request, row.gateway_transaction_id, row.note)
+    with host.db.transaction() as session:
+        settings = load_settings(host, session, request.partner_id)
+    client = client_for(settings)
+    if row is not None and row.transaction_type == "CREDIT" and row.transaction_id != request.attempt_key:
+        return PaymentResult.unknown(UNCONFIRMED)  # a linked CREDIT sent before: only an administrator can tell
+    sale = journal.find(request.refund_of.reference)
+    if row is None and sale is not None and sale.transaction_type != "CHECK":
+        journal.open(reference=request.attempt_key, transaction_type="CREDIT", transaction_id=sale.transaction_id,
+                     customer_id=request.customer_id, amount=request.amount, account=sale.account,
+                     refund_of_payment_id=request.refund_of.payment_id)
+        outcome = _linked_credit(client, sale.transaction_id, to_minor_units(request.amount))
+    else:
+        send = _new_transaction(client, settings, request, sale)
+        if send is None and row is None:
+            return PaymentResult.declined("The card or bank account of this payment is no longer saved; "
+                                          "refund it by bank transfer.")
+        outcome = _keyed(journal, client, request, row, sale, send)
+    journal.close(request.attempt_key, outcome.journal_status, outcome.response, outcome.note)
+    reference = outcome.response.transaction_id if outcome.response is not None else ""
+    return _result(outcome.status, request, reference, outcome.message)
 
 
-def refundable(session, payment: Payment) -> Decimal:
-    """What is left to refund of ``payment`` (refunds are negative payments linked to it)."""
-    refunded = session.execute(select(func.coalesce(func.sum(Payment.amount), 0))
-                               .where(Payment.refund_of_id == payment.id)).scalar_one()
-    return payment.amount + Decimal(refunded)
+def _new_transaction(client: IppayClient, settings: IppaySettings, request: PaymentRequest,
+                     sale: IppayTransaction | None) -> tuple[str, Callable[[], Response]] | None:
+    """(type, send) of a refund under its own key: REVERSAL to a bank account, unlinked CREDIT by card token."""
+    account, key = request.account, request.attempt_key
+    cents = to_minor_units(request.amount)
+    bank = sale.transaction_type == "CHECK" if sale is not None else request.refund_of.source == "bank"
+    if account is None or account.kind != ("bank" if bank else "card"):
+        return None
+    if bank:
+        return "REVERSAL", lambda: client.check(
+            key, cents, holder=account.holder or request.payer.get("name", ""),
+            ach_type="SAVINGS" if account.brand.lower() == "savings" else "CHECKING", sec=settings.ach_sec,
+            token=account.token, transaction_type="REVERSAL")
+    return "CREDIT", lambda: client.credit_by_token(key, account.token, cents)
 
 
-@dataclass(frozen=True)
-class _Plan:
-    payment_id: int
-    customer_id: int
-    partner_id: int
-    original_key: str
-    kind: str  # SALE | CHECK
-    token: str
-    holder: str
-    ach_type: str
-    account: str
+def _keyed(journal: Journal, client: IppayClient, request: PaymentRequest, row: IppayTransaction | None,
+           sale: IppayTransaction | None, send: tuple[str, Callable[[], Response]] | None) -> Outcome:
+    """Send a refund transaction under the attempt key, or resume it: ENQ first, never twice.
+
+    Sent before and its account forgotten since, it can only be looked up (ENQ).
+    """
+    key = request.attempt_key
+    if row is not None:
+        return resolver(client).resume(key, unique(send[1])) if send else resolver(client).settle(key)
+    transaction_type, post = send
+    journal.open(reference=key, transaction_type=transaction_type, transaction_id=key, customer_id=request.customer_id,
+                 amount=request.amount, account=sale.account if sale is not None else _label(request),
+                 refund_of_payment_id=request.refund_of.payment_id)
+    return resolver(client).first(key, unique(post))
 
 
-class Refunds:
-    """Starts, sends and books refunds of IPpay payments."""
+def _label(request: PaymentRequest) -> str:
+    account = request.account
+    return f"{account.brand or account.kind} …{account.last4}" if account is not None else ""
 
-    def __init__(self, host: Host) -> None:
-        self.host = host
-        self.journal = Journal(host.db)
 
-    def _plan(self, payment_id: int, amount: Decimal) -> _Plan:
-        with self.host.db.transaction() as session:
-            payment = session.get(Payment, payment_id)
-            if payment is None or payment.gateway != ADDON_ID or payment.amount <= ZERO or payment.refund_of_id:
-                raise RefundError("Only payments made through IPpay can be refunded here.")
-            left = refundable(session, payment)
-            if amount <= ZERO or amount > left:
-                raise RefundError(f"Enter an amount between 0.01 and {left}.")
-            sale = session.execute(select(IppayTransaction).where(
-                IppayTransaction.reference == payment.gateway_reference)).scalar_one_or_none()
-            if sale is None:
-                raise RefundError("The IPpay transaction of this payment is not in the journal.")
-            token = holder = ach_type = ""
-            if sale.transaction_type == "CHECK":
-                attempt = session.execute(select(PaymentAttempt).where(
-                    PaymentAttempt.key == payment.gateway_reference)).scalar_one_or_none()
-                account = session.get(PaymentAccount, attempt.account_id) if attempt and attempt.account_id else None
-                if account is None:
-                    raise RefundError("The bank account of this payment is no longer saved; "
-                                      "refund it by bank transfer.")
-                token, holder = account.token, account.holder
-                ach_type = "SAVINGS" if account.brand.lower() == "savings" else "CHECKING"
-            customer = session.get(Customer, payment.customer_id)
-            return _Plan(payment.id, customer.id, customer.partner_id, sale.reference, sale.transaction_type, token,
-                         holder or customer.name, ach_type, sale.account)
+def _linked_credit(client: IppayClient, sale_transaction_id: str, cents: int) -> Outcome:
+    try:
+        return answered(client.credit(sale_transaction_id, cents), "answered")
+    except NotSent as exc:
+        return Outcome(PaymentStatus.DECLINED, None, "IPpay could not be reached; nothing was refunded.",
+                       f"not sent: {exc}")
+    except GatewayError as exc:
+        return Outcome(PaymentStatus.UNKNOWN, None, UNCONFIRMED, str(exc))
 
-    def refund(self, payment_id: int, amount: Decimal, *, actor: str) -> RefundOutcome:
-        """Refund ``amount`` of a payment; book it when IPpay approves."""
-        plan = self._plan(payment_id, amount)
-        with self.host.db.transaction() as session:
-            settings = load_settings(session, self.host.box, plan.partner_id)
-        client = client_for(settings)
-        key = new_attempt_key()
-        cents = to_minor_units(amount)
-        ttype = "REVERSAL" if plan.kind == "CHECK" else "CREDIT"
-        try:
-            self.journal.open(reference=key, transaction_type=ttype,
-                              transaction_id=key if ttype == "REVERSAL" else plan.original_key,
-                              customer_id=plan.customer_id, amount=amount, account=plan.account,
-                              refund_of_payment_id=plan.payment_id)
-        except IntegrityError:
-            raise RefundError("A refund of this payment is already in progress.") from None
-        if ttype == "REVERSAL":
-            outcome = resolver(client).first(key, unique(lambda: client.check(
-                key, cents, holder=plan.holder, ach_type=plan.ach_type, sec=settings.ach_sec, token=plan.token,
-                transaction_type="REVERSAL")))
-        else:
-            outcome = self._credit(client, plan.original_key, cents)
-        return self._finish(key, plan.payment_id, amount, outcome, actor)
 
-    @staticmethod
-    def _credit(client, original_key: str, cents: int) -> Outcome:
-        try:
-            return answered(client.credit(original_key, cents), "answered")
-        except NotSent as exc:
-            return Outcome(PaymentStatus.DECLINED, None, "IPpay could not be reached; nothing was refunded.",
-                           f"not sent: {exc}")
-        except GatewayError as exc:
-            return Outcome(PaymentStatus.UNKNOWN, None,
-                           "IPpay did not confirm the refund. Nothing was booked: check the transaction in IPpay's "
-                           "reporting, then settle the refund on the customer's IPpay tab.", str(exc))
+def _result(status: PaymentStatus, request: PaymentRequest, reference: str, message: str) -> PaymentResult:
+    if status is PaymentStatus.APPROVED:
+        return PaymentResult(status, reference=reference or request.attempt_key, amount=request.amount,
+                             message=COMMENT)
+    return PaymentResult(status, message=message.replace("payment was declined", "refund was declined"))
 
-    def _finish(self, key: str, payment_id: int, amount: Decimal, outcome: Outcome, actor: str) -> RefundOutcome:
-        if outcome.status is not PaymentStatus.APPROVED:
-            self.journal.close(key, outcome.journal_status, outcome.response, outcome.note)
-            message = outcome.message.replace("payment was declined", "refund was declined")
-            return RefundOutcome(outcome.status, message)
-        reference = outcome.response.transaction_id or key
-        refund_id = self.book(key, payment_id, amount, reference, actor)
-        self.journal.close(key, "approved", outcome.response, outcome.note, payment_id=refund_id)
-        return RefundOutcome(PaymentStatus.APPROVED, f"Refunded {amount} (IPpay transaction {reference}).")
 
-    def book(self, key: str, payment_id: int, amount: Decimal, reference: str, actor: str) -> int:
-        """Book an approved refund in the ledger; a full refund marks the attempt refunded."""
-        with self.host.db.transaction() as session:
-            payment = session.execute(select(Payment).where(Payment.id == payment_id).with_for_update()).scalar_one()
-            refund = record_refund(session, payment, amount, gateway_reference=reference[:64], comment=COMMENT,
-                                   added_by=actor)
-            session.flush()
-            attempt = session.execute(select(PaymentAttempt).where(
-                PaymentAttempt.key == payment.gateway_reference)).scalar_one_or_none()
-            if attempt is not None and refundable(session, payment) == ZERO and transition(attempt.status, "refunded"):
-                attempt.status = PaymentStatus.REFUNDED.value
-            return refund.id
+def settle_unknown(host: Host, reference: str, made: bool, *, actor: str):
+    """An administrator's decision on a refund IPpay never confirmed; the host then books it (or not).
 
-    def settle_unknown(self, reference: str, made: bool, *, actor: str) -> RefundOutcome:
-        """An administrator's decision on a refund IPpay never confirmed."""
-        row = self.journal.find(reference)
-        if row is None or row.status != "unknown" or row.refund_of_payment_id is None:
-            raise RefundError("This refund is not waiting for a decision.")
-        if not made:
-            self.journal.close(reference, "declined", None, f"settled by {actor}: not refunded")
-            return RefundOutcome(PaymentStatus.DECLINED, "The refund was marked as not made.")
-        refund_id = self.book(reference, row.refund_of_payment_id, row.amount, reference, actor)
-        self.journal.close(reference, "approved", None, f"settled by {actor}: refunded", payment_id=refund_id)
-        return RefundOutcome(PaymentStatus.APPROVED, f"The refund of {row.amount} was booked.")
+    The decision is written to the journal and the host asks the hook again with the
+    refund's attempt key, which now answers with the decision.
+    """
+    journal = Journal(host.db)
+    row = journal.find(reference)
+    if row is None or row.status not in ("sent", "unknown") or row.refund_of_payment_id is None:
+        raise RefundError("This refund is not waiting for a decision.")
+    journal.close(reference, "approved" if made else "declined", None,
+                  f"{SETTLED_MADE if made else 'settled: not refunded'} by {actor}")
+    return host.payments.reconcile_key(reference)

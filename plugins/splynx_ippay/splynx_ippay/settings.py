@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.gateway.settings import change_method_field, direct_link_field, fee_fields, service_fee, timeout_fields
 from core.settings import Field, FieldType, Section, SettingsSchema
-from hostapp.services.settings_store import SettingsStore, choice_name
+from core.host import Host
 
 ADDON_ID = "ippay"
 TEST_URL = "https://testgtwy.ippay.com/ippay"
@@ -79,19 +79,19 @@ class IppaySettings:
         return kind in self.account_types
 
 
-def load_settings(session: Session, box, partner_id: int | None) -> IppaySettings:
+def load_settings(host: Host, session: Session, partner_id: int | None) -> IppaySettings:
     """Read the stored values (partner override, else default) into :class:`IppaySettings`."""
-    v = SettingsStore(session, box).values(ADDON_ID, SETTINGS, partner_id)
+    v = host.settings.values(session, ADDON_ID, SETTINGS, partner_id)
     url = v.get("gateway_url") or (LIVE_URL if v.get("mode") == "live" else TEST_URL)
     return IppaySettings(
         terminal_id=v.get("terminal_id") or "", password=v.get("password") or "", url=url,
         ach_sec=v.get("ach_sec") or "WEB",
-        card_method=choice_name(session, "payment_methods", v.get("card_payment_method"), CARD_METHOD),
-        bank_method=choice_name(session, "payment_methods", v.get("bank_payment_method"), BANK_METHOD),
+        card_method=host.settings.choice_name(session, "payment_methods", v.get("card_payment_method"), CARD_METHOD),
+        bank_method=host.settings.choice_name(session, "payment_methods", v.get("bank_payment_method"), BANK_METHOD),
         account_types=tuple(v.get("account_types") or ("card", "bank")),
         change_payment_method=bool(v.get("change_payment_method")),
         fee_percent=Decimal(v.get("fee_percent") or 0),
-        fee_category=choice_name(session, "transaction_categories", v.get("fee_category"), "Service"),
+        fee_category=host.settings.choice_name(session, "transaction_categories", v.get("fee_category"), "Service"),
         direct_link_days=int(v.get("direct_link_days") or 30),
         connect_timeout=float(v.get("connect_timeout") or 5), read_timeout=float(v.get("read_timeout") or 60),
     )

@@ -92,16 +92,32 @@ def add_bank(ippay_app):
     return add
 
 
+def sim_refunds(running) -> list[int]:
+    """Cents of every refund (CREDIT, REVERSAL) the simulator approved, oldest first."""
+    return [int(e["amount"]) for e in running.app.journal()
+            if e["type"] in ("CREDIT", "REVERSAL") and e["action_code"] == "000"]
+
+
 @pytest.fixture
 def harness(ippay_host, ippay_app, sim, factory, add_card):
-    """The gateway kit's view of this add-on (see tests/gateway_kit.py)."""
+    """The gateway kit's view of this add-on, paying by card (see tests/gateway_kit.py)."""
+    return _harness(ippay_host, ippay_app, sim, factory, add_card, "SALE", "CREDIT")
+
+
+@pytest.fixture
+def ach_harness(ippay_host, ippay_app, sim, factory, add_bank):
+    """The gateway kit's view of this add-on, paying by bank account (ACH CHECK, refunds by REVERSAL)."""
+    return _harness(ippay_host, ippay_app, sim, factory, add_bank, "CHECK", "REVERSAL")
+
+
+def _harness(ippay_host, ippay_app, sim, factory, add_account, charge_kind: str, refund_kind: str):
     from decimal import Decimal
 
     from tests.gateway_kit import GatewayHarness
 
     def customer_with_account():
         customer = factory.customer()
-        add_card(customer)
+        add_account(customer)
         return customer
 
     def journal_note(key):
@@ -114,8 +130,8 @@ def harness(ippay_host, ippay_app, sim, factory, add_card):
     return GatewayHarness(
         host=ippay_host, app=ippay_app, gateway="ippay", faults=sim.faults,
         charges=lambda key: sim_charges(sim, key), customer_with_account=customer_with_account,
-        invoice=lambda customer, amount: factory.invoice(customer, Decimal(amount)), charge_kind="SALE",
-        lookup_kind="ENQ", lookup_name="ENQ",
+        invoice=lambda customer, amount: factory.invoice(customer, Decimal(amount)), charge_kind=charge_kind,
+        lookup_kind="ENQ", lookup_name="ENQ", refund_kind=refund_kind, gateway_refunds=lambda: sim_refunds(sim),
         sim_kinds=lambda key: [e["type"] for e in sim.app.journal() if e["transaction_id"] == key],
         journal_note=journal_note,
         make_unreachable=lambda: configure(ippay_host, gateway_url="http://127.0.0.1:9/ippay"),  # discard port

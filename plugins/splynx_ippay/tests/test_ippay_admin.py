@@ -6,7 +6,6 @@ from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, Payment, PaymentAttempt, Transaction
 from splynx_ippay.models import IppayTransaction
-from splynx_ippay.refunds import Refunds
 
 TEST_CARD = "4111111111111111"
 
@@ -70,8 +69,11 @@ def test_ippay_tab_shows_accounts_masked_and_refunds_a_card_payment(ippay_app, i
     with ippay_host.db.transaction() as s:
         refund = s.execute(select(Payment).where(Payment.refund_of_id == payment.id)).scalar_one()
         line = s.execute(select(Transaction).where(Transaction.payment_id == refund.id)).scalar_one()
+        attempt = s.execute(select(PaymentAttempt).where(PaymentAttempt.target_kind == "refund")).scalar_one()
+        # a linked CREDIT echoes the sale's TransactionID: the refund is booked under its own attempt key
+        assert credit[0]["transaction_id"] == payment.gateway_reference
         assert (refund.amount, refund.comment, refund.gateway_reference) == (Decimal("-15.00"), "Refund by IPpay",
-                                                                             credit[0]["transaction_id"])
+                                                                             attempt.key)
         assert (line.type, line.total, line.category.name) == ("debit", Decimal("15.00"), "Refund")
         assert s.get(Customer, customer.id).balance == Decimal("-15.00")
     admin.post("/ippay/admin/refund", data={"payment_id": payment.id, "amount": "30.01"})
@@ -79,17 +81,18 @@ def test_ippay_tab_shows_accounts_masked_and_refunds_a_card_payment(ippay_app, i
         f"/ippay/admin/customer?customer_id={customer.id}").get_data(as_text=True)
     admin.post("/ippay/admin/refund", data={"payment_id": payment.id, "amount": "30.00"})
     with ippay_host.db.transaction() as s:
-        assert s.execute(select(PaymentAttempt.status)).scalar_one() == "refunded"
+        assert s.execute(select(PaymentAttempt.status).where(PaymentAttempt.target_kind == "invoice")
+                         ).scalar_one() == "refunded"
 
 
 def test_bank_payment_is_refunded_with_a_reversal(ippay_app, ippay_host, factory, add_bank, sim):
     customer = factory.customer()
     account = add_bank(customer)
     invoice = factory.invoice(customer, "20.00")
-    with ippay_app.app_context():
-        ippay_host.payments.pay(gateway="ippay", customer_id=customer.id, target_kind="invoice",
-                                target_id=invoice.id, account_id=account.id)
-        outcome = Refunds(ippay_host).refund(_payment(ippay_host, invoice.id).id, Decimal("20.00"), actor="admin:x")
+    ippay_host.payments.pay(gateway="ippay", customer_id=customer.id, target_kind="invoice",
+                            target_id=invoice.id, account_id=account.id)
+    outcome = ippay_host.payments.refund(gateway="ippay", payment_id=_payment(ippay_host, invoice.id).id,
+                                         amount=Decimal("20.00"), initiated_by="admin:x")
     assert outcome.status.value == "approved"
     assert [e["type"] for e in sim.app.journal()] == ["TOKENIZE", "CHECK", "REVERSAL"]
 
@@ -114,4 +117,26 @@ def test_unconfirmed_refund_blocks_another_and_is_settled_by_an_admin(ippay_app,
     with ippay_host.db.transaction() as s:
         refund = s.execute(select(Payment).where(Payment.refund_of_id == payment.id)).scalar_one()
         assert refund.amount == Decimal("-10.00")
-        assert s.get(IppayTransaction, row.id).open_refund is None
+        assert s.get(IppayTransaction, row.id).status == "approved"
+
+
+def test_a_card_payment_that_cannot_be_linked_is_refunded_by_token(ippay_app, ippay_host, factory, add_card, sim):
+    """No sale to link (not in the journal): an unlinked CREDIT by token under the refund's own key, settled by ENQ."""
+    customer = factory.customer()
+    account = add_card(customer)
+    invoice = factory.invoice(customer, "20.00")
+    ippay_host.payments.pay(gateway="ippay", customer_id=customer.id, target_kind="invoice", target_id=invoice.id,
+                            account_id=account.id)
+    payment = _payment(ippay_host, invoice.id)
+    with ippay_host.db.transaction() as s:  # booked before the add-on kept a journal
+        s.delete(s.execute(select(IppayTransaction).where(IppayTransaction.reference == payment.gateway_reference))
+                 .scalar_one())
+    sim.faults.arm("timeout_after_charge", only="CREDIT")
+    outcome = ippay_host.payments.refund(gateway="ippay", payment_id=payment.id, amount=Decimal("20.00"),
+                                         initiated_by="admin:x")
+    assert outcome.approved, outcome.message
+    with ippay_host.db.transaction() as s:
+        key = s.execute(select(PaymentAttempt.key).where(PaymentAttempt.target_kind == "refund")).scalar_one()
+        row = s.execute(select(IppayTransaction).where(IppayTransaction.reference == key)).scalar_one()
+        assert (row.transaction_type, row.transaction_id, row.status) == ("CREDIT", key, "approved")
+    assert [(e["type"], e["transaction_id"]) for e in sim.app.journal()][-2:] == [("CREDIT", key), ("ENQ", key)]

@@ -64,3 +64,32 @@ def test_bulk_charge_sends_recurring_origin(ippay_app, ippay_host, factory, add_
     finally:
         del sim.app.handle
     assert any(b"<Origin>RECURRING</Origin>" in body and b"<Token>" in body for body in seen)
+
+
+def test_batch_ending_with_unknown_items_is_settled_by_the_reconciler(ippay_host, ippay_app, factory, add_card, sim):
+    """Garbage answers and a failing ENQ leave items unknown; nobody presses Resume, the reconciler books them."""
+    from datetime import date
+
+    from hostapp.services.charging import BatchRequest, ChargeFilters, ChargeService
+
+    customers = [factory.customer() for _ in range(3)]
+    for customer in customers:
+        add_card(customer)
+    invoices = [factory.invoice(customer, "30.00") for customer in customers]
+    sim.faults.arm("garbage_after_charge", only="SALE", times=2)
+    sim.faults.arm("http_5xx", only="ENQ", times=None)
+    service = ChargeService(ippay_host)
+    batch_id = service.create(BatchRequest("ippay", ChargeFilters(period_from=date.today(), period_to=date.today()),
+                                           created_by="test"))
+    assert service.run_here(batch_id) == "ready"
+    summary = service.summary(batch_id)
+    assert (summary.approved, summary.unknown) == (1, 2)
+    sim.faults.clear()
+    sweep = ippay_host.reconciler.sweep()
+    assert [c.outcome.status for c in sweep.checks] == [PaymentStatus.APPROVED] * 2
+    assert service.summary(batch_id).approved == 3
+    with ippay_host.db.transaction() as s:
+        assert [s.get(Invoice, i.id).status for i in invoices] == ["paid"] * 3
+        assert len(s.execute(select(Payment)).scalars().all()) == 3
+    sales = [e for e in sim.app.journal() if e["type"] == "SALE" and e["action_code"] == "000"]
+    assert len(sales) == 3, "each invoice charged once"

@@ -6,14 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from hostapp.models import Invoice, Payment, ProformaInvoice
-from hostapp.services.direct_links import DirectLinks
 
 CARD = {"method": "card", "holder": "Jane Payer", "card_number": "4242424242424242", "exp_month": "11",
         "exp_year": "2030", "cvv": "7193"}
 
 
 def _signer(host):
-    return DirectLinks.for_host(host)
+    return host.direct_links
 
 
 def test_signatures_bind_kind_document_and_expiry(host):

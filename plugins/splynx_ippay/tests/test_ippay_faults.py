@@ -14,3 +14,26 @@ from tests import gateway_kit
 @pytest.mark.parametrize("check", gateway_kit.FAULT_CHECKS, ids=lambda check: check.__name__)
 def test_gateway_conformance(harness, check):
     check(harness)
+
+
+def test_parallel_posts_of_one_topup_form_charge_once(harness):
+    gateway_kit.check_topup_form_charges_once(harness)
+
+
+@pytest.mark.parametrize("check", gateway_kit.RECONCILER_CHECKS, ids=lambda check: check.__name__)
+def test_reconciler(harness, check):
+    check(harness)
+
+
+@pytest.mark.parametrize("check", gateway_kit.REFUND_CHECKS, ids=lambda check: check.__name__)
+def test_card_refunds(harness, check):
+    check(harness)
+
+
+@pytest.mark.parametrize("check", gateway_kit.REFUND_CHECKS, ids=lambda check: check.__name__)
+def test_bank_account_refunds(ach_harness, check):
+    check(ach_harness)
+
+
+def test_sweep_after_the_whole_fault_set(harness):
+    gateway_kit.check_sweep_after_the_fault_set(harness)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, Payment, PaymentAccount, PaymentMethod, Transaction
 from tests.fixtures import portal_login
+from tests.gateway_kit import form_intent
 
 TEST_CARD, TEST_BANK_ACCOUNT, TEST_ROUTING = "4111111111111111", "84736251", "071025661"
 
@@ -149,9 +150,19 @@ def test_refill_page_adds_money_to_the_balance(ippay_app, ippay_host, factory, a
     form = client.get("/ippay").headers.get("Location") or ""
     page = client.get("/ippay/").get_data(as_text=True)
     assert "Add money by IpPay" in page and "Amount" in page and form.endswith("/ippay/")
-    assert client.post("/ippay/", data={"account_id": account.id, "amount": "abc"}).status_code == 422
-    done = client.post("/ippay/index", data={"account_id": account.id, "amount": "25.00"}).get_data(as_text=True)
-    assert "Success! Your transaction has been successfully processed." in done and "BACK TO PORTAL" in done
+    intent = form_intent(page)
+    rejected = client.post("/ippay/", data={"account_id": account.id, "amount": "abc", "intent": intent})
+    assert rejected.status_code == 422 and form_intent(rejected.get_data(as_text=True)) == intent
+    stale = client.post("/ippay/", data={"account_id": account.id, "amount": "25.00", "intent": intent + "x"})
+    assert "This form has expired. Nothing was charged" in stale.get_data(as_text=True)
+    posted = client.post("/ippay/index", data={"account_id": account.id, "amount": "25.00", "intent": intent})
+    assert posted.status_code == 303 and "/ippay/index?done=" in posted.headers["Location"]
+    for _ in range(2):  # the result, then a refresh of it: shown again, charged once
+        done = client.get(posted.headers["Location"]).get_data(as_text=True)
+        assert "Success! Your transaction has been successfully processed." in done and "BACK TO PORTAL" in done
+    again = client.post("/ippay/index", data={"account_id": account.id, "amount": "25.00", "intent": intent})
+    assert again.headers["Location"] == posted.headers["Location"], "a re-posted form answers its first attempt"
+    assert client.get("/ippay/?done=forged").status_code == 404
     with ippay_host.db.transaction() as s:
         assert s.get(Customer, customer.id).balance == Decimal("25.00")
         assert s.execute(select(Payment.comment).where(Payment.customer_id == customer.id)).scalar_one() == \

@@ -86,6 +86,28 @@ def test_enq_duplicates_credit_and_void(client):
     assert client.credit("SALE00000000000002", 100).action_code == "942"
 
 
+def test_refunds_follow_the_specification(client):
+    """§1.9: follow-on operations echo the original TransactionID; new transactions are unique and ENQ finds them."""
+    token = client.tokenize_card(CARD).token
+    client.sale("SALE00000000000003", 5000, token=token)
+    linked = client.credit("sale00000000000003", 1000)  # TransactionID is case-insensitive
+    assert (linked.transaction_id, linked.text) == ("SALE00000000000003", "RETURN ACCEPTED")
+    unlinked = client.credit_by_token("REFUND000000000001", token, 700)
+    assert (unlinked.transaction_id, unlinked.approved) == ("REFUND000000000001", True)
+    assert client.credit_by_token("REFUND000000000001", token, 700).action_code == "094", "reused id refused"
+    assert client.sale("REFUND000000000001", 700, token=token).action_code == "094"
+    found = client.enq("REFUND000000000001")
+    assert (found.transaction_id, found.approval, found.text) == ("REFUND000000000001", unlinked.approval,
+                                                                  "RETURN ACCEPTED")
+    bank = client.tokenize_bank(BankDetails("84736251", "071025661", "CHECKING", "Mickey Mouse")).token
+    reversal = client.check("REVERSAL0000000001", 1399, holder="Mickey Mouse", ach_type="CHECKING", sec="PPD",
+                            token=bank, transaction_type="REVERSAL")
+    assert client.enq("REVERSAL0000000001").approval == reversal.approval == "000000"
+    captured = client.send("AUTHONLY", {"TransactionID": "AUTH00000000000001", "Token": token, "TotalAmount": "900"})
+    capture = client.send("CAPT", {"TransactionID": "AUTH00000000000001", "TotalAmount": "900"})
+    assert (capture.transaction_id, capture.approval) == ("AUTH00000000000001", captured.approval)
+
+
 def test_legacy_jetpay_root_and_any_element_order_are_accepted(sim):
     body = (b"<JetPay><TotalAmount>3000</TotalAmount><CardExpYear>31</CardExpYear><CardExpMonth>12</CardExpMonth>"
             b"<CardNum>4111111111111111</CardNum><TransactionID>JETPAY000000000001</TransactionID>"

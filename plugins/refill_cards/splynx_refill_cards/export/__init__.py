@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hostapp.db import Database
+from core.host import Host
 
 from ..models import Card, Export, Series
 from ..settings import options
@@ -44,20 +44,20 @@ def card_lines(session: Session, series_id: int, today: date) -> Iterator[CardLi
                        activated_at.strftime("%Y-%m-%d %H:%M:%S") if activated_at else "")
 
 
-def write_series(db: Database, series_id: int, fmt: str, path: Path, *, currency: str,
+def write_series(host: Host, series_id: int, fmt: str, path: Path, *,
                  progress=lambda done, total: None) -> int:
     """Write one series to ``path`` in ``fmt`` (``csv`` or ``pdf``); returns the number of cards."""
-    with db.session_factory() as session:
+    with host.db.reading() as session:
         total = session.execute(select(func.count()).where(Card.series_id == series_id)).scalar_one()
-        title = options(session).card_title
+        title = options(host, session).card_title
         lines = card_lines(session, series_id, date.today())
         report = lambda done: progress(done, total)  # noqa: E731 - bind the total once
         if fmt == "csv":
             return write_csv(path, lines, report)
-        return write_pdf(path, lines, report, total=total, title=title, currency=currency)
+        return write_pdf(path, lines, report, total=total, title=title, currency=host.config.currency)
 
 
-def start_export(host, series: Series, fmt: str, *, actor: str) -> Export:
+def start_export(host: Host, series: Series, fmt: str, *, actor: str) -> Export:
     """Record an export and queue its job; the caller's session must not hold write locks."""
     if fmt not in FORMATS:
         raise ValueError("Choose PDF or CSV.")
@@ -68,8 +68,8 @@ def start_export(host, series: Series, fmt: str, *, actor: str) -> Export:
         session.flush()
         export.file_name = f"refill-cards-{series.id}-{export.id}.{fmt}"
     job_id = host.jobs.submit(HANDLER, f"Export refill card series {series.id} ({FORMATS[fmt]})",
-                              {"export_id": export.id, "folder": str(export_dir(host.config.instance_path)),
-                               "currency": host.config.currency}, created_by=actor, kind="refill_cards.export")
+                              {"export_id": export.id, "folder": str(export_dir(host.config.instance_path))},
+                              created_by=actor, kind="refill_cards.export")
     with host.db.transaction() as session:
         session.get(Export, export.id).job_id = job_id
     export.job_id = job_id
@@ -78,7 +78,8 @@ def start_export(host, series: Series, fmt: str, *, actor: str) -> Export:
 
 def run_export(ctx) -> dict:
     """Job handler: write the export's file, reporting progress; mark the export ready or failed."""
-    db = ctx.runner.db
+    host = ctx.host
+    db = host.db
     export_id = ctx.params["export_id"]
     with db.transaction() as session:
         export = session.get(Export, export_id)
@@ -90,7 +91,7 @@ def run_export(ctx) -> dict:
         ctx.progress(100 * done / max(total, 1) * 0.99)
 
     try:
-        count = write_series(db, series_id, fmt, path, currency=ctx.params["currency"], progress=progress)
+        count = write_series(host, series_id, fmt, path, progress=progress)
     except Exception:
         with db.transaction() as session:
             session.get(Export, export_id).status = "failed"

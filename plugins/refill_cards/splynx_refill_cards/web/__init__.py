@@ -11,7 +11,7 @@ from datetime import date
 
 from flask import Blueprint, request
 
-from hostapp.web.auth import current_admin, current_customer, login_gate
+from core.web import ADMIN, PORTAL, login_gate
 
 from ..models import STATUS_LABELS
 
@@ -24,15 +24,12 @@ def _login_gate():
     view = (request.endpoint or "").rpartition(".")[2]
     if view == "static":
         return None
-    if view.startswith("portal_"):
-        return login_gate(current_customer, "portal.login")
-    return login_gate(current_admin, "admin.login")
+    return login_gate(PORTAL if view.startswith("portal_") else ADMIN)
 
 
 @bp.context_processor
 def _context():
-    return {"current_admin": current_admin(), "current_customer": current_customer(), "today": date.today(),
-            "status_labels": STATUS_LABELS}
+    return {"today": date.today(), "status_labels": STATUS_LABELS}
 
 
 from . import admin_cards, admin_series, portal  # noqa: E402,F401 - views register themselves on bp

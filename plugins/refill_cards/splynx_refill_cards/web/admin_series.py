@@ -8,9 +8,7 @@ from pathlib import Path
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
-from hostapp.host import current_host
-from hostapp.web.entry_point_views import host_page
-from hostapp.web.tables import paginate
+from core.web import admin_partner_ids, admin_sees_partner, current_host, host_page, paginate, parse_id, requires, scope_partners
 
 from ..export import FORMATS, export_dir, start_export
 from ..models import Card, Export, Series
@@ -18,7 +16,7 @@ from ..report import series_totals
 from ..series import InputError, delete_series, edit, generate, parse_generate
 from ..settings import options
 from . import bp
-from .forms import actor, get_or_404, partner_options
+from .forms import actor, get_or_404, partner_options, series_or_404
 
 
 def _latest_exports(series_ids: list[int]) -> dict[int, Export]:
@@ -31,18 +29,20 @@ def _latest_exports(series_ids: list[int]) -> dict[int, Export]:
 
 @bp.get("/admin/series")
 @host_page
+@requires("prepaid.view")
 def series_list():
     db = current_host().db.session
     cards = select(Card.series_id, func.count(Card.id).label("cards")).group_by(Card.series_id).subquery()
     statement = (select(Series, func.coalesce(cards.c.cards, 0)).outerjoin(cards, cards.c.series_id == Series.id)
                  .order_by(Series.id.desc()))
-    page = paginate(db, statement, (Series.id, Series.prefix), scalars=False)
+    page = paginate(db, scope_partners(statement, Series.partner_id), (Series.id, Series.prefix), scalars=False)
     exports = _latest_exports([series.id for series, _ in page.items])
     return render_template("refill_cards/admin/series.html", page=page, exports=exports)
 
 
 @bp.route("/admin/generate", methods=["GET", "POST"])
 @host_page
+@requires("prepaid.manage")
 def generate_page():
     host = current_host()
     errors, form = {}, request.form
@@ -50,7 +50,9 @@ def generate_page():
         with host.db.transaction() as session:
             try:
                 data = parse_generate(session, form)
-                series = generate(session, data, options(session), actor=actor())
+                if not admin_sees_partner(data.partner_id):
+                    raise InputError({"partner_id": "Choose one of your partners."})
+                series = generate(host, session, data, options(host, session), actor=actor())
             except InputError as exc:
                 errors = exc.errors
             else:
@@ -64,13 +66,16 @@ def generate_page():
 
 
 @bp.route("/admin/series/<int:series_id>/edit", methods=["GET", "POST"])
+@requires("prepaid.manage")
 def series_edit(series_id: int):
     db = current_host().db.session
-    series = get_or_404(Series, series_id)
+    series = series_or_404(series_id)
     errors = {}
     if request.method == "POST":
         try:
-            edit(db, series, request.form, actor=actor())
+            edit(current_host(), db, series, request.form, actor=actor())
+            if not admin_sees_partner(series.partner_id):
+                raise InputError({"partner_id": "Choose one of your partners."})
         except InputError as exc:
             db.rollback()
             errors = exc.errors
@@ -85,13 +90,14 @@ def series_edit(series_id: int):
 
 
 @bp.post("/admin/series/<int:series_id>/delete")
+@requires("prepaid.manage")
 def series_delete(series_id: int):
     host = current_host()
-    get_or_404(Series, series_id)
+    series_or_404(series_id)
     host.db.session.rollback()
     with host.db.transaction() as session:
         try:
-            files = delete_series(session, session.get(Series, series_id), actor=actor())
+            files = delete_series(host, session, session.get(Series, series_id), actor=actor())
         except InputError as exc:
             flash(exc.errors["series"], "error")
             return redirect(request.referrer or url_for(".series_list"))
@@ -103,9 +109,10 @@ def series_delete(series_id: int):
 
 
 @bp.route("/admin/series/<int:series_id>/export", methods=["GET", "POST"])
+@requires("prepaid.manage")
 def series_export(series_id: int):
     """The "Export refill card series" modal: choose PDF or CSV; the file is written by a job."""
-    series = get_or_404(Series, series_id)
+    series = series_or_404(series_id)
     error = ""
     if request.method == "POST":
         fmt = request.form.get("format", "")
@@ -121,14 +128,18 @@ def series_export(series_id: int):
 
 
 @bp.get("/admin/exports/<int:export_id>")
+@requires("prepaid.view")
 def export_status(export_id: int):
     export = get_or_404(Export, export_id)
+    series_or_404(export.series_id)
     return render_template("refill_cards/admin/export_status.html", export=export, formats=FORMATS)
 
 
 @bp.get("/admin/exports/<int:export_id>/download")
+@requires("prepaid.manage")
 def export_download(export_id: int):
     export = get_or_404(Export, export_id)
+    series_or_404(export.series_id)
     path = export_dir(current_host().config.instance_path) / Path(export.file_name).name
     if export.status != "ready" or not path.exists():
         abort(404)
@@ -145,10 +156,11 @@ def _date_arg(name: str) -> date | None:
 
 @bp.get("/admin/report")
 @host_page
+@requires("prepaid.view")
 def report():
     db = current_host().db.session
     partner = request.args.get("partner", "")
-    rows = series_totals(db, start=_date_arg("from"), end=_date_arg("to"),
-                         partner_id=int(partner) if partner.isdigit() else None)
+    rows = series_totals(db, start=_date_arg("from"), end=_date_arg("to"), partner_id=parse_id(partner),
+                         partners=admin_partner_ids())
     return render_template("refill_cards/admin/report.html", rows=rows, partners=partner_options(),
                            partner=partner, start=request.args.get("from", ""), end=request.args.get("to", ""))

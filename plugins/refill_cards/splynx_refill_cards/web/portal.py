@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from hostapp.host import current_host
-from hostapp.web.auth import current_customer
-from hostapp.web.entry_point_views import host_page
+from core.web import current_customer, current_host, host_page
 
 from .. import guard
 from ..models import Card
@@ -23,14 +21,14 @@ RECENT = 10
 def portal_redeem():
     host = current_host()
     customer = current_customer()
-    if not portal_enabled(host.db.session, customer.partner_id):
+    if not portal_enabled(host, host.db.session, customer.partner_id):
         abort(404)
     error = ""
     if request.method == "POST":
         customer_id, actor = customer.id, f"customer:{customer.login}"
         host.db.session.rollback()  # end the request's read snapshot; redeem commits on its own
         try:
-            done = redeem(host.db, request.form.get("code", ""), customer_id, actor=actor)
+            done = redeem(host, request.form.get("code", ""), customer_id, actor=actor)
         except (RedeemRefused, guard.LockedOut) as exc:
             error = str(exc)
         else:

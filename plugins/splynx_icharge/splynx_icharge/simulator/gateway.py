@@ -6,6 +6,11 @@ POST (kept for the simulator's life: the same key and body replay the stored ans
 idempotency_key_reused``), ``409 duplicate_reference`` for a second approved payment with a
 reference, tokens, payments, look-ups by reference and refunds. Validation errors and
 conflicts are not stored, so they can be retried. Nothing here keeps a card number.
+
+Refunds (``POST /payments/{id}/refunds``) carry their own ``reference``; ``GET
+/payments/{id}/refunds`` lists a payment's refunds, so a refund whose answer was lost is
+found by reference like a payment (an extension of the proposal, as ``TransactionStatus``
+covers refunds in xServ).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ ROUTES = (
     ("GET", r"/payments", "TransactionStatus", "find_payments"),
     ("GET", r"/payments/(?P<payment>[\w-]+)", "TransactionStatus", "view_payment"),
     ("POST", r"/payments/(?P<payment>[\w-]+)/refunds", "ProcessRefund", "refund"),
+    ("GET", r"/payments/(?P<payment>[\w-]+)/refunds", "TransactionStatus", "list_refunds"),
 )
 
 
@@ -69,6 +75,7 @@ class Merchant:
     allowed_ips: frozenset[str] = frozenset()
     tokens: dict[str, tuple[Behaviour, str]] = field(default_factory=dict)  # token → (behaviour, customer_ref)
     payments: dict[str, dict] = field(default_factory=dict)
+    refunds: dict[str, dict] = field(default_factory=dict)
     keys: dict[str, tuple[str, Reply]] = field(default_factory=dict)  # Idempotency-Key → (fingerprint, reply)
 
 
@@ -272,9 +279,18 @@ class IchargeSimulator:
         if original["status"] != "approved" or amount > original["amount"] - original["refunded_amount"]:
             return ApiError(422, "amount_exceeds_refundable", "The amount exceeds what is left to refund.").reply()
         original["refunded_amount"] += amount
-        return _json(201, {"id": new_id("ref"), "object": "refund", "payment_id": payment, "status": "approved",
-                           "response_code": "00", "amount": amount, "reference": str(body.get("reference") or ""),
-                           "created": _now()})
+        refund = {"id": new_id("ref"), "object": "refund", "payment_id": payment, "status": "approved",
+                  "response_code": "00", "amount": amount, "reference": str(body.get("reference") or ""),
+                  "created": _now()}
+        merchant.refunds[refund["id"]] = refund
+        return _json(201, refund)
+
+    def _list_refunds(self, merchant: Merchant, request: SimRequest, payment: str) -> Reply:
+        if payment not in merchant.payments:
+            raise ApiError(404, "not_found", "No such payment.")
+        data = [r for r in merchant.refunds.values() if r["payment_id"] == payment]
+        self._log("TransactionStatus", merchant, {"payment_id": payment, "found": len(data)})
+        return _json(200, {"object": "list", "data": data})
 
     def _ping(self, merchant: Merchant, request: SimRequest) -> Reply:
         return _json(200, {"ok": True, "test": True})

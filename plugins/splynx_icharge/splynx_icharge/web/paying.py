@@ -1,4 +1,4 @@
-"""The iCharge set-up of the host's shared payment pages (:mod:`hostapp.web.gateway_pages`).
+"""The iCharge set-up of the host's shared payment pages (:mod:`core.gateway.pages`).
 
 iCharge pays with cards only. Its pay and refill forms have one "Pay with" choice: a saved
 card (its id) or ``new`` (the card fields below it, with "Save this card for future
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.gateway.forms import parse_card
-from hostapp.web.gateway_pages import GatewayPages
+from core.gateway.pages import GatewayPages
 
 from ..settings import ACCOUNT_TYPES, ADDON_ID, load_settings
 

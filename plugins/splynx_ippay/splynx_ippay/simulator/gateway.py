@@ -261,15 +261,15 @@ class IppaySimulator:
             account, _ = self._card(req)
             answer = {"ActionCode": "000", "Approval": approval_code(), "ResponseText": "RETURN ACCEPTED"}
             return self._store(req, "CREDIT", transaction_id, cents, answer, account)
-        _, stored = self._original(req)
+        transaction_id, stored = self._original(req)
         if stored.type not in ("SALE", "AUTHONLY") or not stored.approved or stored.voided:
             raise Rejection("942", "Refund not allowed.")
         if stored.refunded + cents > stored.cents:
             raise Rejection("943", "Refund denied: the amount exceeds what is left to refund.")
         stored.refunded += cents
-        credit_id = new_transaction_id("C")
-        answer = {"ActionCode": "000", "Approval": approval_code(), "ResponseText": "RETURN ACCEPTED"}
-        return self._store(req, "CREDIT", credit_id, cents, answer, stored.account)
+        # a linked CREDIT is a follow-on operation: the answer echoes the original TransactionID (§1.9)
+        return {"TransactionID": transaction_id, "ActionCode": "000", "Approval": approval_code(),
+                "ResponseText": "RETURN ACCEPTED"}
 
     def _do_voidach(self, req: _Request) -> dict:
         raise Rejection("900", "VOIDACH transactions are no longer supported. Please contact support@ippay.com")

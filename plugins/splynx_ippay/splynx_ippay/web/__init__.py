@@ -4,7 +4,7 @@
 * admin: pay with the customer's saved credentials, the customer's IPpay tab and refunds;
 * direct payment links (no login).
 
-The page logic every gateway shares lives in :mod:`hostapp.web.gateway_pages`
+The page logic every gateway shares lives in :mod:`core.gateway.pages`
 (:data:`.paying.PAGES`); the views here only pick templates and wording.
 """
 
@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from hostapp.web.auth import current_admin, current_customer
-from hostapp.web.gateway_pages import SUCCESS, card_years
+from core.gateway.pages import SUCCESS, card_years
 
 bp = Blueprint("ippay", __name__, template_folder="../templates", static_folder="../static",
                static_url_path="/static")
@@ -21,9 +20,8 @@ bp = Blueprint("ippay", __name__, template_folder="../templates", static_folder=
 
 @bp.context_processor
 def _layout_context():
-    """What the host's portal and admin layouts expect, plus card expiry years and the success text."""
-    return {"current_customer": current_customer(), "current_admin": current_admin(), "card_years": card_years(),
-            "success": SUCCESS}
+    """Card expiry years and the success text (the host adds who is logged in)."""
+    return {"card_years": card_years(), "success": SUCCESS}
 
 
 from . import admin, direct, portal  # noqa: E402,F401 - the views register themselves on bp

@@ -3,13 +3,13 @@
 ``/ippay/direct-pay-invoice?item_id=<number>``, ``/ippay/direct-pay-invoice-by-id?item_id=<id>``
 and the ``-proforma`` variants show the amount due and take card or bank details. The
 customer's *saved* credentials are offered only when the link carries a valid signature
-the host issued (:mod:`hostapp.services.direct_links`); the signature is checked again on
+the host issued (:mod:`core.gateway.links`); the signature is checked again on
 submit, so a stranger with an invoice number can only pay with details of their own.
 """
 
 from __future__ import annotations
 
-from hostapp.web.gateway_pages import register_direct_links
+from core.gateway.pages import register_direct_links
 
 from ..forms import BANK_ACCOUNT_TYPES
 from . import bp

@@ -1,11 +1,11 @@
-"""The IPpay set-up of the host's shared payment pages (:mod:`hostapp.web.gateway_pages`)."""
+"""The IPpay set-up of the shared payment pages (:mod:`core.gateway.pages`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from core.gateway.forms import parse_card
-from hostapp.web.gateway_pages import GatewayPages
+from core.gateway.pages import GatewayPages
 
 from ..forms import parse_bank
 from ..settings import ACCOUNT_TYPES, ADDON_ID, load_settings

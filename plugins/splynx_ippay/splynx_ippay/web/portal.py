@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from core.gateway.forms import parse_card, safe_form
-from hostapp.host import current_host
-from hostapp.services.payment_accounts import customer_accounts
-from hostapp.web.auth import current_customer, customer_required
-from hostapp.web.gateway_pages import document
+from core.gateway.pages import document
+from core.web import current_customer, current_host, customer_required
 
 from ..accounts import AccountError, Accounts
 from ..forms import BANK_ACCOUNT_TYPES, parse_bank
@@ -55,7 +53,8 @@ def credentials():
         if not errors:
             return redirect(url_for(".credentials"))
         flash("Please correct the fields marked in red.", "error")
-    accounts = customer_accounts(current_host().db.session, customer.id, ADDON_ID)
+    host = current_host()
+    accounts = host.saved_accounts(ADDON_ID).of_customer(host.db.session, customer.id)
     return render_template("ippay/credentials.html", accounts=accounts, settings=settings, errors=errors,
                            form=safe_form(form), bank_types=BANK_ACCOUNT_TYPES), 422 if errors else 200
 
@@ -91,16 +90,5 @@ def pay_proforma():
 @bp.route("/index", methods=["GET", "POST"])
 @customer_required
 def refill():
-    """Add money by IpPay: account, amount, Add → success page with BACK TO PORTAL."""
-    customer = current_customer()
-    settings = PAGES.settings_for(customer)
-    done = None
-    if request.method == "POST":
-        done = PAGES.refill(customer, request.form, initiated_by=_actor())
-        if done.error:
-            flash(done.error, "error")
-        elif done.outcome and not done.outcome.approved:
-            flash(done.outcome.message, "error" if done.outcome.status.value == "declined" else "warning")
-    return render_template("ippay/refill.html", choices=PAGES.account_choices(customer.id, settings), done=done,
-                           fee_percent=settings.fee_percent, amount=request.form.get("amount", "")), \
-        done.status_code if done else 200
+    """Add money by IpPay: account, amount, Add → the result page (post-redirect-get) with BACK TO PORTAL."""
+    return PAGES.refill_page(current_customer(), "ippay/refill.html", initiated_by=_actor())

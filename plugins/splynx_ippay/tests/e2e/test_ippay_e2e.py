@@ -13,7 +13,6 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting
-from hostapp.services.direct_links import DirectLinks
 from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -199,7 +198,7 @@ def test_direct_link_pays_an_invoice_without_login(page, server, ippay_host, fac
     expect(page.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
     shot(page, "14-direct-link-success")
     assert _status(ippay_host, invoice) == "paid"
-    signed = DirectLinks.for_host(ippay_host).url(f"{server.url}/ippay/direct-pay-invoice-by-id", "invoice",
+    signed = ippay_host.direct_links.url(f"{server.url}/ippay/direct-pay-invoice-by-id", "invoice",
                                                   other.id, other.id)
     page.goto(signed)
     page.locator("#pay-saved").get_by_role("button", name="Pay 19.00").click()

@@ -2,7 +2,7 @@
 
 from core import AddonManifest, EntryPoint, ModuleSpec, hookimpl
 
-MANIFEST = AddonManifest(id="bad_migration", title="Bad migration", requires_host=">=1.0")
+MANIFEST = AddonManifest(id="bad_migration", title="Bad migration", requires_api=">=1.0")
 
 
 @hookimpl

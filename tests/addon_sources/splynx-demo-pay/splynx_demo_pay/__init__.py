@@ -4,12 +4,11 @@ from flask import Blueprint, render_template
 from sqlalchemy import func, select
 
 from core import AddonManifest, EntryPoint, Field, FieldType, ModuleSpec, Section, SettingsSchema, hookimpl
-from hostapp.host import current_host
-from hostapp.web.auth import current_customer, customer_required
+from core.web import current_customer, current_host, customer_required
 
 from .models import DemoPayReceipt
 
-MANIFEST = AddonManifest(id="demo_pay", title="Demo pay", requires_host=">=1.0",
+MANIFEST = AddonManifest(id="demo_pay", title="Demo pay", requires_api=">=1.0",
                          description="A test add-on with a table, a portal page and a dashboard widget")
 
 bp = Blueprint("demo_pay", __name__, template_folder="templates")

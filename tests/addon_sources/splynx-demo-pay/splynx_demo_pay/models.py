@@ -3,7 +3,7 @@
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hostapp.models import Base
+from core.models import Base
 
 
 class DemoPayReceipt(Base):

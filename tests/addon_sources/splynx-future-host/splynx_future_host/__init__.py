@@ -2,4 +2,4 @@
 
 from core import AddonManifest
 
-MANIFEST = AddonManifest(id="future_host", title="Future host", requires_host=">=99.0")
+MANIFEST = AddonManifest(id="future_host", title="Future host", requires_api=">=99.0")

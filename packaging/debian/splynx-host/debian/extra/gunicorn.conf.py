@@ -8,3 +8,6 @@ workers = 1
 threads = 8
 timeout = 60
 accesslog = "-"
+# gunicorn puts its working directory first on the import path: keep it the application's
+# own read-only module folder, never the writable /var/lib/splynx.
+chdir = "/usr/share/splynx-host"

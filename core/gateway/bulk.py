@@ -13,32 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from sqlalchemy import select
-
-from core.payments import ChargeBatch, ChargeItem, ChargeItemResult, PaymentRequest, PaymentResult
-
-from ..host import Host
-from ..models import Customer
+from ..payments import ChargeBatch, ChargeItem, ChargeItemResult, PaymentRequest, PaymentResult
 
 EMPTY_ACCOUNT = "Customer payment account is empty!"
 
 
-def payment_requests(host: Host, items: tuple[ChargeItem, ...]) -> dict[int, PaymentRequest]:
-    """The payment request of each item (by invoice id), with the customer's partner and address."""
-    customer_ids = {item.customer_id for item in items}
-    with host.db.transaction() as session:
-        customers = {c.id: c for c in session.execute(select(Customer).where(Customer.id.in_(customer_ids))).scalars()}
-    requests = {}
-    for item in items:
-        customer = customers[item.customer_id]
-        requests[item.invoice_id] = PaymentRequest(
-            attempt_key=item.attempt_key, customer_id=item.customer_id, target_kind=item.target_kind,
-            target_id=item.invoice_id, amount=item.amount, description=f"Invoice {item.invoice_number}",
-            account=item.account, source=item.account.kind if item.account else "card",
-            partner_id=customer.partner_id,
-            payer={"name": customer.name, "email": customer.email, "zip": customer.zip_code,
-                   "street": customer.street, "city": customer.city})
-    return requests
+def payment_request(item: ChargeItem) -> PaymentRequest:
+    """The payment request of one item, with the customer's partner and address."""
+    return PaymentRequest(
+        attempt_key=item.attempt_key, customer_id=item.customer_id, target_kind=item.target_kind,
+        target_id=item.invoice_id, amount=item.amount, description=f"Invoice {item.invoice_number}",
+        account=item.account, source=item.account.kind if item.account else "card",
+        partner_id=item.partner_id, payer=item.payer)
 
 
 def log_line(item: ChargeItem, result: PaymentResult, gateway: str) -> str:
@@ -50,15 +36,13 @@ def log_line(item: ChargeItem, result: PaymentResult, gateway: str) -> str:
     return head + f"{result.status.value}: {result.message}"
 
 
-def charge_batch(host: Host, batch: ChargeBatch, charge: Callable[[PaymentRequest], PaymentResult], *,
+def charge_batch(batch: ChargeBatch, charge: Callable[[PaymentRequest], PaymentResult], *,
                  gateway: str) -> Iterator[ChargeItemResult]:
     """Charge every item with ``charge`` (the add-on's, set up for merchant-initiated charges).
 
-    ``charge`` runs in worker threads without an application context: it must reach the
-    database through the host it was built with. Yields results in completion order;
-    ``gateway`` names the gateway in log lines.
+    ``charge`` runs in worker threads: it reaches the database through the host it was
+    built with. Yields results in completion order; ``gateway`` names the gateway in log lines.
     """
-    requests = payment_requests(host, batch.items)
     payable = [item for item in batch.items if item.account is not None]
     for item in batch.items:
         if item.account is None:
@@ -67,7 +51,7 @@ def charge_batch(host: Host, batch: ChargeBatch, charge: Callable[[PaymentReques
     if not payable:
         return
     with ThreadPoolExecutor(max_workers=max(1, batch.concurrency), thread_name_prefix=f"{gateway}-charge") as pool:
-        futures = {pool.submit(charge, requests[item.invoice_id]): item for item in payable}
+        futures = {pool.submit(charge, payment_request(item)): item for item in payable}
         for future in as_completed(futures):
             item = futures[future]
             result = future.result()

@@ -9,7 +9,7 @@ from flask import request
 from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..host import current_host
+from .viewers import current_host
 
 
 @dataclass

@@ -7,7 +7,10 @@ loader and how to read typed payment details) and its views stay small:
 * :meth:`GatewayPages.quote` works out amount, due, service fee and total to pay;
 * :meth:`GatewayPages.submit` handles a pay form: a saved account, or details typed for this
   payment (optionally kept: "save this card for future payments");
-* :meth:`GatewayPages.refill` handles a balance top-up form;
+* :meth:`GatewayPages.refill` handles a balance top-up form, and :meth:`GatewayPages.refill_page`
+  is the whole top-up page: a signed one-time intent key in the form (the same key is the same
+  payment attempt, so double clicks, parallel posts and refreshes charge once) and
+  post-redirect-get to the result;
 * :meth:`GatewayPages.trusted` and :meth:`GatewayPages.direct_links` verify and issue signed
   direct payment links (only a signed link may use saved credentials);
 * :meth:`GatewayPages.unpaid_widget` renders the "Pay your invoices by ..." dashboard widget.
@@ -24,27 +27,25 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.entry_points import render_code
-from core.gateway.forms import parse_amount, safe_form
-from core.payments import SAVE_CREDENTIALS
-from core.secrets import SecretBox
+from .. import models as records
+from ..entry_points import render_code
+from ..payments import SAVE_CREDENTIALS, PaymentError, PaymentOutcome
+from ..host import Host
+from ..web import count_attempt, current_host, id_or_404, money, parse_amount
+from .forms import safe_form
+from .intents import FIELD as INTENT_FIELD
 
-from ..host import current_host
-from ..models import Customer, Invoice, PaymentAccount, ProformaInvoice
-from ..services.direct_links import DirectLinks
-from ..services.payment_accounts import customer_accounts, own_account
-from ..services.payments import PaymentError, PaymentOutcome
-from .filters import money
-
-MODELS = {"invoice": Invoice, "proforma": ProformaInvoice}
+#: the host record of each document kind (resolved when a page is served)
+RECORDS = {"invoice": "Invoice", "proforma": "ProformaInvoice"}
 LABELS = {"invoice": "Invoice", "proforma": "Proforma invoice"}
 SUCCESS = "Success! Your transaction has been successfully processed."
 CHOOSE_METHOD = "Choose how to pay."
+STALE_FORM = "This form has expired. Nothing was charged; please enter the amount again."
 
 
 class GatewaySettings(Protocol):
@@ -67,7 +68,8 @@ class Quote:
     """The numbers a pay page shows: amount, due, fee and total to pay."""
 
     kind: str
-    document: Invoice | ProformaInvoice
+    #: the ``Invoice`` or ``ProformaInvoice`` record
+    document: Any
     settings: GatewaySettings
     fee: Decimal
     total: Decimal
@@ -95,12 +97,12 @@ class Submission:
 
 def document(kind: str, item_id, *, by: str = "id"):
     """The invoice/proforma named by id or number, or 404 (deleted ones included)."""
-    model = MODELS[kind]
+    model = records.host_record(RECORDS[kind])
     column = model.number if by == "number" else model.id
     value = str(item_id or "").strip()
-    if not value or len(value) > 32 or (by == "id" and not (value.isdigit() and len(value) <= 9)):
+    key = id_or_404(value) if by == "id" else value
+    if not value or len(value) > 32:
         abort(404)
-    key = int(value) if by == "id" else value
     found = current_host().db.session.execute(select(model).where(column == key)).scalar_one_or_none()
     if found is None or found.status == "deleted":
         abort(404)
@@ -123,23 +125,24 @@ class GatewayPages:
     prefix: str
     #: (kind, label) of the account types it stores, in display order
     account_types: tuple[tuple[str, str], ...]
-    #: ``load_settings(session, box, partner_id)`` → the add-on's effective settings
-    load_settings: Callable[[Session, SecretBox, int | None], GatewaySettings]
+    #: ``load_settings(host, session, partner_id)`` → the add-on's effective settings
+    load_settings: Callable[[Host, Session, int | None], GatewaySettings]
     #: reads typed details of a method (``card``, ``bank``); needed when a page accepts any
     read_details: DetailsReader | None = None
 
-    def settings_for(self, customer: Customer) -> GatewaySettings:
+    def settings_for(self, customer) -> GatewaySettings:
         host = current_host()
-        return self.load_settings(host.db.session, host.box, customer.partner_id)
+        return self.load_settings(host, host.db.session, customer.partner_id)
 
     def quote(self, kind: str, found) -> Quote:
         settings = self.settings_for(found.customer)
         fee = settings.fee(found.due)
         return Quote(kind, found, settings, fee, found.due + fee)
 
-    def account_choices(self, customer_id: int, settings: GatewaySettings) -> list[tuple[str, list[PaymentAccount]]]:
+    def account_choices(self, customer_id: int, settings: GatewaySettings) -> list[tuple[str, list]]:
         """Saved accounts grouped by type label (Credit card, Bank account), allowed types only."""
-        accounts = customer_accounts(current_host().db.session, customer_id, self.gateway)
+        host = current_host()
+        accounts = host.saved_accounts(self.gateway).of_customer(host.db.session, customer_id)
         return [(label, [a for a in accounts if a.kind == kind]) for kind, label in self.account_types
                 if settings.allows(kind) and any(a.kind == kind for a in accounts)]
 
@@ -151,7 +154,7 @@ class GatewayPages:
         host = current_host()
         account = None
         if account_id is not None:
-            account = own_account(host.db.session, found.customer_id, self.gateway, account_id)
+            account = host.saved_accounts(self.gateway).own(host.db.session, found.customer_id, account_id)
             if account is None:
                 return "Choose one of the saved payment accounts."
         try:
@@ -193,7 +196,7 @@ class GatewayPages:
         done.outcome, done.error = (None, result) if isinstance(result, str) else (result, None)
         return done
 
-    def refill(self, customer: Customer, form: Mapping[str, str], *, initiated_by: str,
+    def refill(self, customer, form: Mapping[str, str], *, initiated_by: str,
                methods: tuple[str, ...] = (), save: bool = False) -> Submission:
         """Handle a balance top-up form (``amount`` plus a saved account or typed details)."""
         host = current_host()
@@ -204,7 +207,7 @@ class GatewayPages:
             done.errors["amount"] = "Enter an amount such as 25.00."
         account, details = None, None
         if done.method == "saved":
-            account = own_account(host.db.session, customer.id, self.gateway, form.get("account_id"))
+            account = host.saved_accounts(self.gateway).own(host.db.session, customer.id, form.get("account_id"))
             if account is None or not settings.allows(account.kind):
                 nouns = " or ".join(label.lower() for kind, label in self.account_types if settings.allows(kind))
                 done.errors["account_id"] = f"Choose a saved {nouns}."
@@ -216,11 +219,15 @@ class GatewayPages:
             return done
         if done.errors:
             return done
+        intent = host.intents.verify(form.get(INTENT_FIELD), self._refill_purpose, customer.id)
+        if intent is None:
+            done.error = STALE_FORM
+            return done
         try:
             done.outcome = host.payments.pay(
                 gateway=self.gateway, customer_id=customer.id, target_kind="balance", amount=amount,
                 account_id=account.id if account else None, details=details, source=_source(account, details),
-                initiated_by=initiated_by, description="Balance refill")
+                initiated_by=initiated_by, description="Balance refill", intent=intent)
         except PaymentError as exc:
             done.error = str(exc)
         session = host.db.session
@@ -228,17 +235,60 @@ class GatewayPages:
         session.refresh(customer)
         return done
 
+    @property
+    def _refill_purpose(self) -> str:
+        return f"{self.gateway}:refill"
+
+    def refill_result(self, customer, key: str | None) -> PaymentOutcome | None:
+        """The outcome of the customer's top-up made with the form whose intent key is ``key``."""
+        host = current_host()
+        intent = host.intents.verify(key, self._refill_purpose, customer.id)
+        return host.payments.attempt_of_intent(intent, customer.id) if intent else None
+
+    def refill_page(self, customer, template: str, *, initiated_by: str, methods: tuple[str, ...] = (),
+                    save: bool = False, read_form: Callable[[Mapping[str, str]], Mapping[str, str]] = dict):
+        """The top-up page: the form (with a fresh intent key), a post, then a redirect to its result.
+
+        ``template`` gets ``choices``, ``done`` (a rejected post), ``result`` (the outcome a
+        redirect after a post shows), ``fee_percent``, ``form`` and ``intent``. A post that
+        reached the payment service redirects to ``?done=<intent key>``, so a refresh shows the
+        result again and charges nothing; a post of a used key answers that key's attempt.
+        """
+        host = current_host()
+        settings = self.settings_for(customer)
+        done, result = None, None
+        intent = host.intents.issue(self._refill_purpose, customer.id)
+        if request.method == "POST":
+            form = read_form(request.form)
+            done = self.refill(customer, form, initiated_by=initiated_by, methods=methods, save=save)
+            if done.outcome is not None:
+                return redirect(url_for(f"{self.gateway}.refill", done=form.get(INTENT_FIELD)), 303)
+            if done.error:
+                flash(done.error, "error")
+            elif host.intents.verify(form.get(INTENT_FIELD), self._refill_purpose, customer.id):
+                intent = form[INTENT_FIELD]  # nothing was charged: the same form may be sent again
+        elif request.args.get("done"):
+            result = self.refill_result(customer, request.args["done"])
+            if result is None:
+                abort(404)
+            if not result.approved:
+                flash(result.message, "error" if result.status.value == "declined" else "warning")
+        return render_template(template, choices=self.account_choices(customer.id, settings), done=done,
+                               result=result, fee_percent=settings.fee_percent, intent=intent,
+                               form=safe_form(request.form if done else request.args)), \
+            done.status_code if done else 200
+
     # -- direct links -------------------------------------------------------------------
 
     def trusted(self, kind: str, found) -> bool:
         """Whether this request carries a valid host signature for the document (``expires``, ``sig``)."""
-        return DirectLinks.for_host(current_host()).verify(kind, found.id, request.values.get("expires"),
+        return current_host().direct_links.verify(kind, found.id, request.values.get("expires"),
                                                            request.values.get("sig"))
 
     def direct_links(self, quote: Quote) -> list[tuple[str, str]]:
         """Signed direct payment links for e-mails: (label, URL) by number and by id."""
         host = current_host()
-        signer = DirectLinks.for_host(host)
+        signer = host.direct_links
         kind, found, days = quote.kind, quote.document, quote.settings.direct_link_days
         base = f"{host.config.public_url}{self.prefix}/direct-pay-{kind}"
         return [("By number", signer.url(base, kind, found.id, found.number, days=days)),
@@ -246,7 +296,7 @@ class GatewayPages:
 
     # -- dashboard ----------------------------------------------------------------------
 
-    def unpaid_widget(self, point, context, *, proforma: bool) -> Markup | None:
+    def unpaid_widget(self, host: Host, point, context, *, proforma: bool) -> Markup | None:
         """The "Pay your invoices by ..." widget: the customer's unpaid documents with Pay links.
 
         The point's code (admins may edit it) gets ``title``, ``documents`` (number, total,
@@ -255,22 +305,27 @@ class GatewayPages:
         customer = context.get("customer")
         if customer is None:
             return None
-        model = ProformaInvoice if proforma else Invoice
-        rows = current_host().db.session.execute(
+        model = records.host_record(RECORDS["proforma" if proforma else "invoice"])
+        rows = host.db.session.execute(
             select(model).where(model.customer_id == customer.id, model.status == "not_paid", model.due > 0)
             .order_by(model.date_created, model.id)).scalars()
         path = f"{self.prefix}/pay-proforma" if proforma else f"{self.prefix}/pay-invoice"
-        documents = [{"number": d.number, "total": money(d.total), "due": money(d.due),
+        currency = host.config.currency
+        documents = [{"number": d.number, "total": money(d.total, currency), "due": money(d.due, currency),
                       "pay_url": f"{path}?item_id={d.id}"} for d in rows]
         return render_code(point, title=point.title, documents=documents, customer=customer,
                            kind_label="proforma invoice" if proforma else "invoice")
 
 
-def _source(account: PaymentAccount | None, details: dict | None) -> str:
+def _source(account, details: dict | None) -> str:
     if account is not None:
         return account.kind
     return "bank" if (details or {}).get("bank") else "card"
 
+
+#: public pay pages one address may open, and pay forms it may submit (a wrong item id counts too)
+PAY_PAGE_LIMIT = "30 per minute"
+CARD_ATTEMPT_LIMIT = "10 per 10 minutes"
 
 #: the direct payment links every gateway add-on serves: path, document kind, looked up by
 DIRECT_LINKS = (
@@ -286,10 +341,15 @@ def register_direct_links(bp: Blueprint, pages: GatewayPages, template: str, met
     """Mount the four direct payment links (no login) on an add-on's blueprint.
 
     Each shows the amount due and takes payment details. Saved credentials are offered
-    (and accepted on submit) only when the link carries a valid host signature.
+    (and accepted on submit) only when the link carries a valid host signature. Pages opened
+    and pay forms submitted are throttled per address, so ids cannot be walked quickly.
     """
 
     def direct(kind: str, by: str):
+        address = request.remote_addr or "-"
+        count_attempt("pay-page", address, PAY_PAGE_LIMIT)
+        if request.method == "POST":
+            count_attempt("card-attempt", address, CARD_ATTEMPT_LIMIT)
         found = document(kind, request.values.get("item_id"), by=by)
         quote = pages.quote(kind, found)
         trusted = pages.trusted(kind, found)

@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from core.secrets import instance_key
+from ..secrets import instance_key
+from ..inputs import ascii_digits
 
 KINDS = ("invoice", "proforma")
 KEY_FILE = "direct-links.key"
@@ -37,12 +38,12 @@ class DirectLinks:
         self._key = key
 
     @classmethod
-    def for_host(cls, host) -> "DirectLinks":
+    def for_instance(cls, instance_path: Path) -> "DirectLinks":
         """The signer of a host: ``SPLYNX_DIRECT_LINK_KEY`` or the key file in its instance folder."""
         env_key = os.environ.get("SPLYNX_DIRECT_LINK_KEY")
         if env_key:
             return cls(env_key.encode())
-        return cls(instance_key(Path(host.config.instance_path) / KEY_FILE, lambda: secrets.token_hex(32).encode()))
+        return cls(instance_key(Path(instance_path) / KEY_FILE, lambda: secrets.token_hex(32).encode()))
 
     def signature(self, kind: str, document_id: int, expires: int) -> str:
         if kind not in KINDS:
@@ -63,8 +64,9 @@ class DirectLinks:
     def verify(self, kind: str, document_id: int, expires: str | None, sig: str | None,
                now: float | None = None) -> bool:
         """True when ``sig`` was issued for this document and ``expires`` has not passed."""
-        if not expires or not sig or not str(expires).isdigit():
+        expires = ascii_digits(expires, max_length=12)
+        if expires is None or not isinstance(sig, str) or not sig.isascii():
             return False
         if int(expires) < (now if now is not None else time.time()):
             return False
-        return hmac.compare_digest(self.signature(kind, document_id, int(expires)), str(sig))
+        return hmac.compare_digest(self.signature(kind, document_id, int(expires)).encode(), sig.encode())

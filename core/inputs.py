@@ -1,0 +1,53 @@
+"""Strict parsing of what a request carries: ids, amounts and digit strings.
+
+One set of parsers for the host and every add-on, so no input reaches the database or a
+gateway in a shape it cannot take (and no input answers with a 500):
+
+* digits are ASCII ``0-9`` only (``str.isdigit`` also accepts ``²`` and ``٣``);
+* ids are ``1 .. MAX_ID``, the range of an ``INTEGER`` primary key on PostgreSQL and MariaDB;
+* amounts are plain decimals with at most two places (``25``, ``25.5``, ``25,50``), positive
+  and bounded: no exponent, no ``NaN`` or ``Infinity``, no ``_`` or thousands separators.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+#: the largest id a table holds (a signed 32-bit INTEGER primary key)
+MAX_ID = 2**31 - 1
+#: the largest amount a form accepts unless it names its own bound
+MAX_AMOUNT = Decimal("100000")
+
+_DIGITS = re.compile(r"[0-9]+")
+_AMOUNT = re.compile(r"(?P<whole>[0-9]{1,12})(?:[.,](?P<cents>[0-9]{1,2}))?")
+
+
+def ascii_digits(raw, *, max_length: int = 64) -> str | None:
+    """``raw`` stripped when it is 1..``max_length`` ASCII digits, else ``None``."""
+    text = raw.strip() if isinstance(raw, str) else ""
+    if len(text) > max_length or not _DIGITS.fullmatch(text):
+        return None
+    return text
+
+
+def parse_id(raw) -> int | None:
+    """A record id (ASCII digits, ``1 .. MAX_ID``) or ``None``."""
+    text = ascii_digits(raw, max_length=10)
+    if text is None:
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
+
+
+def parse_amount(raw, *, maximum: Decimal = MAX_AMOUNT, allow_zero: bool = False) -> Decimal | None:
+    """A positive (or, with ``allow_zero``, zero) amount of at most two places and at most ``maximum``, or ``None``.
+
+    ``.`` or ``,`` may separate the cents (``25,50``); ``1,000`` is not a thousand, it is refused.
+    """
+    text = raw.strip() if isinstance(raw, str) else ""
+    match = _AMOUNT.fullmatch(text)
+    if match is None:
+        return None
+    amount = Decimal(f"{match['whole']}.{match['cents'] or '0'}").quantize(Decimal("0.01"))
+    return amount if (amount > 0 or allow_zero) and amount <= maximum else None

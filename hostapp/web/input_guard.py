@@ -1,0 +1,29 @@
+"""Requests that no view could store or look up are refused at the door with 400.
+
+A NUL character cannot be stored in a PostgreSQL text column nor compared with one, so a
+query string, form field or path carrying one is answered 400 before any view runs, on
+every database alike.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, abort, request
+
+
+def _carries_nul() -> bool:
+    if "\x00" in request.path:
+        return True
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                return True
+    return False
+
+
+def register(app: Flask) -> None:
+    """Refuse requests with NUL characters in the path, the query string or the form."""
+
+    @app.before_request
+    def _refuse_nul():
+        if _carries_nul():
+            abort(400)

@@ -1,0 +1,55 @@
+"""Administrator roles as in Splynx: each a documented set of the permissions in :mod:`core.web.permissions`.
+
+=====================  ==========================================================================
+role                   may
+=====================  ==========================================================================
+Super administrator    everything, and only they manage administrators, add-ons and gateway settings
+Administrator          everything else: customers, finance, charging, refunds, refill cards, audit log
+Manager                customers, finance and refill cards of their partners; take payments
+Financial manager      see customers; finance: payments, refunds, bulk charges; see refill cards
+Viewer                 see customers, finance and refill cards; change nothing
+=====================  ==========================================================================
+
+A Manager is limited to one or more partners: every list, count, sum and action of theirs covers
+those partners' customers only. The other roles see every partner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.web.permissions import PERMISSIONS
+
+_SEE = frozenset({"account", "dashboard.view", "customers.view", "finance.view", "prepaid.view", "jobs.view"})
+_SUPER_ONLY = frozenset({"administration.manage", "config.manage"})
+
+
+@dataclass(frozen=True)
+class Role:
+    """One role: its label in the UI and the permissions it grants."""
+
+    key: str
+    label: str
+    permissions: frozenset[str]
+    #: whether an administrator of this role is limited to partners (and must have at least one)
+    limited_to_partners: bool = False
+
+    def allows(self, permission: str | None) -> bool:
+        """Whether the role grants ``permission`` (``None``, an undeclared one, only to super administrators)."""
+        return permission in self.permissions if permission is not None else self.key == SUPER
+
+
+SUPER = "super"
+ROLES = {role.key: role for role in (
+    Role(SUPER, "Super administrator", frozenset(PERMISSIONS)),
+    Role("admin", "Administrator", frozenset(PERMISSIONS) - _SUPER_ONLY),
+    Role("manager", "Manager", (_SEE - {"jobs.view"}) | {"customers.manage", "finance.pay", "prepaid.manage"},
+         limited_to_partners=True),
+    Role("financial", "Financial manager", _SEE | {"finance.pay", "finance.refund", "finance.charge"}),
+    Role("viewer", "Viewer", _SEE),
+)}
+
+
+def role_of(admin) -> Role:
+    """The role of ``admin``; an unknown role grants only what a Viewer sees."""
+    return ROLES.get(admin.role, ROLES["viewer"])

@@ -1,0 +1,89 @@
+"""Server-side revocable logins: the admin and the customer login, each its own entry in the cookie.
+
+The signed Flask cookie holds, per login, the user's id, a copy of the user's
+``session_token`` and when the login started and was last used. The token changes on every
+login, logout and password change, so a cookie copied before any of them stops working
+at once: the server compares it with the row on every request. A login also ends
+``SPLYNX_SESSION_HOURS`` after it started and ``SPLYNX_SESSION_IDLE_MINUTES`` after its last
+request.
+
+Flask-Login is not used: it keeps one user per session, while Splynx keeps the admin and
+the customer identities apart and both may be logged in in one browser; the token check
+it would need is the same few lines either way.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+
+from flask import g, session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.web import current_host
+
+ADMIN_KEY = "splynx_admin"
+CUSTOMER_KEY = "splynx_customer"
+
+#: a hash checked when the login names nobody, so an unknown login costs what a known one does
+_DECOY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password (scrypt, salted)."""
+    return generate_password_hash(password)
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Whether ``password`` matches; with no stored hash the same work is done and the answer is no."""
+    matches = check_password_hash(stored_hash or _DECOY_HASH, password)
+    return matches and stored_hash is not None
+
+
+def rotate_token(user) -> None:
+    """Give ``user`` a new session token: every session holding the old one is over."""
+    user.session_token = secrets.token_urlsafe(32)
+
+
+def start(key: str, user) -> None:
+    """Log ``user`` in under ``key`` (the caller commits the new token)."""
+    rotate_token(user)
+    now = int(time.time())
+    session[key] = {"id": user.id, "token": user.session_token, "at": now, "seen": now}
+    session.permanent = True
+    g.pop(key, None)
+
+
+def end(key: str, user) -> None:
+    """Log out of ``key``; ``user`` (when known) gets a new token so copies of the cookie die too."""
+    session.pop(key, None)
+    g.pop(key, None)
+    if user is not None:
+        rotate_token(user)
+
+
+def _lifetime_over(entry: dict, now: float) -> bool:
+    config = current_host().config
+    return (now - entry.get("at", 0) > config.session_hours * 3600
+            or now - entry.get("seen", 0) > config.session_idle_minutes * 60)
+
+
+def user_of(key: str, model):
+    """The user logged in under ``key`` (a ``model`` row), or ``None``: unknown, revoked or timed out."""
+    if key in g:
+        return g.get(key)
+    entry = session.get(key)
+    user = None
+    if isinstance(entry, dict) and isinstance(entry.get("id"), int) and isinstance(entry.get("token"), str):
+        now = time.time()
+        candidate = current_host().db.session.get(model, entry["id"])
+        if (candidate is not None and candidate.session_token
+                and hmac.compare_digest(candidate.session_token.encode(), entry["token"].encode())
+                and not _lifetime_over(entry, now)):
+            user = candidate
+            session[key] = {**entry, "seen": int(now)}
+    if user is None and key in session:
+        session.pop(key)
+    setattr(g, key, user)
+    return user
