@@ -23,6 +23,8 @@ class HostConfig:
     session_secret: str = field(default_factory=lambda: _env("SESSION_SECRET", ""))
     #: Celery broker (redis:// or amqp://) for charge batches; in-process when empty
     broker_url: str = field(default_factory=lambda: _env("BROKER_URL", ""))
+    #: put in front of every name the host uses on the broker (hosts or test runs sharing one broker)
+    broker_prefix: str = field(default_factory=lambda: _env("BROKER_PREFIX", ""))
     #: charge batches: gateway requests in flight at most per batch, over all workers together
     charge_concurrency: int = field(default_factory=lambda: int(_env("CHARGE_CONCURRENCY", "8")))
     #: charge batches on Celery: how many workers may work one batch at once

@@ -8,6 +8,7 @@ once per session; every test starts from empty tables plus the reference data.
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from sqlalchemy import MetaData, text
@@ -21,6 +22,12 @@ from hostapp.services.bootstrap import seed_reference_data
 from hostapp.services.migrations import Migrator
 
 from tests.factories import Factory
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    """Unique to this test run: names a test makes on a shared service (Redis, RabbitMQ) carry it."""
+    return uuid.uuid4().hex[:12]
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,8 @@
 
 * :class:`FakepayGateway`: the fakepay test add-on talking HTTP to its gateway server
   (:mod:`tests.plugins.fakepay_server`), always available.
-* :class:`IppayGateway`: splynx-ippay against its own simulator, used as soon as the
-  ``splynx_ippay`` distribution is installed (``pytest.importorskip`` in the tests).
+* :class:`IppayGateway`: splynx-ippay against its own simulator (the tests need the
+  ``splynx_ippay`` distribution: :func:`gateway_class`).
 
 Each gives the handler id, the environment worker processes need, a way to write
 customers with saved accounts and unpaid invoices, and the gateway's *own* ledger of
@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from hostapp.models import PaymentAccount, PaymentAttempt
 from hostapp.services.settings_store import SettingsStore
 from tests.charging.seed import Seeded, seed_invoices
+from tests.machine import require_module
 from tests.plugins.fakepay_server import RunningGateway
 
 
@@ -127,4 +128,7 @@ class IppayGateway:
 
 
 def gateway_class(name: str):
+    """The gateway a test asked for by handler id; ``ippay`` needs splynx-ippay installed (tests.machine)."""
+    if name == "ippay":
+        require_module("splynx_ippay")
     return {"fakepay": FakepayGateway, "ippay": IppayGateway}[name]

@@ -5,10 +5,11 @@ Every invoice must be charged exactly once by the gateway's own ledger, booked o
 host, and the batch must finish: the surviving worker takes over the dead one's chunks when
 their leases run out and re-asks the gateway about its charges in flight.
 
-Runs against the fakepay gateway server, and against splynx-ippay's simulator when the
-``splynx_ippay`` distribution is installed. Redis database 5 is this suite's
-(``SPLYNX_TEST_REDIS_URL`` overrides it); it is flushed before and after. A smaller run
-checks a worker on RabbitMQ (``SPLYNX_TEST_AMQP_URL``).
+Runs against the fakepay gateway server, and against splynx-ippay's simulator. The workers
+use the local Redis (database 5, ``SPLYNX_TEST_REDIS_URL`` overrides it) and, in a smaller
+run, RabbitMQ (``SPLYNX_TEST_AMQP_URL``). Other test runs may share both brokers: every
+name this run puts there starts with a prefix carrying the run's id, and only those names
+are deleted afterwards.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import replace
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -26,31 +28,67 @@ from tests.charging.conftest import approved_per_invoice, request, wait_finished
 from tests.charging.gateways import gateway_class
 from tests.charging.processes import Worker, host_env
 from tests.charging.seed import seed_invoices
+from tests.machine import require_module, require_service
 
-redis = pytest.importorskip("redis")
-pytest.importorskip("celery")
+redis = require_module("redis")
+celery_app = require_module("hostapp.services.charging.celery_app")  # needs celery
 
 REDIS_URL = os.environ.get("SPLYNX_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+AMQP_URL = os.environ.get("SPLYNX_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 INVOICES = 1000
 LATENCY = 0.05
 
 
+def with_settings(host, database_url, instance_dir, fakepay_dist, settings: dict, **env: str) -> dict[str, str]:
+    """Give the host ``settings`` (HostConfig fields) and return a worker environment with the same."""
+    host.config = replace(host.config, **settings)
+    return host_env(database_url, instance_dir, fakepay_dist, **env,
+                    **{f"SPLYNX_{key.upper()}": str(value) for key, value in settings.items()})
+
+
 @pytest.fixture
-def broker():
+def broker(run_id):
+    """Redis for this run's workers: the broker settings, and this run's keys deleted afterwards."""
     client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL} (CI starts one: .ci/run)")
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
+    require_service("Redis", REDIS_URL, client.ping,
+                    "apt-get install redis-server, then start it: redis-server --daemonize yes --save ''")
+    prefix = f"splynx-test-{run_id}:"
+    yield {"broker_url": REDIS_URL, "broker_prefix": prefix}
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture
+def rabbitmq(run_id):
+    """RabbitMQ for this run's worker: the broker settings, this run's queue and exchange deleted afterwards."""
+    from kombu import Connection
+
+    def connect() -> Connection:
+        connection = Connection(AMQP_URL, connect_timeout=3)
+        connection.ensure_connection(max_retries=1)
+        return connection
+
+    require_service("RabbitMQ", AMQP_URL, lambda: connect().release(),
+                    "apt-get install rabbitmq-server, then start it: rabbitmq-server -detached")
+    prefix = f"splynx-test-{run_id}."
+    yield {"broker_url": AMQP_URL, "broker_prefix": prefix}
+    with connect() as connection:
+        channel = connection.default_channel
+        channel.queue_delete(celery_app.charge_queue(prefix))
+        channel.exchange_delete(celery_app.charge_queue(prefix))
+
+
+def test_the_broker_prefix_goes_in_front_of_every_redis_key(broker):
+    prefix = broker["broker_prefix"]
+    celery_app.send_lanes(SimpleNamespace(**broker), 1, range(3))
+    client = redis.Redis.from_url(REDIS_URL)
+    assert client.llen(prefix + celery_app.charge_queue(prefix)) == 3
+    assert set(client.scan_iter(match=f"*{prefix}*")) == set(client.scan_iter(match=f"{prefix}*")) != set()
 
 
 @pytest.fixture(params=["fakepay", "ippay"])
 def gateway(request, host, install_addon):
-    if request.param == "ippay":
-        pytest.importorskip("splynx_ippay")
     running = gateway_class(request.param)(host, install_addon, LATENCY)
     yield running
     running.stop()
@@ -59,14 +97,13 @@ def gateway(request, host, install_addon):
 def test_two_workers_charge_1000_invoices_exactly_once_with_one_killed_halfway(
         host, gateway, broker, fakepay_dist, database_url, instance_dir, tmp_path):
     seeded = gateway.seed(INVOICES)
-    settings = {"charge_lanes": 4, "charge_concurrency": 8, "charge_chunk_size": 25, "charge_lease_seconds": 3}
-    env = host_env(database_url, instance_dir, fakepay_dist, SPLYNX_BROKER_URL=broker, **gateway.env(),
-                   **{f"SPLYNX_{key.upper()}": str(value) for key, value in settings.items()})
+    settings = {**broker, "charge_lanes": 4, "charge_concurrency": 8, "charge_chunk_size": 25,
+                "charge_lease_seconds": 3}
+    env = with_settings(host, database_url, instance_dir, fakepay_dist, settings, **gateway.env())
     workers = [Worker(env, f"charge{n}", tmp_path) for n in (1, 2)]
     try:
         for worker in workers:
             worker.wait_ready()
-        host.config = replace(host.config, broker_url=broker, **settings)
         service = ChargeService(host)
         day = seeded.issued
         batch_id = service.charge(request(ChargeFilters(period_from=day, period_to=day), handler=gateway.handler))
@@ -96,38 +133,14 @@ def test_two_workers_charge_1000_invoices_exactly_once_with_one_killed_halfway(
         assert gateway.max_in_flight() <= settings["charge_concurrency"]
 
 
-AMQP_URL = os.environ.get("SPLYNX_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
-
-
-@pytest.fixture
-def rabbitmq():
-    from kombu import Connection
-
-    from hostapp.services.charging.celery_app import QUEUE
-
-    def purge() -> None:  # the workers declare the queue afresh
-        with Connection(AMQP_URL, connect_timeout=3) as connection:
-            connection.ensure_connection(max_retries=1)
-            connection.default_channel.queue_delete(QUEUE)
-
-    try:
-        purge()
-    except Exception as exc:  # noqa: BLE001 - any connection failure means no broker here
-        pytest.skip(f"no RabbitMQ at {AMQP_URL}: {exc}")
-    yield AMQP_URL
-    purge()
-
-
 def test_a_worker_on_rabbitmq_charges_a_batch(charging, host, rabbitmq, http_gateway, fakepay_dist, database_url,
                                               instance_dir, tmp_path):
     seeded = seed_invoices(host.db, gateway="fakepay", count=60)
-    settings = {"charge_lanes": 2, "charge_chunk_size": 10}
-    env = host_env(database_url, instance_dir, fakepay_dist, SPLYNX_BROKER_URL=rabbitmq, FAKEPAY_URL=http_gateway.url,
-                   **{f"SPLYNX_{key.upper()}": str(value) for key, value in settings.items()})
+    settings = {**rabbitmq, "charge_lanes": 2, "charge_chunk_size": 10}
+    env = with_settings(host, database_url, instance_dir, fakepay_dist, settings, FAKEPAY_URL=http_gateway.url)
     worker = Worker(env, "rabbit1", tmp_path)
     try:
         worker.wait_ready()
-        host.config = replace(host.config, broker_url=rabbitmq, **settings)
         service = ChargeService(host)
         batch_id = service.charge(request(ChargeFilters(period_from=seeded.issued, period_to=seeded.issued)))
         summary = wait_finished(service, batch_id, timeout=120)

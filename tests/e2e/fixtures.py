@@ -14,6 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from hostapp.app import create_app
+from tests.machine import require_tool
 
 CHROMIUM = os.environ.get("SPLYNX_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -48,7 +49,9 @@ def live_server(host):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+    """Debian's chromium (``SPLYNX_CHROMIUM``), headless: every browser test launches it through this."""
+    executable = require_tool(CHROMIUM, "chromium")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS, "headless": True}
 
 
 def admin_login(page, live_server, factory):

@@ -2,7 +2,7 @@
 history shows the batch and its log downloads as CSV.
 
 Runs with the fakepay handler against its HTTP gateway server, and with splynx-ippay
-against its simulator as soon as the ``splynx_ippay`` distribution is installed.
+against its simulator.
 """
 
 import csv
@@ -20,8 +20,6 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(params=["fakepay", "ippay"])
 def gateway(request, host, install_addon, monkeypatch):
-    if request.param == "ippay":
-        pytest.importorskip("splynx_ippay")
     running = gateway_class(request.param)(host, install_addon, 0.05)
     for key, value in running.env().items():
         monkeypatch.setenv(key, value)

@@ -10,6 +10,9 @@ they start (a lane can run for longer than Redis' visibility timeout or RabbitMQ
 consumer timeout), and a worker that dies leaves leases in the database that run out, so
 the batch's other lanes take its chunks over. A worker re-sends the lanes of batches
 nobody is working on when it starts (:meth:`ChargeService.resume_stale`).
+
+``SPLYNX_BROKER_PREFIX`` keeps hosts (or test runs) that share one broker apart: it goes in
+front of the queue's and its exchange's names and, on Redis, of every key kombu writes.
 """
 
 from __future__ import annotations
@@ -25,9 +28,17 @@ LANE_TASK = "splynx.charge_lane"
 QUEUE = "splynx-charge"
 
 
-def _configure(app: Celery) -> Celery:
+def charge_queue(prefix: str) -> str:
+    """The queue charge lanes go through (Celery names its exchange after it too)."""
+    return prefix + QUEUE
+
+
+def _app(broker_url: str, prefix: str) -> Celery:
+    app = Celery("splynx", broker=broker_url, set_as_current=False)
     app.conf.update(
-        task_serializer="json", accept_content=["json"], task_ignore_result=True, task_default_queue=QUEUE,
+        task_serializer="json", accept_content=["json"], task_ignore_result=True,
+        task_default_queue=charge_queue(prefix),
+        broker_transport_options={"global_keyprefix": prefix} if prefix and broker_url.startswith("redis") else {},
         worker_prefetch_multiplier=1, task_acks_late=False, broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False, worker_send_task_events=False,
     )
@@ -35,23 +46,24 @@ def _configure(app: Celery) -> Celery:
 
 
 @lru_cache(maxsize=8)
-def sender(broker_url: str) -> Celery:
-    """A Celery app that only sends tasks (the web process and the CLI), one per broker URL."""
-    return _configure(Celery("splynx", broker=broker_url, set_as_current=False))
+def sender(broker_url: str, prefix: str) -> Celery:
+    """A Celery app that only sends tasks (the web process and the CLI), one per broker and prefix."""
+    return _app(broker_url, prefix)
 
 
-def send_lanes(broker_url: str, batch_id: int, lanes: range) -> None:
-    app = sender(broker_url)
+def send_lanes(config, batch_id: int, lanes: range) -> None:
+    """One lane task per lane of the batch, to the broker of the host's ``config``."""
+    app, queue = sender(config.broker_url, config.broker_prefix), charge_queue(config.broker_prefix)
     for lane in lanes:
-        app.send_task(LANE_TASK, args=[batch_id, lane], queue=QUEUE)
-    log.info("charge batch %s: sent %d lane task(s) to %s", batch_id, len(lanes), QUEUE)
+        app.send_task(LANE_TASK, args=[batch_id, lane], queue=queue)
+    log.info("charge batch %s: sent %d lane task(s) to %s", batch_id, len(lanes), queue)
 
 
 def worker_app(host) -> Celery:
     """The Celery app of a worker process: the lane task bound to this process's host."""
     from .runner import LaneRunner
 
-    app = _configure(Celery("splynx", broker=host.config.broker_url, set_as_current=False))
+    app = _app(host.config.broker_url, host.config.broker_prefix)
 
     @app.task(name=LANE_TASK)
     def charge_lane(batch_id: int, lane: int) -> str:
@@ -66,7 +78,8 @@ def worker_app(host) -> Celery:
 def run_worker(host, *, concurrency: int, hostname: str | None, loglevel: str) -> None:
     """Run a worker in the foreground: a thread pool of ``concurrency`` lanes (blocking)."""
     app = worker_app(host)
-    argv = ["worker", "--pool", "threads", "--concurrency", str(concurrency), "--queues", QUEUE,
+    argv = ["worker", "--pool", "threads", "--concurrency", str(concurrency),
+            "--queues", charge_queue(host.config.broker_prefix),
             "--loglevel", loglevel, "--without-gossip", "--without-mingle", "--without-heartbeat"]
     if hostname:
         argv += ["--hostname", hostname]

@@ -66,7 +66,7 @@ class ChargeService:
         if runner == "celery":
             from .celery_app import send_lanes
 
-            send_lanes(self.host.config.broker_url, batch_id, range(lanes))
+            send_lanes(self.host.config, batch_id, range(lanes))
             return
         self.host.jobs.context.setdefault("host", self.host)
         job_id = self.host.jobs.submit(JOB_HANDLER, title, {"batch_id": batch_id}, kind="charge")

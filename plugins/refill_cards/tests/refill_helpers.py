@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from splynx_refill_cards.models import Card
+from tests.machine import require_tool
 
 
 def expire_card(db, full_code: str) -> None:
@@ -22,3 +24,9 @@ def balance_of(db, customer_id: int) -> Decimal:
 
     with db.transaction() as session:
         return session.get(Customer, customer_id).balance
+
+
+def pdf_text(pdf: bytes, *options: str) -> str:
+    """The text of a PDF through poppler's ``pdftotext`` (``options`` such as ``-layout``)."""
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    return subprocess.run([pdftotext, *options, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()

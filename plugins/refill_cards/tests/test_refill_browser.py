@@ -9,12 +9,12 @@ import csv
 import io
 import os
 import re
-import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from refill_helpers import pdf_text
 
 from tests.e2e.fixtures import LiveServer, portal_page_for
 
@@ -108,8 +108,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
             codes = [r["Full code"] for r in rows]
             assert len(codes) == 30 and {r["Price"] for r in rows} == {"12.50"}
         else:
-            text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                                  check=True).stdout.decode()
+            text = pdf_text(data, "-layout")
             assert all(code in text for code in codes) and "Price: 12.50 $" in text
         page.locator("#modal [data-modal-close]").click()
     expect(page.locator(f"tr[data-series='{series_id}']").get_by_role("link", name=f"Download series {series_id}")).to_be_visible()

@@ -1,7 +1,6 @@
 """``splynx refill-cards`` commands, and the PDF's QR codes decoding to the printed codes."""
 
 import csv
-import shutil
 import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
@@ -9,10 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from refill_helpers import balance_of
+from refill_helpers import balance_of, pdf_text
 
 from hostapp.cli import CLIContext, cli
 from splynx_refill_cards.export.writers import FIXED_MASK_FROM, CardLine, write_pdf
+from tests.machine import require_tool
 
 NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
 
@@ -62,14 +62,14 @@ def _lines(n):
             for i in range(1, n + 1)]
 
 
-@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbarimg (Debian zbar-tools) is not installed")
 @pytest.mark.parametrize("count", [14, FIXED_MASK_FROM])
 def test_pdf_qr_codes_decode_to_the_printed_codes(tmp_path: Path, count):
+    pdftoppm, zbarimg = require_tool("pdftoppm", "poppler-utils"), require_tool("zbarimg", "zbar-tools")
     pdf = tmp_path / "cards.pdf"
     write_pdf(pdf, _lines(count), lambda n: None, total=count, title="Refill card", currency="$")
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
-    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(next(tmp_path.glob("p*.png")))],
+    subprocess.run([pdftoppm, "-png", "-r", "150", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    decoded = subprocess.run([zbarimg, "-q", "--raw", str(next(tmp_path.glob("p*.png")))],
                              capture_output=True, text=True).stdout.split()
     assert sorted(decoded) == sorted(line.full_code for line in _lines(14))
-    text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = pdf_text(pdf.read_bytes(), "-f", "1", "-l", "1")
     assert "Valid until 2030-01-31" in text and "Serie: 202601" in text and "ID: 14" in text

@@ -1,13 +1,12 @@
 """Admin and portal pages through the Flask test client: menus, forms, exports, enable/disable."""
 
 import re
-import subprocess
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from refill_helpers import balance_of
+from refill_helpers import balance_of, pdf_text
 from sqlalchemy import select
 
 from hostapp.models import Payment
@@ -133,8 +132,7 @@ def test_export_csv_and_pdf_through_the_job(refill, admin, make_series):
             assert len(lines) == 31 and all(code in download.get_data(as_text=True) for code in generated)
         else:
             assert download.mimetype == "application/pdf"
-            text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=download.data, capture_output=True,
-                                  check=True).stdout.decode()
+            text = pdf_text(download.data, "-layout")
             assert all(code in text for code in generated) and "Price: 12.00 $" in text
     listing = admin.get("/refill-cards/admin/series").get_data(as_text=True)
     assert f"/refill-cards/admin/exports/{export.id}/download" in listing

@@ -5,7 +5,7 @@ Add-ons page install flow is another part of the host), configured in Modules li
 the server IP to register at Xilo, "Pay by iCharge" on unpaid invoices, entry points
 enabled in Edit entry points, paying from the dashboard, refilling from ``/icharge/`` and
 from the dashboard, cards saved in Finance and from the payment window, and "charge all"
-from Finance → Invoices (waiting for the host's Charge dialog, see the last test).
+from Finance → Invoices through the host's Charge dialog.
 The live server is built after the add-on is installed, so its routes exist.
 """
 
@@ -227,13 +227,7 @@ def test_direct_link_pays_an_invoice_without_login(page, server, icharge_host, f
 
 
 def test_charge_all_from_finance_invoices(page, server, icharge_host, factory, add_card):
-    """Finance → Invoices → set the period → Charge with the iCharge handler ("direct debit orders").
-
-    Needs the host's Charge dialog (``hostapp.services.charging``, built on another branch);
-    until it is merged the hook is tested the way splynx-ippay's is (test_icharge_bulk.py).
-    """
-    pytest.importorskip("hostapp.services.charging", reason="the host's Charge dialog (Finance → Invoices → Charge) "
-                                                            "is not merged yet")
+    """Finance → Invoices → set the period → Charge with the iCharge handler ("direct debit orders")."""
     customers = [factory.customer() for _ in range(3)]
     for customer in customers[:2]:
         add_card(customer)

@@ -1,8 +1,8 @@
 """The Charge batch handler (splynx_bulk_charge): default cards, bounded concurrency, empty accounts.
 
-The host's Charge dialog (Finance → Invoices → Charge) is built on another branch; these
-tests hand the hook the batch its charge runner builds (``tests.gateway_kit.charge_batch_for``),
-as splynx-ippay's do. The browser walk through the dialog is in test_icharge_browser.py.
+These tests hand the hook the batch the host's charge runner builds
+(``tests.gateway_kit.charge_batch_for``), as splynx-ippay's do. The browser walk through the
+host's Charge dialog (Finance → Invoices → Charge) is in test_icharge_browser.py.
 """
 
 from sqlalchemy import select
