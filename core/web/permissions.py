@@ -20,6 +20,7 @@ PERMISSIONS = {
     "customers.view": "See customers and their billing, payments and saved accounts",
     "customers.manage": "Change customers",
     "finance.view": "See invoices, proforma invoices, payments and transactions",
+    "finance.issue": "Issue invoices and proforma invoices to customers",
     "finance.pay": "Take a payment for a customer through a gateway",
     "finance.refund": "Refund payments",
     "finance.charge": "Charge invoices in bulk and edit auto charge filters",

@@ -88,3 +88,7 @@ class Customer(Timestamped, Base):
     @property
     def status_label(self) -> str:
         return CUSTOMER_STATUSES.get(self.status, self.status)
+
+    @property
+    def billing_type_label(self) -> str:
+        return BILLING_TYPES.get(self.billing_type, self.billing_type)

@@ -1,12 +1,17 @@
-"""Customers: the searchable list and one customer's tabs (Information, Billing, ...)."""
+"""Customers: the searchable list, one customer's tabs (Information, Billing, ...), add and edit."""
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from core.web import admin_customer_or_404, current_host, requires, scope_partners
-from ...models import Customer, Invoice, Payment, PaymentAccount, ProformaInvoice, Transaction
+from core.web import admin_customer_or_404, admin_sees_partner, current_host, requires, scope_partners
+from ...models import Customer, Invoice, Location, Partner, Payment, PaymentAccount, PaymentMethod, ProformaInvoice, \
+    Transaction
+from ...models.people import BILLING_TYPES, CUSTOMER_STATUSES
+from ...services.customers import CATEGORIES, CustomerForm, login_taken, read_customer_form, save_customer
 from core.web.tables import paginate
 from . import bp
+from .integrations import actor
 
 TABS = ("information", "billing", "transactions", "payments", "accounts")
 
@@ -46,3 +51,63 @@ def customer(customer_id: int):
         data["accounts"] = db.execute(select(PaymentAccount).where(PaymentAccount.customer_id == customer.id)
                                       .order_by(PaymentAccount.gateway, PaymentAccount.id)).scalars().all()
     return render_template("admin/customer.html", customer=customer, tab=tab, **data)
+
+
+@bp.route("/customers/add", methods=["GET", "POST"])
+@requires("customers.manage")
+def customer_add():
+    """Add a customer: the form, then the new customer's Information tab."""
+    customer = Customer(status="new", category="person", billing_type="recurring")
+    return _customer_form(customer, new=True)
+
+
+@bp.route("/customers/<int:customer_id>/edit", methods=["GET", "POST"])
+@requires("customers.manage")
+def customer_edit(customer_id: int):
+    """Edit a customer's main information, billing details, status and password."""
+    return _customer_form(admin_customer_or_404(customer_id), new=False)
+
+
+def _customer_form(customer: Customer, *, new: bool):
+    db = current_host().db.session
+    form = CustomerForm({}, {})
+    if request.method == "POST":
+        form = read_customer_form(db, request.form, new=new, partner_allowed=admin_sees_partner)
+        if form.valid and login_taken(db, form.values["login"], customer.id):
+            form.errors["login"] = f"The login {form.values['login']} is taken by another customer."
+        if form.valid:
+            changed = save_customer(db, customer, form.values, actor())
+            try:
+                db.commit()
+            except IntegrityError:  # another administrator took the login a moment ago
+                db.rollback()
+                form.errors["login"] = f"The login {form.values['login']} is taken by another customer."
+            else:
+                if new:
+                    flash(f"Customer {customer.name} (login {customer.login}) added.", "success")
+                elif changed:
+                    flash(f"Customer {customer.name} saved: {', '.join(changed)} changed.", "success")
+                else:
+                    flash(f"Customer {customer.name}: nothing changed.", "info")
+                return redirect(url_for(".customer", customer_id=customer.id))
+        else:
+            db.rollback()  # a refused form changes nothing, not even by autoflush
+    template = "admin/customer_add.html" if new else "admin/customer_edit.html"
+    return render_template(template, customer=customer, new=new, errors=form.errors, choices=_choices(db),
+                           submitted=request.method == "POST"), 422 if form.errors else 200
+
+
+def _choices(db) -> dict:
+    """The lists the customer form offers; partners only those the administrator may use."""
+    def named(model, statement=None):
+        statement = statement if statement is not None else select(model)
+        return [(r.id, r.name) for r in db.execute(statement.order_by(model.name)).scalars()]
+
+    return {
+        "partner_id": named(Partner, scope_partners(select(Partner), Partner.id)),
+        "location_id": named(Location),
+        "payment_method_id": named(PaymentMethod, select(PaymentMethod).where(PaymentMethod.is_active)),
+        "status": list(CUSTOMER_STATUSES.items()),
+        "billing_type": list(BILLING_TYPES.items()),
+        "category": list(CATEGORIES.items()),
+    }
