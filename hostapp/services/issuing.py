@@ -64,7 +64,7 @@ class DocumentForm:
 
 def read_document_form(form) -> DocumentForm:
     """Parse the kind, the days to pay, the note and the item rows (``description``, ``quantity``,
-    ``price``, ``tax`` lists; rows left wholly empty are skipped)."""
+    ``price``, ``tax`` lists; a row without description and price is an unused row and skipped)."""
     errors: dict[str, str] = {}
     kind = parse_choice(form.get("kind", ""), KINDS)
     if kind is None:
@@ -76,7 +76,7 @@ def read_document_form(form) -> DocumentForm:
     if note is None:
         errors["note"] = "Enter a note of at most 255 characters on one line."
     columns = [form.getlist(name) for name in ("description", "quantity", "price", "tax")]
-    rows = [row for row in zip(*columns) if any(isinstance(cell, str) and cell.strip() for cell in row)]
+    rows = [row for row in zip(*columns) if row[0].strip() or row[2].strip()]
     items = []
     if not rows:
         errors["items"] = "Add at least one item with a description and a price."
