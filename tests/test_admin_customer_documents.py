@@ -35,9 +35,10 @@ def _reload(host, model, **where):
 
 def test_an_invoice_with_two_items_is_numbered_totalled_debited_and_shown_everywhere(admin_client, app, host,
                                                                                     factory):
-    customer = factory.customer(name="Ivy Billing")
+    customer = factory.customer(name="Ivy Billing", billing_due=21)
     url = f"/admin/customers/{customer.id}/documents/new"
-    assert 'name="description"' in admin_client.get(url).get_data(as_text=True)
+    form = admin_client.get(url).get_data(as_text=True)
+    assert 'name="description"' in form and 'name="due_days" type="text" value="21"' in form  # the payment due
     data = _items(("Router", "2", "49.95", "20"), ("Installation", "1", "30", "0"), ("", "1", "", "0"))
     response = admin_client.post(url, data=data, follow_redirects=True)
     invoice, = _reload(host, Invoice, customer_id=customer.id)

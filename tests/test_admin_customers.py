@@ -37,7 +37,7 @@ def places(factory):
 def _form(partner, location, **fields):
     form = {"name": "Nora Field", "login": "nora", "password": "first-password", "email": "nora@example.net",
             "phone": "+1 555 0100", "category": "person", "status": "new", "billing_type": "recurring",
-            "street": "1 Elm Street", "zip_code": "90001", "city": "Springfield", "partner_id": str(partner.id),
+            "billing_due": "14", "street": "1 Elm Street", "zip_code": "90001", "city": "Springfield", "partner_id": str(partner.id),
             "location_id": str(location.id), "payment_method_id": "2"}
     form.update(fields)
     return form
@@ -75,14 +75,15 @@ def test_an_administrator_adds_a_customer_who_can_log_in_to_the_portal(admin_cli
 
 def test_refused_input_keeps_what_was_typed_and_saves_nothing(admin_client, host, places):
     north, _, downtown = places
-    bad = _form(north, downtown, login="no spaces", email="nora-at-example", password="short",
+    bad = _form(north, downtown, login="no spaces", email="nora-at-example", password="short", billing_due="-3",
                 status="gone", partner_id="999999", phone="call me", street="line\none")
     response = admin_client.post("/admin/customers/add", data=bad)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and _customer(host, "no spaces") is None
     for message in ("Use 2 to 64 letters, digits", "Enter an email address like", "Use 8 to 256 characters.",
                     "Choose a status from the list.", "Choose a partner from the list.", "Enter a phone number",
-                    "Enter at most 128 characters on one line.", "Nothing was saved: correct the 7 fields"):
+                    "Enter at most 128 characters on one line.", "Enter the days to pay: a whole number from 0 to 365.",
+                    "Nothing was saved: correct the 8 fields"):
         assert message in page, message
     assert 'value="Nora Field"' in page and 'value="nora-at-example"' in page and 'value="1 Elm Street"' not in page
     assert 'value="short"' not in page  # a password is never echoed back
@@ -103,14 +104,14 @@ def test_editing_audits_only_the_fields_that_changed_and_keeps_the_password(admi
     form = admin_client.get(f"/admin/customers/{customer.id}/edit").get_data(as_text=True)
     assert 'value="Ed Stone"' in form and 'class="tabs customer-tabs"' in form and "password_hash" not in form
     data = _form(south, downtown, name="Ed Stone", login="ed", email=customer.email, phone="555", status="blocked",
-                 password="", street="", zip_code="12345", city="", payment_method_id="")
+                 password="", billing_due="30", street="", zip_code="12345", city="", payment_method_id="")
     response = admin_client.post(f"/admin/customers/{customer.id}/edit", data=data, follow_redirects=True)
-    assert "Customer Ed Stone saved: Status, Partner changed." in response.get_data(as_text=True)
+    assert "Customer Ed Stone saved: Status, Payment due, Partner changed." in response.get_data(as_text=True)
     saved = _customer(host, "ed")
-    assert (saved.status, saved.partner_id) == ("blocked", south.id)
+    assert (saved.status, saved.partner_id, saved.billing_due) == ("blocked", south.id, 30)
     assert verify_password(saved.password_hash, "customer-password")  # an empty password field keeps it
     entry = _audit(host, "customer.update")[-1]
-    assert entry.details == {"Status": "active → blocked", "Partner": "North → South"}
+    assert entry.details == {"Status": "active → blocked", "Payment due": "14 → 30", "Partner": "North → South"}
     again = admin_client.post(f"/admin/customers/{customer.id}/edit", data=data, follow_redirects=True)
     assert "nothing changed" in again.get_data(as_text=True) and len(_audit(host, "customer.update")) == 1
 

@@ -71,6 +71,8 @@ class Customer(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     category: Mapped[str] = mapped_column(String(16), default="person")
     billing_type: Mapped[str] = mapped_column(String(16), default="recurring")
+    #: payment due: the days an invoice issued to the customer gives them to pay
+    billing_due: Mapped[int] = mapped_column(default=14, server_default="14")
     street: Mapped[str] = mapped_column(String(128), default="")
     zip_code: Mapped[str] = mapped_column(String(16), default="")
     city: Mapped[str] = mapped_column(String(64), default="")

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.inputs import parse_choice, parse_email, parse_id, parse_text
+from core.inputs import parse_choice, parse_email, parse_id, parse_int, parse_text
 
 from ..models import Customer, Location, Partner, PaymentMethod
 from ..models.people import BILLING_TYPES, CUSTOMER_STATUSES
@@ -29,11 +29,13 @@ _LOGIN = re.compile(r"[A-Za-z0-9._@-]{2,64}")
 #: a phone number as people write it: digits, spaces, ``+ - ( ) .``
 _PHONE = re.compile(r"\+?[0-9 ()./-]{3,32}")
 PASSWORD_LENGTH = (8, 256)
+#: the longest payment due an invoice may give, in days
+MAX_BILLING_DUE = 365
 
 
 @dataclass(frozen=True)
 class TextField:
-    """A text column of the customer form: its label, its parser and the message when the parser refuses."""
+    """A column of the customer form typed as text: its label, its parser and the message when the parser refuses."""
 
     name: str
     label: str
@@ -63,6 +65,8 @@ TEXT_FIELDS = (
     TextField("status", "Status", lambda raw: parse_choice(raw, CUSTOMER_STATUSES), "Choose a status from the list."),
     TextField("billing_type", "Billing type", lambda raw: parse_choice(raw, BILLING_TYPES),
               "Choose a billing type from the list."),
+    TextField("billing_due", "Payment due", lambda raw: parse_int(raw, minimum=0, maximum=MAX_BILLING_DUE),
+              f"Enter the days to pay: a whole number from 0 to {MAX_BILLING_DUE}."),
     TextField("street", "Street", _text(128), "Enter at most 128 characters on one line."),
     TextField("zip_code", "ZIP code", _text(16), "Enter at most 16 characters."),
     TextField("city", "City", _text(64), "Enter at most 64 characters on one line."),
@@ -137,7 +141,7 @@ def _shown(value) -> str:
     """A value as the audit log shows it (records by name, nothing as an empty string)."""
     if value is None:
         return ""
-    return getattr(value, "name", value) if not isinstance(value, str) else value
+    return value if isinstance(value, str) else str(getattr(value, "name", value))
 
 
 def save_customer(session: Session, customer: Customer, values: dict[str, Any], actor: str) -> list[str]:

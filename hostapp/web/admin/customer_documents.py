@@ -17,7 +17,8 @@ def customer_document(customer_id: int):
     """The "Issue invoice" form; on success the customer's Billing tab with the new document."""
     customer = admin_customer_or_404(customer_id)
     db = current_host().db.session
-    form = DocumentForm(request.args.get("kind") if request.args.get("kind") in KINDS else "invoice", 14, "", [], {})
+    kind = request.args.get("kind")
+    form = DocumentForm(kind if kind in KINDS else "invoice", customer.billing_due, "", [], {})
     if request.method == "POST":
         form = read_document_form(request.form)
         if not form.errors:

@@ -57,7 +57,7 @@ def customer(customer_id: int):
 @requires("customers.manage")
 def customer_add():
     """Add a customer: the form, then the new customer's Information tab."""
-    customer = Customer(status="new", category="person", billing_type="recurring")
+    customer = Customer(status="new", category="person", billing_type="recurring", billing_due=14)
     return _customer_form(customer, new=True)
 
 
