@@ -158,9 +158,13 @@ def save_customer(session: Session, customer: Customer, values: dict[str, Any], 
             changes["password"] = "changed (not shown)"
             continue
         before = getattr(customer, attribute, None)
-        if new or before != value:
-            setattr(customer, attribute, value)
-            changes[attribute] = _shown(value) if new else f"{_shown(before)} → {_shown(value)}"
+        if not new and before == value:
+            continue
+        setattr(customer, attribute, value)
+        if not new:
+            changes[attribute] = f"{_shown(before)} → {_shown(value)}"
+        elif _shown(value):  # a new customer's audit entry names what was filled in
+            changes[attribute] = _shown(value)
     if new:
         session.add(customer)
     session.flush()
