@@ -78,6 +78,12 @@ def screenshot(page, folder: str, name: str) -> None:
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
+def modal_layer(page, index: int = 0):
+    """A modal open over the page: the first (``0``) or the top one (``-1``, e.g. a confirm over a dialog)."""
+    layers = page.locator(".modal-backdrop")
+    return layers.last if index == -1 else layers.nth(index)
+
+
 def portal_page_for(page, live_server, customer, password: str = "customer-password"):
     """Log a customer in to the portal in this browser page."""
     page.goto(f"{live_server.url}/portal/login")

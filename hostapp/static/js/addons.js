@@ -40,7 +40,10 @@
       headers: { "X-CSRFToken": csrf, "X-Requested-With": "fetch", "Accept": "application/json" },
     })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error("the server answered " + r.status))))
-      .then((data) => showJob(trigger.dataset.title, trigger.dataset.question, data))
+      .then(function (data) {
+        window.splynxModal.close();  // the confirm dialog gives way to the job's dialog
+        showJob(trigger.dataset.title, trigger.dataset.question, data);
+      })
       .catch(function (err) {
         planBox.replaceChildren(el("div", "alert alert-error", "The job could not be started: " + err.message));
         cancel.disabled = false;

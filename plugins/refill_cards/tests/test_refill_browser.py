@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from refill_helpers import pdf_text
 
-from tests.e2e.fixtures import LiveServer, portal_page_for
+from tests.e2e.fixtures import LiveServer, portal_page_for, modal_layer
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ.get("SPLYNX_SCREENSHOTS", "test-artifacts/refill-cards"))
@@ -95,7 +95,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     codes = []
     for fmt in ("CSV", "PDF"):
         row.get_by_role("link", name=f"Export series {series_id}").click()
-        frame = page.frame_locator("#modal iframe")
+        frame = modal_layer(page)
         frame.get_by_label("Format").select_option(label=fmt)
         frame.get_by_role("button", name="Export").click()
         link = frame.get_by_role("link", name=f"Download {fmt}")
@@ -110,7 +110,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
         else:
             text = pdf_text(data, "-layout")
             assert all(code in text for code in codes) and "Price: 12.50 $" in text
-        page.locator("#modal [data-modal-close]").click()
+        modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator(f"tr[data-series='{series_id}']").get_by_role("link", name=f"Download series {series_id}")).to_be_visible()
 
     # Admin redeem: view the series, Redeem on the first card, search the customer (3+ characters)
@@ -118,7 +118,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     first = page.locator("table.refill-cards tbody tr").first
     first_code = first.locator("td.mono").inner_text()
     first.get_by_role("link", name=re.compile("Redeem card")).click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     modal.get_by_label("Customer").press_sequentially("Ad")
     expect(modal.locator("input[name=customer_id]")).to_have_count(0)
     modal.get_by_label("Customer").press_sequentially("a L")
@@ -126,7 +126,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     shot(page, "05-redeem-modal")
     modal.get_by_role("button", name="Redeem").click()
     expect(modal.locator(".alert-success")).to_contain_text("Card redeemed: 12.50 $ was added to the balance of Ada Lovelace")
-    page.locator("#modal [data-modal-close]").click()
+    modal_layer(page, -1).locator("[data-modal-close]").click()
     used_row = page.locator("table.refill-cards tbody tr", has_text=first_code)
     expect(used_row.locator("td.status")).to_have_text("Used")
     expect(used_row).to_contain_text("Ada Lovelace")

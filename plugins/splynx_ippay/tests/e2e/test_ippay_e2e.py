@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting
-from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot
+from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot, modal_layer
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +62,7 @@ def test_customer_adds_a_card_and_a_bank_account(page, server, ippay_host, facto
     customer = factory.customer(name="Tofu Beast")
     portal_page_for(page, server, customer)
     page.get_by_role("link", name="IpPay payment credentials").click()
-    frame = page.frame_locator("#addon-frame")
+    frame = page.locator("#addon-panel")
     card = frame.locator("#add-card")
     card.get_by_label("Cardholder name").fill("Tofu Beast")
     card.get_by_label("Card number").fill("4111 1111 1111 1111")
@@ -84,7 +84,7 @@ def test_customer_adds_a_card_and_a_bank_account(page, server, ippay_host, facto
 
 
 def _pay_in_modal(page: Page, account_label: str | None = None) -> None:
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     expect(modal.locator(".pay-quote")).to_contain_text("Total to pay")
     if account_label:
         modal.get_by_label("Account type").select_option(label=account_label)
@@ -102,13 +102,13 @@ def test_customer_pays_an_invoice_from_finance_invoices(page, server, ippay_host
     row = page.locator(f"tr[data-number='{invoice.number}']")
     expect(row.locator(".status")).to_have_text("Unpaid")
     row.get_by_role("link", name="Pay by IPpay").click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     expect(modal.locator(".pay-quote")).to_contain_text("Invoice amount")
     expect(modal.locator(".pay-quote")).to_contain_text("39.99")
     shot(page, "03-pay-modal")
     _pay_in_modal(page, "Bank account · Checking ending 6251")
     shot(page, "04-pay-success")
-    page.locator("#modal [data-modal-close]").click()
+    modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator(f"tr[data-number='{invoice.number}'] .status")).to_have_text("Paid")
     shot(page, "05-invoice-paid-portal")
     assert _status(ippay_host, invoice) == "paid"
@@ -129,7 +129,7 @@ def test_customer_pays_from_the_dashboard_widget(page, server, ippay_host, facto
     shot(page, "07-dashboard-widget")
     widget.get_by_role("link", name="Pay").click()
     _pay_in_modal(page)
-    page.locator("#modal [data-modal-close]").click()
+    modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator("section.widget", has_text="Pay your invoices by IPpay")).to_contain_text(
         "no unpaid invoices")
     assert _status(ippay_host, invoice) == "paid"
@@ -162,11 +162,11 @@ def test_admin_pays_from_the_customer_profile(page, server, ippay_host, factory,
     page.goto(f"{server.url}/admin/customers/{customer.id}?tab=billing")
     page.locator(f"tr[data-number='{invoice.number}']").get_by_role(
         "link", name="Pay by IPpay (saved credentials)").click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     expect(modal.get_by_role("heading", name="Pay with the customer’s saved credentials")).to_be_visible()
     shot(page, "10-admin-pay-modal")
     _pay_in_modal(page)
-    page.locator("#modal [data-modal-close]").click()
+    modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator(f"tr[data-number='{invoice.number}'] .status")).to_have_text("Paid")
     page.get_by_role("link", name="IPpay").click()
     expect(page.locator("table.ippay-accounts")).to_contain_text("Visa ending 1111")
@@ -174,7 +174,7 @@ def test_admin_pays_from_the_customer_profile(page, server, ippay_host, factory,
     shot(page, "11-admin-ippay-tab")
     page.locator("table.ippay-payments input[name=amount]").fill("9.00")
     page.locator("table.ippay-payments").get_by_role("button", name="Refund").click()
-    page.locator("#modal").get_by_role("button", name="OK, confirm").click()
+    modal_layer(page, -1).get_by_role("button", name="OK, confirm").click()
     expect(page.get_by_role("alert").first).to_contain_text("Refunded 9.00")
     expect(page.locator("table.ippay-journal")).to_contain_text("CREDIT")
     shot(page, "12-admin-refund")
@@ -213,7 +213,7 @@ def test_a_declined_card_shows_why_in_the_modal(page, server, ippay_host, factor
     portal_page_for(page, server, customer)
     page.goto(f"{server.url}/portal/finance/invoices")
     page.locator(f"tr[data-number='{invoice.number}']").get_by_role("link", name="Pay by IPpay").click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     modal.get_by_role("button", name="Pay 52.05").click()
     expect(modal.locator(".pay-result")).to_have_text("The payment was declined: Do not honor (005).")
     shot(page, "15-declined")
