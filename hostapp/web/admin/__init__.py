@@ -22,6 +22,7 @@ from . import (  # noqa: E402,F401 - views register themselves on bp
     administration,
     charge_auto,
     charging,
+    company,
     customers,
     dashboard,
     entry_point_editor,
