@@ -52,7 +52,7 @@ def test_customer_dashboard_shows_widget_and_invoice_action_icon(page, server, f
     modal = page.get_by_role("dialog", name="Pay by widget")
     expect(modal).to_be_visible()
     expect(modal).to_have_css("width", "450px")
-    expect(modal.locator(".modal-body p")).to_have_text("pay modal")
+    expect(modal.locator(".modal-body p").first).to_have_text("pay modal")
     expect(page.locator("iframe")).to_have_count(0)
 
 

@@ -221,13 +221,30 @@
   // an add-on page shown inside a host page: loaded once the page is there
   document.querySelectorAll("[data-region][data-load-url]").forEach((r) => load(r, r.dataset.loadUrl));
 
-  // --- the sidebar: groups open and close (click, Enter, Space); the menu button shows it on a phone ---
+  // --- the sidebar: groups open and close (click, Enter, Space) and stay as the user left them;
+  // the group of the current page is always open. The menu button shows the sidebar on a phone. ---
+  const MENU_STATE = "splynx.menu";
+  function menuState() {
+    try { return JSON.parse(window.localStorage.getItem(MENU_STATE)) || {}; } catch (err) { return {}; }
+  }
+  function setGroup(toggle, open) {
+    toggle.setAttribute("aria-expanded", String(open));
+    document.getElementById(toggle.getAttribute("aria-controls")).hidden = !open;
+  }
+  const remembered = menuState();
+  document.querySelectorAll("[data-submenu-toggle]").forEach(function (toggle) {
+    const id = toggle.getAttribute("aria-controls");
+    const holdsCurrent = document.getElementById(id).querySelector("[aria-current=page]");
+    if (id in remembered && !holdsCurrent) setGroup(toggle, remembered[id]);
+  });
   document.addEventListener("click", function (ev) {
     const toggle = ev.target.closest("[data-submenu-toggle]");
     if (toggle) {
       const open = toggle.getAttribute("aria-expanded") !== "true";
-      toggle.setAttribute("aria-expanded", String(open));
-      document.getElementById(toggle.getAttribute("aria-controls")).hidden = !open;
+      setGroup(toggle, open);
+      const state = menuState();
+      state[toggle.getAttribute("aria-controls")] = open;
+      try { window.localStorage.setItem(MENU_STATE, JSON.stringify(state)); } catch (err) { /* private mode */ }
       return;
     }
     const menu = ev.target.closest("[data-sidebar-toggle]");

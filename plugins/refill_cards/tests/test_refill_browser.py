@@ -57,16 +57,24 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     refill.registry.set_enabled("refill_cards", False, "test")
     admin_login(page, server, factory)
     sidebar = page.locator("aside.sidebar")
-    expect(sidebar.get_by_role("link", name="Refill cards · Series")).to_have_count(0)
+    expect(sidebar.get_by_role("button", name="Refill cards")).to_have_count(0)
 
     # Config → Integrations → Main modules: turn Refill cards on
     page.goto(f"{server.url}/admin/config/integrations/main-modules")
     page.locator("tr", has_text="Refill cards").get_by_role("button", name="Enable").click()
     expect(page.locator(".alert-success")).to_contain_text("Refill cards enabled.")
-    expect(sidebar.get_by_role("link", name="Refill cards · Series")).to_be_visible()
+    # Finance → Refill cards: a submenu (Series, Generate, Statistics), closed until opened
+    group = sidebar.get_by_role("button", name="Refill cards")
+    expect(group).to_have_attribute("aria-expanded", "false")
+    expect(sidebar.get_by_role("link", name="Series", exact=True)).to_be_hidden()
+    group.click()
+    expect(sidebar.get_by_role("link", name="Series", exact=True)).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Statistics", exact=True)).to_be_visible()
+    shot(page, "00-submenu")
 
     # Finance → Refill cards → Generate
-    sidebar.get_by_role("link", name="Refill cards · Generate").click()
+    sidebar.get_by_role("link", name="Generate", exact=True).click()
+    expect(group).to_have_attribute("aria-expanded", "true")  # the current page's group stays open
     page.get_by_label("Quantity").fill("30")
     page.get_by_label("Prefix").fill("PROMO")
     page.get_by_label("Price").fill("10.00")
@@ -80,7 +88,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     shot(page, "02-series-cards")
 
     # Series list, then edit the series' price
-    sidebar.get_by_role("link", name="Refill cards · Series").click()
+    sidebar.get_by_role("link", name="Series", exact=True).click()
     row = page.locator(f"tr[data-series='{series_id}']")
     expect(row).to_contain_text("PROMO")
     expect(row).to_contain_text("Riverside")
