@@ -87,6 +87,14 @@ TAP_TARGETS = ("button, a.btn, a.btn-icon, input:not([type=hidden]):not([type=ch
                "select, textarea, .nav a, .pager a")
 
 
+@pytest.fixture
+def phone(browser):
+    """A browser page in a phone's viewport, with touch."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
 def assert_fits_phone(page) -> None:
     """No horizontal scrolling, and every visible tap target at least MIN_TAP px high and wide."""
     sizes = page.evaluate("""(selector) => ({

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.fixtures import PHONE, LiveServer, admin_login, assert_fits_phone, modal_layer, portal_page_for, screenshot
+from tests.e2e.fixtures import LiveServer, admin_login, assert_fits_phone, modal_layer, portal_page_for, screenshot
 from tests.plugins import widgets
 
 pytestmark = pytest.mark.e2e
@@ -22,14 +22,6 @@ def server(host, install_addon):
     live.stop()
 
 
-@pytest.fixture
-def phone(browser):
-    """A page in a phone-sized viewport with touch."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    yield context.new_page()
-    context.close()
-
-
 def icon_font_loaded(page) -> bool:
     return page.evaluate("document.fonts.ready.then(() => document.fonts.check('16px FontAwesome'))")
 
@@ -37,7 +29,7 @@ def icon_font_loaded(page) -> bool:
 def test_add_ons_actions_are_font_awesome_icons_with_labels(page, server, factory):
     admin_login(page, server, factory)
     page.get_by_role("link", name="Add-ons").click()
-    info = page.get_by_role("link", name="Info splynx-widgets-addon").or_(page.locator("#addons a[title=Info]").first)
+    info = page.get_by_role("link", name="Info splynx-widgets")
     expect(info.first.locator("i.fa.fa-info-circle")).to_be_attached()
     expect(info.first).to_have_attribute("title", "Info")
     assert icon_font_loaded(page)

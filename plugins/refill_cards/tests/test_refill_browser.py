@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from refill_helpers import pdf_text
 
-from tests.e2e.fixtures import LiveServer, portal_page_for, modal_layer
+from tests.e2e.fixtures import PHONE, LiveServer, assert_fits_phone, modal_layer, portal_page_for
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ.get("SPLYNX_SCREENSHOTS", "test-artifacts/refill-cards"))
@@ -168,6 +168,10 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     expect(page.locator(".alert-success")).to_contain_text(f"Refill card {second_code} redeemed: 12.50 $")
     expect(page.locator(".topbar")).to_contain_text("balance 12.50 $")
     shot(page, "07-portal-redeem")
+    page.set_viewport_size(PHONE)  # the same page on a phone
+    assert_fits_phone(page)
+    shot(page, "07-portal-redeem-phone")
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.locator("aside.sidebar").get_by_role("link", name="Payments").click()
     expect(page.locator("table.payments")).to_contain_text("Refill card")
     expect(page.locator("table.payments")).to_contain_text(f"Refill card {second_code}")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting
-from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot, modal_layer
+from tests.e2e.fixtures import LiveServer, admin_login, assert_fits_phone, modal_layer, portal_page_for, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -218,3 +218,31 @@ def test_a_declined_card_shows_why_in_the_modal(page, server, ippay_host, factor
     expect(modal.locator(".pay-result")).to_have_text("The payment was declined: Do not honor (005).")
     shot(page, "15-declined")
     assert _status(ippay_host, invoice) == "not_paid"
+
+
+def test_credentials_pay_modal_and_refill_work_on_a_phone(phone, server, ippay_host, factory, add_card):
+    customer = factory.customer(name="Tofu Beast")
+    add_card(customer)
+    invoice = factory.invoice(customer, "39.99")
+    page = portal_page_for(phone, server, customer)
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="IpPay payment credentials").click()
+    expect(page.locator("#addon-panel #add-card")).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "16-phone-credentials")
+
+    page.goto(f"{server.url}/portal/finance/invoices")
+    page.locator(f"tr[data-number='{invoice.number}']").get_by_role("link", name="Pay by IPpay").click()
+    expect(modal_layer(page).locator(".pay-quote")).to_contain_text("39.99")
+    assert_fits_phone(page)
+    shot(page, "17-phone-pay-modal")
+    _pay_in_modal(page)
+    assert_fits_phone(page)
+    page.keyboard.press("Escape")  # the list reloads with the new status
+    expect(page.locator(f"tr[data-number='{invoice.number}'] .status")).to_have_text("Paid")
+    assert_fits_phone(page)
+
+    page.goto(f"{server.url}/ippay")
+    expect(page.get_by_role("heading", name="Add money by IpPay")).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "18-phone-refill")
