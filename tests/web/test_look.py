@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import struct
 import threading
-import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -14,15 +12,7 @@ from hostapp.services.branding import LogoError, image_kind
 from hostapp.web.icon_set import find_font_awesome, icon_names
 from hostapp.web.icons import icon
 from tests.fixtures import portal_login
-
-
-def png(width: int = 4, height: int = 2) -> bytes:
-    """A real (tiny) PNG image."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    raw = b"".join(b"\x00" + b"\x2d\x8c\xf0" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+from tests.images import png
 
 
 # --- icons ---

@@ -13,9 +13,13 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting
+from tests.images import png
 from tests.e2e.fixtures import LiveServer, admin_login, assert_fits_phone, modal_layer, portal_page_for, screenshot
 
 pytestmark = pytest.mark.e2e
+
+#: an 8 x 8 PNG, the ISP's logo
+LOGO = png(8, 8)
 
 
 def shot(page: Page, name: str) -> None:
@@ -185,7 +189,19 @@ def test_direct_link_pays_an_invoice_without_login(page, server, ippay_host, fac
     add_card(customer)
     invoice = factory.invoice(customer, "59.00")
     other = factory.invoice(customer, "19.00")
+    # Config → Main → Company: the ISP's name and logo head the public pay page
+    admin = page.context.new_page()
+    admin_login(admin, server, factory)
+    admin.get_by_role("link", name="Company").click()
+    admin.get_by_label("ISP name").fill("Northwind Broadband")
+    admin.get_by_label("Upload a logo").set_input_files(
+        files=[{"name": "logo.png", "mimeType": "image/png", "buffer": LOGO}])
+    admin.get_by_role("button", name="Save").click()
+    expect(admin.locator(".alert-success")).to_have_text("Company details saved: Northwind Broadband.")
+    admin.close()
     page.goto(f"{server.url}/ippay/direct-pay-invoice?item_id={invoice.number}")
+    expect(page.locator(".public-head")).to_contain_text("Northwind Broadband")
+    assert page.locator(".public-head img.isp-logo").evaluate("(img) => img.complete && img.naturalWidth") == 8
     expect(page.locator("#pay-saved")).to_have_count(0)  # no signature: saved cards stay out of reach
     card = page.locator("#pay-card")
     card.get_by_label("Cardholder name").fill("Jane Payer")
