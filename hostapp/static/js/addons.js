@@ -3,20 +3,7 @@
   "use strict";
 
   const csrf = document.querySelector("meta[name=csrf-token]").content;
-
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text) node.textContent = text;
-    return node;
-  }
-
-  function button(label, cls, onClick) {
-    const b = el("button", "btn " + cls, label);
-    b.type = "button";
-    b.addEventListener("click", onClick);
-    return b;
-  }
+  const { el, button } = window.splynxModal;
 
   function showJob(title, question, data) {
     const holder = el("div");

@@ -71,7 +71,7 @@
     if (root.dataset.reloadOnClose) { window.location.reload(); return; }
     if (root.returnFocus && root.returnFocus.isConnected) root.returnFocus.focus();
   }
-  window.splynxModal = { open: openModal, close: closeModal };
+  window.splynxModal = { open: openModal, close: closeModal, el: el, button: button };
 
   // Tab and Shift+Tab stay inside the top modal; Escape closes it
   document.addEventListener("keydown", function (ev) {
