@@ -14,13 +14,13 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: setup.cfg pyproject.toml requirements/test.txt $(PLUGINS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e . $(foreach p,$(dir $(PLUGINS)),-e $(p)) -r requirements/test.txt
+	$(BIN)/pip install -q -e ".[icons]" $(foreach p,$(dir $(PLUGINS)),-e $(p)) -r requirements/test.txt
 	touch $@
 
 $(DEMO_VENV)/.installed: setup.cfg pyproject.toml requirements/simulators.txt
 	$(PYTHON) -m venv $(DEMO_VENV)
 	$(DEMO_VENV)/bin/pip install -q --upgrade pip
-	$(DEMO_VENV)/bin/pip install -q -e . -r requirements/simulators.txt
+	$(DEMO_VENV)/bin/pip install -q -e ".[icons]" -r requirements/simulators.txt
 	touch $@
 
 ## run the demo on SQLite: seeds data, builds the add-on wheelhouse from plugins/, serves on 127.0.0.1:$(PORT)

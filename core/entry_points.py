@@ -5,6 +5,10 @@ action_link, code, tab), ``root`` (the page it belongs to), ``model`` (Invoices 
 Proforma Invoices, action links), ``size`` (modal width), ``placement`` (before or after
 the page content, code), ``title``, ``icon``, ``background``, ``url``, ``code``, the
 partner/location/payment-type filters and ``enabled``.
+
+Menu links titled ``Group · Entry`` (:data:`GROUP_SEPARATOR`) that share their ``Group`` show
+as one collapsible submenu *Group* with the entries *Entry*, e.g. *Refill cards → Series,
+Generate, Statistics*.
 """
 
 from __future__ import annotations
@@ -15,6 +19,10 @@ from functools import lru_cache
 
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
+
+
+#: between a submenu's title and an entry's label in a menu link's title
+GROUP_SEPARATOR = " · "
 
 
 class Place(str, enum.Enum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Flask, abort, redirect, render_template, request, url_for
+from flask import Flask, abort, redirect, request, url_for
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from core.web.viewers import HOST_KEY, VIEWERS_KEY
 
 from .host import Host
 from .models import Module
-from .web import entry_point_views, filters, headers, input_guard, throttling
+from .web import branding_views, entry_point_views, errors, filters, headers, icon_set, input_guard, throttling
 from .web.auth import SessionViewers, current_admin, current_customer
 
 log = logging.getLogger(__name__)
@@ -50,11 +50,9 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     entry_point_views.register(app)
     throttling.register(app, host.config.ratelimit_storage_url)
     headers.register(app, https=host.config.https)
-
-    @app.errorhandler(403)
-    def _forbidden(_error):
-        return render_template("error.html", code=403, title="Not allowed",
-                               message="Your role does not allow this page or action."), 403
+    icon_set.register(app, host.config.font_awesome_dir)
+    branding_views.register(app)
+    errors.register(app)
 
     from .web.admin import bp as admin_bp
     from .web.portal import bp as portal_bp

@@ -39,6 +39,9 @@ class HostConfig:
     attempt_lease_seconds: int = field(default_factory=lambda: int(_env("ATTEMPT_LEASE_SECONDS", "300")))
     #: the public base URL used in direct payment links (no trailing slash)
     public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"))
+    #: Font Awesome 4.7 (its css/ and fonts/ folders); found by itself when unset: the
+    #: XStatic-Font-Awesome distribution (pip) or Debian's fonts-font-awesome
+    font_awesome_dir: str = field(default_factory=lambda: _env("FONT_AWESOME_DIR", ""))
     #: currency symbol shown next to amounts
     currency: str = field(default_factory=lambda: _env("CURRENCY", "$"))
     #: rows per page in admin and portal tables

@@ -63,7 +63,7 @@ def test_hook_splynx_register_entry_points__admin_edits_survive_upgrade(host, in
 def test_hook_splynx_register_routes__only_while_enabled(host, install_addon):
     install_addon(widgets)
     client = make_test_app(host).test_client()
-    assert client.get("/widgets/pay").get_data(as_text=True) == "<p>pay modal</p>"
+    assert "<p>pay modal</p>" in client.get("/widgets/pay").get_data(as_text=True)
     host.registry.set_enabled("widgets", False, "test")
     assert client.get("/widgets/pay").status_code == 404
 

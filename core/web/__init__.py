@@ -38,8 +38,10 @@ ADMIN_LAYOUT = "admin/layout.html"
 CUSTOMER_LAYOUT = "admin/customer_frame.html"
 #: the customer portal's page layout (blocks ``title``, ``content``; phone-sized menu)
 PORTAL_LAYOUT = "portal/layout.html"
-#: a page without menus, for modal bodies and embedded frames
+#: a page without menus, for modal bodies and add-on panels (loaded into a host page)
 BARE_LAYOUT = "bare.html"
+#: a public page (direct payment links) under the ISP's name and logo (block ``content``)
+PUBLIC_LAYOUT = "public.html"
 #: template macro files and the macros each offers
 MACROS = {
     "macros/ui.html": ("flashes", "search_box", "pager", "empty_row", "post_button", "action_icons", "field_row",
@@ -49,7 +51,7 @@ MACROS = {
 }
 
 __all__ = [
-    "ADMIN", "ADMIN_LAYOUT", "BARE_LAYOUT", "CUSTOMER_LAYOUT", "MACROS", "MAX_ID", "PERMISSIONS", "PORTAL", "PORTAL_LAYOUT", "Page",
+    "ADMIN", "ADMIN_LAYOUT", "BARE_LAYOUT", "CUSTOMER_LAYOUT", "MACROS", "MAX_ID", "PERMISSIONS", "PORTAL", "PORTAL_LAYOUT", "PUBLIC_LAYOUT", "Page",
     "TooManyAttempts", "Viewers", "admin_customer_or_404", "admin_partner_ids", "admin_required", "admin_sees_partner", "ascii_digits",
     "check_attempts", "clear_attempts", "count_attempt", "current_admin", "current_customer", "current_host", "customer_required",
     "day", "host_page", "id_or_404", "login_gate", "money", "paginate", "paginate_items", "parse_amount",

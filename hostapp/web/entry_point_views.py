@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, request
@@ -9,7 +10,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from core.identity import AddonIdentity
-from core.entry_points import Place, Placement, PointType
+from core.entry_points import GROUP_SEPARATOR, EntryPoint, Place, Placement, PointType
 
 from core.web import current_host
 from ..services.entry_points import visible_points
@@ -67,6 +68,39 @@ def menu_links(place: str, root: str):
     return _points(Place(place), PointType.MENU_LINK, root=root)
 
 
+@dataclass(frozen=True)
+class MenuGroup:
+    """Menu links whose titles share a ``Group · `` prefix: one collapsible submenu of the sidebar."""
+
+    title: str
+    points: tuple[tuple[str, EntryPoint], ...]  # (label without the prefix, point)
+
+    @property
+    def icon(self) -> str:
+        return self.points[0][1].icon
+
+
+def menu_tree(place: str, root: str) -> list[EntryPoint | MenuGroup]:
+    """The menu links of a sidebar section in order; ``Refill cards · Series`` and its siblings
+    become the submenu *Refill cards* with the entries *Series*, ... (a single one stays flat)."""
+    points = menu_links(place, root)
+    groups: dict[str, list[tuple[str, EntryPoint]]] = {}
+    for point in points:
+        head, sep, label = point.title.partition(GROUP_SEPARATOR)
+        if sep and head.strip() and label.strip():
+            groups.setdefault(head.strip(), []).append((label.strip(), point))
+    tree, placed = [], set()
+    for point in points:
+        head = point.title.partition(GROUP_SEPARATOR)[0].strip()
+        members = groups.get(head, [])
+        if len(members) < 2:
+            tree.append(point)
+        elif head not in placed:
+            placed.add(head)
+            tree.append(MenuGroup(head, tuple(members)))
+    return tree
+
+
 def action_links(place: str, model: str):
     return _points(Place(place), PointType.ACTION_LINK, model=model)
 
@@ -90,5 +124,5 @@ def code_widgets(place: str, root: str, placement: str) -> list[Markup]:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(menu_links=menu_links, action_links=action_links, tab_points=tab_points,
+    app.jinja_env.globals.update(menu_links=menu_links, menu_tree=menu_tree, action_links=action_links, tab_points=tab_points,
                                  code_widgets=code_widgets, opens_in_place=opens_in_place)

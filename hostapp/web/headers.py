@@ -1,9 +1,9 @@
 """Security headers on every answer: a strict CSP, no framing by other sites, no leaking pay links.
 
 * ``Content-Security-Policy``: scripts, styles, fonts and fetches from this app only, no inline
-  script or style; frames may show this app or an add-on's http(s) page (never ``javascript:``).
-  ``frame-ancestors 'self'``: only this app may frame its pages (the charge dialog and add-on
-  pages open in its own frames; other sites cannot frame any page).
+  script or style; a frame may show only an add-on's page on another http(s) site (never
+  ``javascript:``). ``frame-ancestors 'none'``: no page of this app is ever framed, not even by
+  itself (modals and add-on panels load this app's pages into the page instead).
 * ``Referrer-Policy: no-referrer`` on the public pay pages, whose signed query strings must not
   travel in ``Referer`` headers; ``same-origin`` elsewhere.
 * ``Strict-Transport-Security`` when the app is served over https.
@@ -20,8 +20,8 @@ CSP = "; ".join((
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
-    "frame-src 'self' http: https:",
-    "frame-ancestors 'self'",
+    "frame-src http: https:",
+    "frame-ancestors 'none'",
     "form-action 'self'",
     "base-uri 'none'",
     "object-src 'none'",
@@ -39,7 +39,7 @@ def register(app: Flask, *, https: bool) -> None:
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CSP)
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        headers.setdefault("X-Frame-Options", "DENY")
         pay_page = PAY_PAGE_MARK in (request.endpoint or "")
         headers["Referrer-Policy"] = "no-referrer" if pay_page else "same-origin"
         if pay_page:

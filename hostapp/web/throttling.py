@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, render_template
+from flask import Flask
 from flask_limiter import Limiter
 from limits import parse
 
 from core.web.throttle import THROTTLE_KEY, TooManyAttempts
+from .errors import render_error
 
 
 class AttemptCounters:
@@ -46,5 +47,5 @@ def register(app: Flask, storage_url: str) -> None:
 
     @app.errorhandler(TooManyAttempts)
     def _too_many(error: TooManyAttempts):
-        return render_template("error.html", code=429, title="Too many attempts", message=error.description), \
-            429, {"Retry-After": str(error.retry_after)}
+        body, code = render_error(429, "Too many attempts", error.description)
+        return body, code, {"Retry-After": str(error.retry_after)}

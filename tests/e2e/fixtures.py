@@ -78,6 +78,43 @@ def screenshot(page, folder: str, name: str) -> None:
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
+#: a phone's viewport (iPhone SE class): the portal must work at this size
+PHONE = {"width": 375, "height": 667}
+#: the smallest tap target on a phone, in CSS pixels
+MIN_TAP = 40
+#: what a finger taps: buttons, form fields, button-styled links, menu and pager links
+TAP_TARGETS = ("button, a.btn, a.btn-icon, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), "
+               "select, textarea, .nav a, .pager a")
+
+
+@pytest.fixture
+def phone(browser):
+    """A browser page in a phone's viewport, with touch."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def assert_fits_phone(page) -> None:
+    """No horizontal scrolling, and every visible tap target at least MIN_TAP px high and wide."""
+    sizes = page.evaluate("""(selector) => ({
+        scroll: document.documentElement.scrollWidth, width: window.innerWidth,
+        small: Array.from(document.querySelectorAll(selector))
+          .filter((el) => el.offsetParent !== null && el.getClientRects().length)
+          .map((el) => ({ el: el.outerHTML.slice(0, 90), box: el.getBoundingClientRect() }))
+          .filter((t) => t.box.height < %d || t.box.width < %d)
+          .map((t) => `${Math.round(t.box.width)}x${Math.round(t.box.height)} ${t.el}`),
+    })""" % (MIN_TAP, MIN_TAP), TAP_TARGETS)
+    assert sizes["scroll"] <= sizes["width"], f"{page.url}: {sizes['scroll']} px wide in a {sizes['width']} px viewport"
+    assert not sizes["small"], f"{page.url}: tap targets under {MIN_TAP} px: {sizes['small']}"
+
+
+def modal_layer(page, index: int = 0):
+    """A modal open over the page: the first (``0``) or the top one (``-1``, e.g. a confirm over a dialog)."""
+    layers = page.locator(".modal-backdrop")
+    return layers.last if index == -1 else layers.nth(index)
+
+
 def portal_page_for(page, live_server, customer, password: str = "customer-password"):
     """Log a customer in to the portal in this browser page."""
     page.goto(f"{live_server.url}/portal/login")

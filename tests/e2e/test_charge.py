@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from hostapp.models import ChargeBatch, Invoice
 from tests.charging.gateways import gateway_class
+from tests.e2e.fixtures import modal_layer
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +36,7 @@ def test_preview_then_charge_a_period_and_download_the_log(gateway, admin_page, 
     page, day = admin_page, date.today().isoformat()
     page.goto(f"{live_server.url}/admin/finance/invoices?from={day}&to={day}")
     page.locator(".page-head").get_by_role("link", name="Charge").click()
-    dialog = page.frame_locator("#modal iframe")
+    dialog = modal_layer(page)
     expect(dialog.get_by_label("Period from")).to_have_value(day)
     dialog.get_by_label("External handler").select_option(gateway.handler)
     dialog.get_by_role("button", name="Preview").click()
@@ -44,7 +45,7 @@ def test_preview_then_charge_a_period_and_download_the_log(gateway, admin_page, 
     assert sum(gateway.approved_per_invoice().values()) == 0  # a preview charges nobody
 
     dialog.locator("button[value=charge]").click()
-    dialog.locator("#modal footer").get_by_role("button", name="Charge").click()
+    modal_layer(page, -1).locator("footer").get_by_role("button", name="Charge").click()
     expect(dialog.get_by_text("started.")).to_be_visible()
     expect(dialog.locator(".progress .bar")).to_have_text("100%", timeout=60_000)
     dialog.get_by_role("link", name="Show the results").click()
@@ -68,7 +69,7 @@ def test_preview_then_charge_a_period_and_download_the_log(gateway, admin_page, 
         rows = list(csv.DictReader(handle))
     assert len(rows) == 7 and sum(r["Result"] == "approved" for r in rows) == 6
 
-    page.locator("#modal [data-modal-close]").click()  # the list reloads with the new statuses
+    modal_layer(page, -1).locator("[data-modal-close]").click()  # the list reloads with the new statuses
     expect(page.locator(f"tr[data-number='{without_account.number}'] .status")).to_have_text("Unpaid")
     assert gateway.approved_per_invoice() == {invoice_id: 1 for invoice_id in seeded.invoice_ids}
     with host.db.reading() as s:

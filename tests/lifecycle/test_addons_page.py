@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import inspect
 
 from hostapp.wsgi import LiveApp
-from tests.e2e.fixtures import LiveServer, portal_page_for
+from tests.e2e.fixtures import LiveServer, portal_page_for, modal_layer
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +47,7 @@ def open_addons(page, search: str):
 def confirm(page, action: str, package: str, question: str, plan_text: str, shot: str):
     """Click an action icon, check the dialog and its plan, confirm, wait for the job to end."""
     page.get_by_role("button", name=f"{action} {package}").click()
-    modal = page.locator("#modal .modal")
+    modal = modal_layer(page).locator(".modal")
     expect(modal).to_contain_text(question)
     expect(modal.locator(".plan")).to_contain_text(plan_text)
     expect(modal.get_by_role("button", name="No, cancel")).to_be_visible()
@@ -108,7 +108,7 @@ def test_a_reload_reconnects_to_the_running_job_and_shows_its_failure(page, serv
     log_in_admin(page, server, factory)
     open_addons(page, "broken-import")
     page.get_by_role("button", name="Install splynx-broken-import").click()
-    modal = page.locator("#modal .modal")
+    modal = modal_layer(page).locator(".modal")
     expect(modal.locator(".plan")).to_contain_text("splynx-broken-import")
     # another package operation holds the machine lock, so the job waits where a reload can find it
     with open(lifecycle_host.config.instance_path / "package-operations.lock", "a") as lock:
@@ -133,7 +133,7 @@ def test_a_host_too_old_is_refused_in_the_confirm_dialog(page, server, factory):
     log_in_admin(page, server, factory)
     open_addons(page, "future-host")
     page.get_by_role("button", name="Install splynx-future-host").click()
-    modal = page.locator("#modal .modal")
+    modal = modal_layer(page).locator(".modal")
     expect(modal.locator(".alert-error")).to_contain_text("needs splynx-host >=99.0, but this host runs 1.0.0")
     expect(modal.get_by_role("button", name="OK, confirm")).to_be_disabled()
     page.screenshot(path=f"{SHOTS}/refused.png")

@@ -75,9 +75,27 @@ def index():
     return Markup("<p>widgets home</p>")
 
 
-@bp.get("/pay")
+#: the pay modal: a bare page with a form whose errors show in the modal and a confirm before paying
+PAY_PAGE = """{% extends "bare.html" %}{% from "macros/ui.html" import input %}
+{% block content %}<p>pay modal</p>
+<form method="post" novalidate><input type="hidden" name="csrf_token" value="{{ csrf_token() }}">
+  <div class="form-grid">{{ input('amount', 'Amount', amount, errors=errors) }}</div>
+  <div class="form-actions"><button class="btn btn-primary" type="submit" data-confirm="Pay {{ amount }} now?"
+    data-confirm-title="Confirm payment" data-confirm-ok="Pay">Pay</button></div>
+</form>{% endblock %}"""
+
+
+@bp.route("/pay", methods=["GET", "POST"])
 def pay():
-    return Markup("<p>pay modal</p>")
+    from flask import flash, redirect, render_template_string, request, url_for
+
+    amount = request.form.get("amount", "").strip()
+    if request.method == "POST":
+        if not amount:
+            return render_template_string(PAY_PAGE, amount=amount, errors={"amount": "Enter the amount."}), 422
+        flash(f"Widget payment of {amount} $ received.", "success")
+        return redirect(url_for("portal.invoices"))
+    return render_template_string(PAY_PAGE, amount=amount, errors={})
 
 
 @hookimpl

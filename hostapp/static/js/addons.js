@@ -3,20 +3,7 @@
   "use strict";
 
   const csrf = document.querySelector("meta[name=csrf-token]").content;
-
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text) node.textContent = text;
-    return node;
-  }
-
-  function button(label, cls, onClick) {
-    const b = el("button", "btn " + cls, label);
-    b.type = "button";
-    b.addEventListener("click", onClick);
-    return b;
-  }
+  const { el, button } = window.splynxModal;
 
   function showJob(title, question, data) {
     const holder = el("div");
@@ -40,7 +27,10 @@
       headers: { "X-CSRFToken": csrf, "X-Requested-With": "fetch", "Accept": "application/json" },
     })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error("the server answered " + r.status))))
-      .then((data) => showJob(trigger.dataset.title, trigger.dataset.question, data))
+      .then(function (data) {
+        window.splynxModal.close();  // the confirm dialog gives way to the job's dialog
+        showJob(trigger.dataset.title, trigger.dataset.question, data);
+      })
       .catch(function (err) {
         planBox.replaceChildren(el("div", "alert alert-error", "The job could not be started: " + err.message));
         cancel.disabled = false;

@@ -1,39 +1,171 @@
-// splynx-host: modals (confirm dialogs, add-on action links), live job progress.
+// splynx-host: modals and in-page add-on panels (content loaded into the page, no iframes),
+// confirm dialogs, the sidebar's submenus, live job progress.
 (function () {
   "use strict";
 
-  const backdrop = () => document.getElementById("modal");
+  const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), ' +
+                    'textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+  //: the header every in-page load sends: the layouts then keep their flash messages for the real page
+  const LOAD_HEADERS = { "X-Requested-With": "fetch", "X-Splynx-Modal": "1" };
+  const layers = [];  // open modals, the top one last
 
-  function openModal({ title, body, width, footer }) {
-    const root = backdrop();
-    root.querySelector(".modal").style.width = (width || 600) + "px";
-    root.querySelector("[data-modal-title]").textContent = title || "";
-    const bodyEl = root.querySelector(".modal-body");
-    bodyEl.replaceChildren(...(Array.isArray(body) ? body : [body]));
-    const foot = root.querySelector("footer");
-    foot.replaceChildren(...(footer || []));
-    foot.hidden = !(footer && footer.length);
-    root.classList.add("open");
-    return root;
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text) node.textContent = text;
+    return node;
   }
-
-  function closeModal() {
-    const root = backdrop();
-    root.classList.remove("open");
-    root.querySelector(".modal-body").replaceChildren();
-    if (root.dataset.reloadOnClose) { delete root.dataset.reloadOnClose; window.location.reload(); }
-  }
-  window.splynxModal = { open: openModal, close: closeModal };
 
   function button(label, cls, onClick) {
-    const b = document.createElement("button");
-    b.type = "button"; b.className = "btn " + cls; b.textContent = label;
+    const b = el("button", "btn " + cls, label);
+    b.type = "button";
     b.addEventListener("click", onClick);
     return b;
   }
 
+  // --- modals: each one a layer over the whole page; a confirm opened from a modal covers it too ---
+  function openModal({ title, body, width, footer }) {
+    const root = el("div", "modal-backdrop open");
+    const box = el("div", "modal");
+    const titleId = "modal-title-" + (layers.length + 1);
+    box.setAttribute("role", "dialog");
+    box.setAttribute("aria-modal", "true");
+    box.setAttribute("aria-labelledby", titleId);
+    box.style.width = (width || 600) + "px";
+    const head = el("header");
+    const heading = el("h2", "modal-title", title || "");
+    heading.id = titleId;
+    const close = el("button", "close");
+    close.type = "button";
+    close.setAttribute("aria-label", "Close");
+    close.dataset.modalClose = "";
+    close.innerHTML = '<i class="fa fa-times" aria-hidden="true"></i>';
+    head.append(heading, close);
+    const bodyEl = el("div", "modal-body");
+    bodyEl.append(...(Array.isArray(body) ? body : [body]).filter(Boolean));
+    const foot = el("footer");
+    foot.append(...(footer || []));
+    foot.hidden = !(footer && footer.length);
+    box.append(head, bodyEl, foot);
+    root.append(box);
+    root.returnFocus = document.activeElement;
+    document.body.append(root);
+    document.body.classList.add("modal-open");
+    layers.push(root);
+    focusFirst(root);
+    return root;
+  }
+
+  function focusFirst(root) {
+    const body = root.querySelector(".modal-body");
+    const target = body.querySelector("[autofocus]") || body.querySelector(FOCUSABLE) ||
+                   root.querySelector("footer:not([hidden]) " + FOCUSABLE) || root.querySelector(".close");
+    if (target) target.focus();
+  }
+
+  function closeModal() {
+    const root = layers.pop();
+    if (!root) return;
+    root.remove();
+    if (!layers.length) document.body.classList.remove("modal-open");
+    if (root.dataset.reloadOnClose) { window.location.reload(); return; }
+    if (root.returnFocus && root.returnFocus.isConnected) root.returnFocus.focus();
+  }
+  window.splynxModal = { open: openModal, close: closeModal, el: el, button: button };
+
+  // Tab and Shift+Tab stay inside the top modal; Escape closes it
+  document.addEventListener("keydown", function (ev) {
+    const top = layers[layers.length - 1];
+    if (!top) return;
+    if (ev.key === "Escape") { ev.preventDefault(); closeModal(); return; }
+    if (ev.key !== "Tab") return;
+    const items = Array.from(top.querySelectorAll(FOCUSABLE)).filter((n) => n.offsetParent !== null);
+    if (!items.length) { ev.preventDefault(); return; }
+    const first = items[0], last = items[items.length - 1];
+    if (!top.contains(document.activeElement)) { ev.preventDefault(); first.focus(); }
+    else if (ev.shiftKey && document.activeElement === first) { ev.preventDefault(); last.focus(); }
+    else if (!ev.shiftKey && document.activeElement === last) { ev.preventDefault(); first.focus(); }
+  });
+
+  // --- regions: a modal body or an add-on panel showing a page of this app, loaded with fetch ---
+  // The page answers with its bare layout (body.bare) or a fragment of its own; links and forms
+  // inside stay in the region. A full host page (e.g. the list a form redirects to when it is
+  // done, or the login page) replaces the whole page; an error page shows as an error in the region.
+  function showIn(region, nodes) {
+    region.replaceChildren(...nodes);
+    region.dispatchEvent(new CustomEvent("splynx:loaded", { bubbles: true }));
+  }
+
+  function errorBox(text) { return el("div", "alert alert-error", text); }
+
+  function load(region, url, init) {
+    region.setAttribute("aria-busy", "true");
+    return fetch(url, Object.assign({ credentials: "same-origin" }, init || {}, { headers: LOAD_HEADERS }))
+      .then(function (r) {
+        const type = r.headers.get("Content-Type") || "";
+        if (!type.startsWith("text/html")) { window.location.assign(r.url); return; }
+        return r.text().then(function (html) {
+          const doc = new DOMParser().parseFromString(html, "text/html");
+          // one of the host's own pages with its menus (a list, the login page, an error page)
+          const fullPage = doc.querySelector('meta[name="csrf-token"]') && !doc.body.classList.contains("bare");
+          if (fullPage) {
+            if (r.ok) { window.location.assign(r.url); return; }
+            const heading = doc.querySelector("h1");
+            showIn(region, [errorBox((heading ? heading.textContent.trim() + ": " : "") +
+                                     `the server answered ${r.status}.`)]);
+            return;
+          }
+          region.dataset.url = r.url;
+          const scripts = Array.from(doc.body.querySelectorAll("script[src]"));
+          scripts.forEach((s) => s.remove());
+          const styles = Array.from(doc.head.querySelectorAll("link[rel=stylesheet]"))
+            .filter((link) => !document.querySelector(`link[rel=stylesheet][href="${link.getAttribute("href")}"]`));
+          showIn(region, [...styles, ...Array.from(doc.body.childNodes).map((n) => document.importNode(n, true))]);
+          // the page's own scripts run again for the new content (their src is this app's: CSP allows them)
+          scripts.filter((s) => !document.querySelector(`body > script[src="${s.getAttribute("src")}"]`))
+            .forEach(function (s) { const fresh = el("script"); fresh.src = s.getAttribute("src"); region.append(fresh); });
+          initContent(region);
+        });
+      })
+      .catch((err) => showIn(region, [errorBox("The page could not be loaded: " + err.message)]))
+      .finally(() => region.removeAttribute("aria-busy"));
+  }
+
+  function regionOf(node) { return node.closest && node.closest("[data-region]"); }
+
+  function openUrlModal(url, { title, width }) {
+    const body = el("div", "region");
+    body.dataset.region = "modal";
+    body.append(el("p", "muted", "Loading …"));
+    const root = openModal({ title: title, body: body, width: width });
+    load(body, url).then(() => { if (layers.includes(root)) focusFirst(root); });
+    return root;
+  }
+  window.splynxLoad = load;
+
+  document.addEventListener("submit", function (ev) {
+    const form = ev.target;
+    const region = regionOf(form);
+    if (ev.defaultPrevented || form.dataset.submitting || !region || form.getAttribute("target") ||
+        form.hasAttribute("data-native")) return;
+    ev.preventDefault();
+    const method = (form.getAttribute("method") || "get").toUpperCase();
+    // attributes, not form.action: a field named "action" would shadow the property
+    const action = new URL(form.getAttribute("action") || "", region.dataset.url || window.location.href).toString();
+    const data = new FormData(form, ev.submitter || undefined);
+    const layer = region.closest(".modal-backdrop");
+    if (layer && method === "POST") layer.dataset.reloadOnClose = "1";  // the page behind shows the change
+    if (method === "GET") {
+      const url = new URL(action);
+      url.search = new URLSearchParams(data).toString();
+      load(region, url.toString());
+    } else {
+      load(region, action, { method: method, body: data });
+    }
+  });
+
   document.addEventListener("click", function (ev) {
-    // an add-on action link: its URL opens in a modal iframe of the entry point's size
+    // a link that opens its URL in a modal of the entry point's size
     const link = ev.target.closest("[data-modal-url]");
     if (link) {
       ev.preventDefault();
@@ -42,43 +174,84 @@
       if (link.dataset.modalChecked) {
         const ticked = Array.from(document.querySelectorAll(`input[name="${link.dataset.modalChecked}"]:checked`));
         if (!ticked.length) {
-          const p = document.createElement("p");
-          p.textContent = link.dataset.modalEmpty || "Tick at least one row first.";
-          openModal({ title: link.dataset.modalTitle, body: p, width: 420 });
+          openModal({ title: link.dataset.modalTitle, body: el("p", "", link.dataset.modalEmpty || "Tick at least one row first."),
+                      width: 420, footer: [button("OK", "btn-primary", closeModal)] });
           return;
         }
         url += (url.includes("?") ? "&" : "?") + "ids=" + ticked.map((b) => b.value).join(",");
       }
-      const frame = document.createElement("iframe");
-      frame.src = url;
-      frame.title = link.dataset.modalTitle || "";
-      frame.style.minHeight = (link.dataset.modalHeight || 380) + "px";
-      backdrop().dataset.reloadOnClose = "1";
-      openModal({ title: link.dataset.modalTitle, body: frame, width: parseInt(link.dataset.modalWidth, 10) });
+      openUrlModal(url, { title: link.dataset.modalTitle, width: parseInt(link.dataset.modalWidth, 10) });
       return;
     }
     // a form guarded by a confirm dialog
     const guarded = ev.target.closest("[data-confirm]");
     if (guarded && !guarded.dataset.confirmed) {
       ev.preventDefault();
-      const p = document.createElement("p");
-      p.textContent = guarded.dataset.confirm;
       const extra = guarded.dataset.confirmDetails ? document.getElementById(guarded.dataset.confirmDetails) : null;
-      const body = extra ? [p, extra.content.cloneNode(true)] : [p];
+      const body = [el("p", "", guarded.dataset.confirm), extra ? extra.content.cloneNode(true) : null];
       openModal({
         title: guarded.dataset.confirmTitle || "Confirm", body: body, width: 520,
         footer: [
           button("No, cancel", "", closeModal),
           button(guarded.dataset.confirmOk || "OK, confirm", "btn-primary", function () {
-            guarded.dataset.confirmed = "1"; closeModal(); guarded.click();
+            guarded.dataset.confirmed = "1"; closeModal(); guarded.click(); delete guarded.dataset.confirmed;
           }),
         ],
       });
       return;
     }
-    const reload = ev.target.closest("[data-frame-reload]");
-    if (reload) { const f = document.getElementById(reload.dataset.frameReload); f.src = f.src; return; }
-    if (ev.target.closest("[data-modal-close]") || ev.target === backdrop()) closeModal();
+    // a plain link inside a region stays in it (tabs of a dialog, the next page of a list)
+    const inner = ev.target.closest("a[href]");
+    const region = inner && regionOf(inner);
+    if (region && !inner.target && !inner.hasAttribute("download") && !ev.ctrlKey && !ev.metaKey && !ev.shiftKey) {
+      const url = new URL(inner.href, window.location.href);
+      if (url.origin === window.location.origin && !inner.getAttribute("href").startsWith("#")) {
+        ev.preventDefault();
+        load(region, url.toString());
+        return;
+      }
+    }
+    const reload = ev.target.closest("[data-region-reload]");
+    if (reload) { const r = document.getElementById(reload.dataset.regionReload); load(r, r.dataset.url); return; }
+    if (ev.target.closest("[data-modal-close]")) { closeModal(); return; }
+    const top = layers[layers.length - 1];
+    if (top && ev.target === top) closeModal();  // a click on the backdrop
+  });
+
+  // an add-on page shown inside a host page: loaded once the page is there
+  document.querySelectorAll("[data-region][data-load-url]").forEach((r) => load(r, r.dataset.loadUrl));
+
+  // --- the sidebar: groups open and close (click, Enter, Space) and stay as the user left them;
+  // the group of the current page is always open. The menu button shows the sidebar on a phone. ---
+  const MENU_STATE = "splynx.menu";
+  function menuState() {
+    try { return JSON.parse(window.localStorage.getItem(MENU_STATE)) || {}; } catch (err) { return {}; }
+  }
+  function setGroup(toggle, open) {
+    toggle.setAttribute("aria-expanded", String(open));
+    document.getElementById(toggle.getAttribute("aria-controls")).hidden = !open;
+  }
+  const remembered = menuState();
+  document.querySelectorAll("[data-submenu-toggle]").forEach(function (toggle) {
+    const id = toggle.getAttribute("aria-controls");
+    const holdsCurrent = document.getElementById(id).querySelector("[aria-current=page]");
+    if (id in remembered && !holdsCurrent) setGroup(toggle, remembered[id]);
+  });
+  document.addEventListener("click", function (ev) {
+    const toggle = ev.target.closest("[data-submenu-toggle]");
+    if (toggle) {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      setGroup(toggle, open);
+      const state = menuState();
+      state[toggle.getAttribute("aria-controls")] = open;
+      try { window.localStorage.setItem(MENU_STATE, JSON.stringify(state)); } catch (err) { /* private mode */ }
+      return;
+    }
+    const menu = ev.target.closest("[data-sidebar-toggle]");
+    if (menu) {
+      const open = document.body.classList.toggle("sidebar-open");
+      menu.setAttribute("aria-expanded", String(open));
+    }
   });
 
   // a "select all" box ticks every box of its group
@@ -108,8 +281,6 @@
     window.location.assign(url.toString());
   });
 
-  document.addEventListener("keydown", (ev) => { if (ev.key === "Escape") closeModal(); });
-
   // one submit per form: a second click while the first is in flight does nothing
   document.addEventListener("submit", function (ev) {
     const form = ev.target;
@@ -126,6 +297,7 @@
     const log = panel.querySelector("pre.console");
     const status = panel.querySelector("[data-job-status]");
     function tick() {
+      if (!panel.isConnected) return;  // its modal was closed
       fetch(url, { headers: { "X-Requested-With": "fetch" } })
         .then((r) => r.json())
         .then(function (job) {
@@ -148,4 +320,10 @@
   }
   document.querySelectorAll("[data-job-url]").forEach(watchJob);
   window.splynxWatchJob = watchJob;
+
+  // what loaded content needs, as the page got it on load
+  function initContent(root) {
+    root.querySelectorAll("[data-job-url]").forEach(watchJob);
+    root.querySelectorAll("select[data-shows]").forEach(syncShown);
+  }
 })();

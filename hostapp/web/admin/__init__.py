@@ -22,6 +22,7 @@ from . import (  # noqa: E402,F401 - views register themselves on bp
     administration,
     charge_auto,
     charging,
+    company,
     customer_documents,
     customers,
     dashboard,

@@ -1,4 +1,4 @@
-"""An add-on's admin menu link: its page in a frame with Reload and Open in new window."""
+"""An add-on's admin menu link: its page in a panel of the admin layout, with Reload and Open in new window."""
 
 from flask import abort, render_template, request
 

@@ -162,11 +162,15 @@ def test_shadowing_modules_are_never_imported(world):
 
 
 def test_web_service_serves_pages(world):
-    """splynx-web's ExecStart (gunicorn) as user splynx: the admin login and the add-on's prefix."""
+    """splynx-web's ExecStart (gunicorn) as user splynx: the admin login, the add-on's prefix and
+    the icon set from Debian's fonts-font-awesome (a dependency, served from /usr/share)."""
     with world.clock("web"):
         world.start_web()
         login = world.get("/admin/login")
         addon = world.get(world.primary.prefix)
+        icons = world.get("/vendor/font-awesome/css/font-awesome.min.css")
+    assert world.root.host_path("/usr/share/fonts-font-awesome/css/font-awesome.min.css").is_file()
+    assert icons.status == 200 and "4.7.0" in icons.body, (icons.status, world.web_log())
     assert login.status == 200 and "password" in login.body.lower(), (login.status, world.web_log())
     assert addon.status != 404 and addon.status < 500, (addon.status, addon.body[:500], world.web_log())
 

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from refill_helpers import pdf_text
 
-from tests.e2e.fixtures import LiveServer, portal_page_for
+from tests.e2e.fixtures import PHONE, LiveServer, assert_fits_phone, modal_layer, portal_page_for
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ.get("SPLYNX_SCREENSHOTS", "test-artifacts/refill-cards"))
@@ -57,16 +57,24 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     refill.registry.set_enabled("refill_cards", False, "test")
     admin_login(page, server, factory)
     sidebar = page.locator("aside.sidebar")
-    expect(sidebar.get_by_role("link", name="Refill cards · Series")).to_have_count(0)
+    expect(sidebar.get_by_role("button", name="Refill cards")).to_have_count(0)
 
     # Config → Integrations → Main modules: turn Refill cards on
     page.goto(f"{server.url}/admin/config/integrations/main-modules")
     page.locator("tr", has_text="Refill cards").get_by_role("button", name="Enable").click()
     expect(page.locator(".alert-success")).to_contain_text("Refill cards enabled.")
-    expect(sidebar.get_by_role("link", name="Refill cards · Series")).to_be_visible()
+    # Finance → Refill cards: a submenu (Series, Generate, Statistics), closed until opened
+    group = sidebar.get_by_role("button", name="Refill cards")
+    expect(group).to_have_attribute("aria-expanded", "false")
+    expect(sidebar.get_by_role("link", name="Series", exact=True)).to_be_hidden()
+    group.click()
+    expect(sidebar.get_by_role("link", name="Series", exact=True)).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Statistics", exact=True)).to_be_visible()
+    shot(page, "00-submenu")
 
     # Finance → Refill cards → Generate
-    sidebar.get_by_role("link", name="Refill cards · Generate").click()
+    sidebar.get_by_role("link", name="Generate", exact=True).click()
+    expect(group).to_have_attribute("aria-expanded", "true")  # the current page's group stays open
     page.get_by_label("Quantity").fill("30")
     page.get_by_label("Prefix").fill("PROMO")
     page.get_by_label("Price").fill("10.00")
@@ -80,7 +88,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     shot(page, "02-series-cards")
 
     # Series list, then edit the series' price
-    sidebar.get_by_role("link", name="Refill cards · Series").click()
+    sidebar.get_by_role("link", name="Series", exact=True).click()
     row = page.locator(f"tr[data-series='{series_id}']")
     expect(row).to_contain_text("PROMO")
     expect(row).to_contain_text("Riverside")
@@ -95,7 +103,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     codes = []
     for fmt in ("CSV", "PDF"):
         row.get_by_role("link", name=f"Export series {series_id}").click()
-        frame = page.frame_locator("#modal iframe")
+        frame = modal_layer(page)
         frame.get_by_label("Format").select_option(label=fmt)
         frame.get_by_role("button", name="Export").click()
         link = frame.get_by_role("link", name=f"Download {fmt}")
@@ -110,7 +118,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
         else:
             text = pdf_text(data, "-layout")
             assert all(code in text for code in codes) and "Price: 12.50 $" in text
-        page.locator("#modal [data-modal-close]").click()
+        modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator(f"tr[data-series='{series_id}']").get_by_role("link", name=f"Download series {series_id}")).to_be_visible()
 
     # Admin redeem: view the series, Redeem on the first card, search the customer (3+ characters)
@@ -118,7 +126,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     first = page.locator("table.refill-cards tbody tr").first
     first_code = first.locator("td.mono").inner_text()
     first.get_by_role("link", name=re.compile("Redeem card")).click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     modal.get_by_label("Customer").press_sequentially("Ad")
     expect(modal.locator("input[name=customer_id]")).to_have_count(0)
     modal.get_by_label("Customer").press_sequentially("a L")
@@ -126,7 +134,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     shot(page, "05-redeem-modal")
     modal.get_by_role("button", name="Redeem").click()
     expect(modal.locator(".alert-success")).to_contain_text("Card redeemed: 12.50 $ was added to the balance of Ada Lovelace")
-    page.locator("#modal [data-modal-close]").click()
+    modal_layer(page, -1).locator("[data-modal-close]").click()
     used_row = page.locator("table.refill-cards tbody tr", has_text=first_code)
     expect(used_row.locator("td.status")).to_have_text("Used")
     expect(used_row).to_contain_text("Ada Lovelace")
@@ -160,6 +168,10 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     expect(page.locator(".alert-success")).to_contain_text(f"Refill card {second_code} redeemed: 12.50 $")
     expect(page.locator(".topbar")).to_contain_text("balance 12.50 $")
     shot(page, "07-portal-redeem")
+    page.set_viewport_size(PHONE)  # the same page on a phone
+    assert_fits_phone(page)
+    shot(page, "07-portal-redeem-phone")
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.locator("aside.sidebar").get_by_role("link", name="Payments").click()
     expect(page.locator("table.payments")).to_contain_text("Refill card")
     expect(page.locator("table.payments")).to_contain_text(f"Refill card {second_code}")

@@ -40,17 +40,18 @@ def wait_job(db, job_id, timeout=60):
     raise AssertionError(f"job {job_id} did not finish")
 
 
-def test_admin_menu_links_open_the_pages_in_place(admin):
+def test_admin_menu_links_open_the_pages_in_place_from_a_submenu(admin):
     html = admin.get("/admin/").get_data(as_text=True)
-    for label, url in (("Refill cards · Series", "/refill-cards/admin/series"),
-                       ("Refill cards · Generate", "/refill-cards/admin/generate"),
-                       ("Refill cards · Statistics", "/refill-cards/admin/report")):
-        assert re.search(rf'href="{url}">.*{label}', html), label
+    submenu = re.search(r'<li class="nav-group submenu">(.*?)</ul>', html, re.S).group(1)
+    assert re.search(r'<span class="label">Refill cards</span>', submenu)
+    for label, url in (("Series", "/refill-cards/admin/series"), ("Generate", "/refill-cards/admin/generate"),
+                       ("Statistics", "/refill-cards/admin/report")):
+        assert re.search(rf'href="{url}">.*{label}</a>', submenu), label
 
 
 def test_disabled_module_hides_menu_and_pages(refill, admin):
     refill.registry.set_enabled("refill_cards", False, "test")
-    assert "Refill cards · Series" not in admin.get("/admin/").get_data(as_text=True)
+    assert "/refill-cards/admin/series" not in admin.get("/admin/").get_data(as_text=True)
     assert admin.get("/refill-cards/admin/series").status_code == 404
     refill.registry.set_enabled("refill_cards", True, "test")
     assert admin.get("/refill-cards/admin/series").status_code == 200

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting, PaymentAccount
-from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot
+from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot, modal_layer
 
 pytestmark = pytest.mark.e2e
 
@@ -71,7 +71,7 @@ def test_install_and_configure_in_modules_list(page, server, icharge_host, facto
     page.locator("aside").get_by_role("link", name="Modules list").click()
     row = page.locator("tr[data-module=splynx_icharge_addon]")
     expect(row).to_contain_text("Splynx iCharge Add-on")
-    row.get_by_role("link", name="✎ Edit").click()
+    row.get_by_role("link", name="Edit", exact=True).click()
     page.get_by_label("Merchant ID").fill("XILOTEST")
     page.get_by_label("API key").fill("sk_test_icharge")
     page.get_by_label("Mode").select_option("test")
@@ -102,7 +102,7 @@ def test_pay_by_icharge_button_with_a_new_card_saved_from_the_payment_window(pag
     expect(row.locator(".status")).to_have_text("Unpaid")
     shot(page, "02-invoices-pay-by-icharge")
     row.get_by_role("link", name="Pay by iCharge").click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     expect(modal.locator(".pay-quote")).to_contain_text("39.99")
     expect(modal.get_by_label("Pay with")).to_have_value("new")
     _fill_new_card(modal, "5555 5555 5555 4444")
@@ -111,14 +111,14 @@ def test_pay_by_icharge_button_with_a_new_card_saved_from_the_payment_window(pag
     modal.get_by_role("button", name=re.compile(r"^Pay ")).click()
     expect(modal.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
     shot(page, "04-payment-success")
-    page.locator("#modal [data-modal-close]").click()
+    modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator(f"tr[data-number='{invoice.number}'] .status")).to_have_text("Paid")
     assert _status(icharge_host, invoice) == "paid"
     assert _cards(icharge_host, customer) == ["Mastercard 4444"]
     other = factory.invoice(customer, "12.00")
     page.reload()
     page.locator(f"tr[data-number='{other.number}']").get_by_role("link", name="Pay by iCharge").click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     expect(modal.get_by_label("Pay with")).to_have_value(re.compile(r"^\d+$"))  # the saved card is offered first
     expect(modal.locator("#new-card")).to_be_hidden()
     shot(page, "05-payment-window-saved-card")
@@ -142,10 +142,10 @@ def test_enable_dashboard_entry_points_then_pay_and_refill_from_the_dashboard(pa
     expect(widget).to_contain_text(invoice.number)
     shot(page, "07-dashboard-widgets")
     widget.get_by_role("link", name="Pay").click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     modal.get_by_role("button", name=re.compile(r"^Pay ")).click()
     expect(modal.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
-    page.locator("#modal [data-modal-close]").click()
+    modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator("section.widget", has_text="Pay your invoices by iCharge")).to_contain_text(
         "no unpaid invoices")
     assert _status(icharge_host, invoice) == "paid"
@@ -189,7 +189,7 @@ def test_save_and_manage_cards_in_finance(page, server, icharge_host, factory):
     customer = factory.customer(name="Tofu Beast")
     portal_page_for(page, server, customer)
     page.get_by_role("link", name="iCharge payment cards").click()
-    frame = page.frame_locator("#addon-frame")
+    frame = page.locator("#addon-panel")
     for number in ("4111 1111 1111 1111", "4242424242424242"):
         form = frame.locator("#add-card")
         form.get_by_label("Cardholder name").fill("Tofu Beast")
@@ -204,10 +204,10 @@ def test_save_and_manage_cards_in_finance(page, server, icharge_host, factory):
     expect(frame.locator("table.icharge-cards tr[data-card='4242']")).to_contain_text("Default")
     shot(page, "10-finance-cards")
     frame.locator("table.icharge-cards tr[data-card='1111']").get_by_role("button", name="Remove card").click()
-    frame.locator("#modal").get_by_role("button", name="OK, confirm").click()
+    modal_layer(page, -1).get_by_role("button", name="OK, confirm").click()
     expect(frame.get_by_role("alert").first).to_contain_text("The card was removed.")
     assert _cards(icharge_host, customer) == ["Visa 4242"]
-    assert "4242424242424242" not in frame.locator("body").inner_html()
+    assert "4242424242424242" not in frame.inner_html()
 
 
 def test_direct_link_pays_an_invoice_without_login(page, server, icharge_host, factory):
@@ -239,13 +239,13 @@ def test_charge_all_from_finance_invoices(page, server, icharge_host, factory, a
     page.get_by_label("Period to").fill(day)
     page.get_by_role("button", name="Filter").click()
     page.locator(".page-head").get_by_role("link", name="Charge").click()
-    dialog = page.frame_locator("#modal iframe")
+    dialog = modal_layer(page)
     dialog.get_by_label("External handler").select_option("icharge")
     dialog.get_by_role("button", name="Preview").click()
     expect(dialog.locator("[data-preview=count]")).to_have_text("3")
     shot(page, "12-charge-dialog")
     dialog.get_by_role("button", name="Charge", exact=True).click()
-    dialog.locator("#modal").get_by_role("button", name="Charge").click()
+    modal_layer(page, -1).get_by_role("button", name="Charge").click()
     expect(dialog.locator("[data-job-status]")).to_have_text("succeeded", timeout=30000)
     dialog.get_by_role("link", name="Show the results").click()
     results = dialog.locator("table.charge-results")

@@ -13,9 +13,13 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting
-from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot
+from tests.images import png
+from tests.e2e.fixtures import LiveServer, admin_login, assert_fits_phone, modal_layer, portal_page_for, screenshot
 
 pytestmark = pytest.mark.e2e
+
+#: an 8 x 8 PNG, the ISP's logo
+LOGO = png(8, 8)
 
 
 def shot(page: Page, name: str) -> None:
@@ -39,7 +43,7 @@ def test_admin_configures_the_module_in_modules_list(page, server, ippay_host, f
     page.locator("aside").get_by_role("link", name="Modules list").click()
     row = page.locator("tr[data-module=splynx_ippay_addon]")
     expect(row).to_contain_text("Splynx IPpay add-on")
-    row.get_by_role("link", name="✎ Edit").click()
+    row.get_by_role("link", name="Edit", exact=True).click()
     page.get_by_label("Terminal ID").fill("TESTTERMINAL")
     page.get_by_label("Gateway URL").fill(sim.url)
     page.get_by_label("Mode").select_option("test")
@@ -62,7 +66,7 @@ def test_customer_adds_a_card_and_a_bank_account(page, server, ippay_host, facto
     customer = factory.customer(name="Tofu Beast")
     portal_page_for(page, server, customer)
     page.get_by_role("link", name="IpPay payment credentials").click()
-    frame = page.frame_locator("#addon-frame")
+    frame = page.locator("#addon-panel")
     card = frame.locator("#add-card")
     card.get_by_label("Cardholder name").fill("Tofu Beast")
     card.get_by_label("Card number").fill("4111 1111 1111 1111")
@@ -80,11 +84,11 @@ def test_customer_adds_a_card_and_a_bank_account(page, server, ippay_host, facto
     expect(frame.locator("table.ippay-accounts")).to_contain_text("Checking ending 6251")
     expect(frame.locator("table.ippay-accounts")).to_contain_text("Default")
     shot(page, "02-credentials")
-    assert "84736251" not in frame.locator("body").inner_html()
+    assert "84736251" not in frame.inner_html()
 
 
 def _pay_in_modal(page: Page, account_label: str | None = None) -> None:
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     expect(modal.locator(".pay-quote")).to_contain_text("Total to pay")
     if account_label:
         modal.get_by_label("Account type").select_option(label=account_label)
@@ -102,13 +106,13 @@ def test_customer_pays_an_invoice_from_finance_invoices(page, server, ippay_host
     row = page.locator(f"tr[data-number='{invoice.number}']")
     expect(row.locator(".status")).to_have_text("Unpaid")
     row.get_by_role("link", name="Pay by IPpay").click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     expect(modal.locator(".pay-quote")).to_contain_text("Invoice amount")
     expect(modal.locator(".pay-quote")).to_contain_text("39.99")
     shot(page, "03-pay-modal")
     _pay_in_modal(page, "Bank account · Checking ending 6251")
     shot(page, "04-pay-success")
-    page.locator("#modal [data-modal-close]").click()
+    modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator(f"tr[data-number='{invoice.number}'] .status")).to_have_text("Paid")
     shot(page, "05-invoice-paid-portal")
     assert _status(ippay_host, invoice) == "paid"
@@ -129,7 +133,7 @@ def test_customer_pays_from_the_dashboard_widget(page, server, ippay_host, facto
     shot(page, "07-dashboard-widget")
     widget.get_by_role("link", name="Pay").click()
     _pay_in_modal(page)
-    page.locator("#modal [data-modal-close]").click()
+    modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator("section.widget", has_text="Pay your invoices by IPpay")).to_contain_text(
         "no unpaid invoices")
     assert _status(ippay_host, invoice) == "paid"
@@ -162,11 +166,11 @@ def test_admin_pays_from_the_customer_profile(page, server, ippay_host, factory,
     page.goto(f"{server.url}/admin/customers/{customer.id}?tab=billing")
     page.locator(f"tr[data-number='{invoice.number}']").get_by_role(
         "link", name="Pay by IPpay (saved credentials)").click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     expect(modal.get_by_role("heading", name="Pay with the customer’s saved credentials")).to_be_visible()
     shot(page, "10-admin-pay-modal")
     _pay_in_modal(page)
-    page.locator("#modal [data-modal-close]").click()
+    modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator(f"tr[data-number='{invoice.number}'] .status")).to_have_text("Paid")
     page.get_by_role("link", name="IPpay").click()
     expect(page.locator("table.ippay-accounts")).to_contain_text("Visa ending 1111")
@@ -174,7 +178,7 @@ def test_admin_pays_from_the_customer_profile(page, server, ippay_host, factory,
     shot(page, "11-admin-ippay-tab")
     page.locator("table.ippay-payments input[name=amount]").fill("9.00")
     page.locator("table.ippay-payments").get_by_role("button", name="Refund").click()
-    page.locator("#modal").get_by_role("button", name="OK, confirm").click()
+    modal_layer(page, -1).get_by_role("button", name="OK, confirm").click()
     expect(page.get_by_role("alert").first).to_contain_text("Refunded 9.00")
     expect(page.locator("table.ippay-journal")).to_contain_text("CREDIT")
     shot(page, "12-admin-refund")
@@ -185,7 +189,19 @@ def test_direct_link_pays_an_invoice_without_login(page, server, ippay_host, fac
     add_card(customer)
     invoice = factory.invoice(customer, "59.00")
     other = factory.invoice(customer, "19.00")
+    # Config → Main → Company: the ISP's name and logo head the public pay page
+    admin = page.context.new_page()
+    admin_login(admin, server, factory)
+    admin.get_by_role("link", name="Company").click()
+    admin.get_by_label("ISP name").fill("Northwind Broadband")
+    admin.get_by_label("Upload a logo").set_input_files(
+        files=[{"name": "logo.png", "mimeType": "image/png", "buffer": LOGO}])
+    admin.get_by_role("button", name="Save").click()
+    expect(admin.locator(".alert-success")).to_have_text("Company details saved: Northwind Broadband.")
+    admin.close()
     page.goto(f"{server.url}/ippay/direct-pay-invoice?item_id={invoice.number}")
+    expect(page.locator(".public-head")).to_contain_text("Northwind Broadband")
+    assert page.locator(".public-head img.isp-logo").evaluate("(img) => img.complete && img.naturalWidth") == 8
     expect(page.locator("#pay-saved")).to_have_count(0)  # no signature: saved cards stay out of reach
     card = page.locator("#pay-card")
     card.get_by_label("Cardholder name").fill("Jane Payer")
@@ -213,8 +229,36 @@ def test_a_declined_card_shows_why_in_the_modal(page, server, ippay_host, factor
     portal_page_for(page, server, customer)
     page.goto(f"{server.url}/portal/finance/invoices")
     page.locator(f"tr[data-number='{invoice.number}']").get_by_role("link", name="Pay by IPpay").click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     modal.get_by_role("button", name="Pay 52.05").click()
     expect(modal.locator(".pay-result")).to_have_text("The payment was declined: Do not honor (005).")
     shot(page, "15-declined")
     assert _status(ippay_host, invoice) == "not_paid"
+
+
+def test_credentials_pay_modal_and_refill_work_on_a_phone(phone, server, ippay_host, factory, add_card):
+    customer = factory.customer(name="Tofu Beast")
+    add_card(customer)
+    invoice = factory.invoice(customer, "39.99")
+    page = portal_page_for(phone, server, customer)
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="IpPay payment credentials").click()
+    expect(page.locator("#addon-panel #add-card")).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "16-phone-credentials")
+
+    page.goto(f"{server.url}/portal/finance/invoices")
+    page.locator(f"tr[data-number='{invoice.number}']").get_by_role("link", name="Pay by IPpay").click()
+    expect(modal_layer(page).locator(".pay-quote")).to_contain_text("39.99")
+    assert_fits_phone(page)
+    shot(page, "17-phone-pay-modal")
+    _pay_in_modal(page)
+    assert_fits_phone(page)
+    page.keyboard.press("Escape")  # the list reloads with the new status
+    expect(page.locator(f"tr[data-number='{invoice.number}'] .status")).to_have_text("Paid")
+    assert_fits_phone(page)
+
+    page.goto(f"{server.url}/ippay")
+    expect(page.get_by_role("heading", name="Add money by IpPay")).to_be_visible()
+    assert_fits_phone(page)
+    shot(page, "18-phone-refill")
