@@ -1,7 +1,9 @@
 """The install test's steps build on each other: after a failed step the rest are skipped.
 
-The test needs root and the host tools ``ci-deps.sh`` installs (``make test-debian`` runs it
-first); without them it is skipped, or fails under ``CI=true`` (:mod:`tests.machine`).
+The test needs root, the host tools ``ci-deps.sh`` installs (``make test-debian`` runs it
+first, piuparts included) and, for the purge of the host on an external database, PostgreSQL
+on 127.0.0.1:5432 (user postgres, trust); without them it is skipped, or fails under
+``CI=true`` (:mod:`tests.machine`).
 """
 
 import os
