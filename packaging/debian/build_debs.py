@@ -3,7 +3,7 @@
 
     build_debs.py --all                    host + every plugins/*/ with a setup.cfg -> build/debs
     build_debs.py --host --plugin DIR ...  just these
-    build_debs.py --plugin DIR --set-version 1.0.1   a newer build of one add-on
+    build_debs.py --plugin DIR --set-version 1.0.1   a newer build of one add-on (or of --host)
 
 The version of each package comes from one place: core/version.py for the host, the
 add-on's setup.cfg for an add-on; debian/changelog is written at build time from it and
@@ -12,8 +12,8 @@ private folder /usr/share/splynx-host, nothing into dist-packages. Every .deb is
 with lintian (pedantic tags shown; an error or a warning fails the build) and the host's
 services with systemd-analyze security (see unit_security.py).
 
-Maintainer: and the source URL of debian/copyright come from DEB_MAINTAINER and
-DEB_SOURCE_URL when set.
+The maintainer and the project's URL (Homepage:, debian/copyright's Source:) come from
+project.env, or from DEB_MAINTAINER and DEB_SOURCE_URL when set in the environment.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import ast
 import io
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -49,8 +50,21 @@ PUBLIC_DIRS = (("usr", "lib", "python3"), ("usr", "local"))
 HOST_SOURCES = ("core", "hostapp", "tests", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".pybuild",
                                 ".pytest_cache", "debian")
-MAINTAINER = os.environ.get("DEB_MAINTAINER", "splynx-host packagers <packages@splynx-host.org>")
-SOURCE_URL = os.environ.get("DEB_SOURCE_URL", "https://git.splynx-host.org/splynx-host")
+
+
+def project_identity(path: Path = HERE / "project.env") -> dict[str, str]:
+    """``KEY="value"`` lines of project.env (shell syntax, read by mkrepo.sh too), the environment winning."""
+    values = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = " ".join(shlex.split(value))
+    return {key: os.environ.get(key) or value for key, value in values.items()}
+
+
+IDENTITY = project_identity()
+MAINTAINER = IDENTITY["DEB_MAINTAINER"]
+SOURCE_URL = IDENTITY["DEB_SOURCE_URL"]
 #: requirements whose Debian dependency debian/control states itself (an add-on's host range)
 CONTROL_STATED = {"splynx-host": ""}
 PYPROJECT = '[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n'
@@ -104,27 +118,33 @@ def project_values() -> dict[str, str]:
             "@API_VERSION@": debian_version(api_version())}
 
 
-def stage_host(dest: Path) -> str:
+def set_version_line(path: Path, pattern: str, line: str) -> None:
+    """Replace the first line of ``path`` matching ``pattern`` with ``line`` (a version bump)."""
+    text, count = re.subn(pattern, line, path.read_text(), count=1, flags=re.M)
+    if not count:
+        raise SystemExit(f"{path} has no version line to replace")
+    path.write_text(text)
+
+
+def stage_host(dest: Path, set_version: str | None) -> str:
     for name in HOST_SOURCES:
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, dest / name, ignore=IGNORE)
         elif source.exists():
             shutil.copy2(source, dest / name)
+    if set_version:
+        set_version_line(dest / "core" / "version.py", r"^HOST_VERSION = .*$", f"HOST_VERSION = {set_version!r}")
     shutil.copytree(HOST_DEBIAN, dest / "debian")
     substitute(dest / "debian", ("control", "copyright", "extra/splynx.1", "extra/splynx-addon-helper.8"),
                project_values())
-    return debian_version(host_version())
+    return debian_version(set_version or host_version())
 
 
 def stage_addon(addon: AddonSource, dest: Path, set_version: str | None) -> str:
     shutil.copytree(addon.path, dest, ignore=IGNORE, dirs_exist_ok=True)
     if set_version:
-        setup_cfg = dest / "setup.cfg"
-        text, count = re.subn(r"(?m)^version\s*=.*$", f"version = {set_version}", setup_cfg.read_text(), count=1)
-        if not count:
-            raise SystemExit(f"{addon.path}/setup.cfg has no version line to replace")
-        setup_cfg.write_text(text)
+        set_version_line(dest / "setup.cfg", r"^version\s*=.*$", f"version = {set_version}")
     if not (dest / "pyproject.toml").exists():
         (dest / "pyproject.toml").write_text(PYPROJECT)
     addon.render_debian(dest / "debian", project_values())
@@ -134,9 +154,10 @@ def stage_addon(addon: AddonSource, dest: Path, set_version: str | None) -> str:
 class Builder:
     """Stages sources into the build root, runs dpkg-buildpackage there, collects the .debs."""
 
-    def __init__(self, root: Root, out: Path) -> None:
+    def __init__(self, root: Root, out: Path, check: bool = True) -> None:
         self.root = root
         self.out = out
+        self.options = "" if check else "nocheck"
         self.src = root.host_path("/build/src")
         self.epoch = source_date()
         self.built: list[Path] = []
@@ -157,7 +178,8 @@ class Builder:
         for old in self.src.glob(f"{package}_*"):
             old.unlink()
         proc = self.root.run(["sh", "-c", f"cd /build/src/{package} && dpkg-buildpackage -us -uc -b"],
-                             env={"SOURCE_DATE_EPOCH": str(self.epoch), "HOME": "/build"}, check=False)
+                             env={"SOURCE_DATE_EPOCH": str(self.epoch), "HOME": "/build",
+                                  "DEB_BUILD_OPTIONS": self.options}, check=False)
         if proc.returncode != 0:
             raise SystemExit(f"{package}: dpkg-buildpackage failed\n{proc.stdout[-6000:]}")
         unmapped = re.findall(r"Cannot find package that provides (\S+?)\.", proc.stdout)
@@ -230,17 +252,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--all", action="store_true", help="the host and every add-on under plugins/")
     parser.add_argument("--host", action="store_true", help="build splynx-host")
     parser.add_argument("--plugin", type=Path, action="append", default=[], help="an add-on source folder")
-    parser.add_argument("--set-version", help="build the add-on(s) as this (PEP 440) version")
+    parser.add_argument("--set-version", help="build the host and add-on(s) as this (PEP 440) version")
     parser.add_argument("--no-lint", action="store_true")
+    parser.add_argument("--no-check", action="store_true", help="skip the build-time tests (DEB_BUILD_OPTIONS=nocheck)")
     args = parser.parse_args(argv)
     plugins = plugin_dirs() + args.plugin if args.all else args.plugin
     if not (args.all or args.host or plugins):
         parser.error("nothing to build: give --all, --host or --plugin")
 
     started = time.monotonic()
-    builder = Builder(build_root(), args.out.resolve())
+    builder = Builder(build_root(), args.out.resolve(), check=not args.no_check)
     if args.all or args.host:
-        builder.build("splynx-host", stage_host, HOST_MODULES)
+        builder.build("splynx-host", lambda dest: stage_host(dest, args.set_version), HOST_MODULES)
     for path in plugins:
         addon = read_addon(path, host_version(), api_version())
         builder.build(addon.deb_name, lambda dest, a=addon: stage_addon(a, dest, args.set_version),

@@ -6,7 +6,7 @@
 set -eu
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive
 
-NEEDED="mmdebstrap reprepro gnupg zstd debian-archive-keyring ca-certificates"
+NEEDED="mmdebstrap reprepro gnupg zstd debian-archive-keyring ca-certificates piuparts"
 missing=""
 for pkg in $NEEDED; do
     dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q '^install ok installed$' || missing="$missing $pkg"

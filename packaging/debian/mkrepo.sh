@@ -16,6 +16,11 @@ if [ "${1:-}" = "--add" ]; then add=1; shift; fi
 repo=$1; shift
 
 here=$(cd "$(dirname "$0")" && pwd)
+maintainer=${DEB_MAINTAINER:-}
+if [ -z "$maintainer" ]; then
+    # shellcheck source=project.env
+    maintainer=$(. "$here/project.env" && printf '%s' "$DEB_MAINTAINER")
+fi
 export GNUPGHOME=${REPO_GNUPGHOME:-$here/../../build/repo-key}
 mkdir -p "$GNUPGHOME"; chmod 700 "$GNUPGHOME"
 key=${REPO_KEY:-}
@@ -24,7 +29,7 @@ if [ -z "$key" ]; then
 fi
 if [ -z "$key" ]; then
     gpg --batch --quiet --passphrase '' --quick-gen-key \
-        "splynx-host test repository (throwaway) <packages@splynx-host.invalid>" ed25519 sign never
+        "${maintainer% <*} (throwaway test repository key) <${maintainer#*<}" ed25519 sign never
     key=$(gpg --batch --no-auto-check-trustdb --list-secret-keys --with-colons | awk -F: '/^fpr/{print $10; exit}')
 fi
 

@@ -2,6 +2,8 @@
 # Cached Debian 13 (trixie) roots made with mmdebstrap.
 #   roots.sh build   -> $DEB_CACHE/trixie-build/   unpacked build root (debhelper, dh-python, lintian, ...)
 #   roots.sh base    -> $DEB_CACHE/trixie-base.tar.zst   minimal root for the install test
+#   roots.sh piuparts [PKG,...] -> $DEB_CACHE/trixie-piuparts.tar.gz   minbase root (+ PKG,...) for piuparts
+#   roots.sh mirror  -> the Debian mirror the roots are made from
 # Each is remade when its mmdebstrap arguments change or it is older than DEB_ROOT_MAX_AGE days.
 # DEB_CACHE defaults to /var/cache/splynx-debian, outside the work tree, so fresh clones on the
 # same machine (CI) reuse the roots. Prints the path of the requested root.
@@ -18,6 +20,11 @@ BUILD_PKGS=debhelper,dh-python,python3-all,python3-setuptools,python3-wheel,pybu
 BUILD_PKGS=$BUILD_PKGS,python3-pytest,python3-flask,python3-sqlalchemy,python3-alembic,python3-pluggy
 BUILD_PKGS=$BUILD_PKGS,python3-flaskext.wtf,python3-flask-limiter,python3-cryptography,python3-packaging
 BUILD_PKGS=$BUILD_PKGS,python3-requests,python3-urllib3,python3-defusedxml,python3-reportlab,python3-segno
+
+if [ "${1:-}" = mirror ]; then
+    echo "$MIRROR"
+    exit 0
+fi
 
 mkdir -p "$CACHE"
 exec 9>"$CACHE/.${1:-none}.lock"
@@ -49,8 +56,20 @@ base)
         printf '%s' "$key" > "$out.key"
     fi
     ;;
+piuparts)
+    # what piuparts makes with debootstrap --variant=minbase, as the gzip tarball it unpacks,
+    # with the Debian packages given (comma-separated) already installed
+    out=$CACHE/$SUITE-piuparts.tar.gz key="minbase $SUITE $MIRROR ${2:-}"
+    if ! fresh "$out" "$out.key" "$key"; then
+        rm -f "$out" "$out.key"
+        mmdebstrap --quiet --mode=root --variant=minbase ${2:+--include="$2"} \
+            "$SUITE" "$out.tmp.tar.gz" "deb $MIRROR $SUITE main" >&2
+        mv "$out.tmp.tar.gz" "$out"
+        printf '%s' "$key" > "$out.key"
+    fi
+    ;;
 *)
-    echo "usage: $0 build|base" >&2
+    echo "usage: $0 build|base|piuparts [PKG,...]|mirror" >&2
     exit 64
     ;;
 esac

@@ -126,8 +126,10 @@ class Scenario:
         assert proc.returncode == 0, f"build_debs.py {' '.join(args)} failed"
         return proc.stdout
 
-    def publish(self, debs: list[Path], add: bool = False) -> None:
-        argv = ["sh", str(PACKAGING / "mkrepo.sh"), *(["--add"] if add else []), str(self.repo), *map(str, debs)]
+    def publish(self, debs: list[Path], add: bool = False, repo: Path | None = None) -> None:
+        """Publish ``debs`` in the test's repository (or in ``repo``), signed with the test's key."""
+        argv = ["sh", str(PACKAGING / "mkrepo.sh"), *(["--add"] if add else []), str(repo or self.repo),
+                *map(str, debs)]
         proc = subprocess.run(argv, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "REPO_GNUPGHOME": str(self.work / "gnupg")})
         print(proc.stdout)
@@ -143,6 +145,18 @@ class Scenario:
         """Make (or reuse) the cached trixie base tarball in the background while packages build."""
         self._base = subprocess.Popen(["sh", str(PACKAGING / "roots.sh"), "base"], text=True,
                                       stdout=subprocess.PIPE)
+
+    @staticmethod
+    def piuparts_base(packages: list[str]) -> Path:
+        """The cached trixie minbase tarball with ``packages`` that piuparts starts from (made by roots.sh)."""
+        return Path(subprocess.run(["sh", str(PACKAGING / "roots.sh"), "piuparts", ",".join(packages)],
+                                   check=True, text=True, stdout=subprocess.PIPE).stdout.strip())
+
+    @staticmethod
+    def mirror() -> str:
+        """The Debian mirror the roots are made from."""
+        return subprocess.run(["sh", str(PACKAGING / "roots.sh"), "mirror"], check=True, text=True,
+                              stdout=subprocess.PIPE).stdout.strip()
 
     def unpack_base(self) -> None:
         if self._base is None:

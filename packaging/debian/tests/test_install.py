@@ -10,10 +10,10 @@ it is fixed, drops a shadowing ``core`` and ``hostapp`` into /usr/local and PYTH
 the add-on helper service as its unit says and checks who may ask it what, installs a second
 add-on from the web UI (apt backend, helper service) while the app runs, upgrades the add-on
 to a newer build (settings survive), removes it (data kept), purges it (data and settings
-gone) and purges the host together with the second add-on (a SQLite database goes with the
-host; apt removes the host before it purges the add-on, whose postrm then says what stays on
-MariaDB or PostgreSQL). Nothing is mocked; the machine has no systemd, so services are
-started by hand from their unit files (systemd_unit.py).
+gone) and purges the host together with the second add-on on the loopback PostgreSQL (the
+add-on's tables go while splynx still exists). Last, piuparts installs, upgrades and purges
+every package in a root of its own (piuparts_run.py). Nothing is mocked; the machine has no
+systemd, so services are started by hand from their unit files (systemd_unit.py).
 
 Needs root. Run with ``make test-debian``; the steps run in file order and share one root,
 so after a failed step the rest are skipped (conftest.py).
@@ -29,17 +29,20 @@ from pathlib import Path
 
 import pytest
 
+import piuparts_run
 from scenario import APP_DIR, HELPER_SOCKET, REPO, Scenario
 from systemd_unit import Unit
 from web_client import WebClient
 
-from build_debs import api_version  # noqa: I001 - importable once scenario put packaging/debian on the path
+from build_debs import api_version, host_version  # noqa: I001 - importable once scenario put packaging/debian on the path
 
 HELPER_SERVICE = "core/packages/helper_service.py"
 SHADOW_MARK = "/var/tmp/splynx-shadow-imported"
 SHADOW = ('import sys\nwith open("/var/tmp/splynx-shadow-imported", "a") as mark:\n'
           '    mark.write(repr(sys.argv) + "\\n")\nraise ImportError("a shadowing copy was imported")\n')
 ADDONS_PAGE = "/admin/config/integrations/add-ons"
+#: the newer splynx-host that piuparts upgrades the published one to
+HOST_UPGRADE = f"{host_version()}+test1"
 CACHE = Path(os.environ.get("DEB_CACHE", "/var/cache/splynx-debian"))  # roots.sh's default too
 
 
@@ -65,7 +68,9 @@ def test_build_all_packages(world):
     version = ["--set-version", world.primary.upgrade_version] if world.primary.upgrade_version else []
     with world.clock("build upgrade"):
         world.build_debs(world.debs_v2, "--plugin", str(world.primary.upgrade_dir), *version, "--no-lint")
+        world.build_debs(world.debs_v2, "--host", "--set-version", HOST_UPGRADE, "--no-lint", "--no-check")
     assert (world.debs_v2 / f"{world.primary.deb}_{world.primary.upgrade_deb_version}_all.deb").exists()
+    assert (world.debs_v2 / f"splynx-host_{HOST_UPGRADE}_all.deb").exists()
     api = world.primary.source
     [host_deb] = world.debs.glob("splynx-host_*.deb")
     [addon_deb] = world.debs.glob(f"{world.primary.deb}_*.deb")
@@ -251,7 +256,7 @@ def test_upgrade_keeps_settings(world):
         world.splynx("addons", "config", addon.id, f"{key}=kept across the upgrade")
     before = world.probe("state", addon.id)
     with world.clock("upgrade"):
-        world.publish(sorted(world.debs_v2.glob("*.deb")), add=True)
+        world.publish(sorted(world.debs_v2.glob(f"{addon.deb}_*.deb")), add=True)
         world.apt("update", "--error-on=any")
         world.apt("install", "--only-upgrade", addon.deb)
     after = world.probe("state", addon.id)
@@ -292,17 +297,35 @@ def test_purge_drops_data_and_settings(world):
     assert after == {"module": None, "tables": [], "settings": {}, "urls": []}, (after, out)
 
 
-def test_purge_host(world):
-    """Purging the host purges the add-ons installed with it; an add-on purged after the host says what stays."""
+def test_purge_host(world, postgresql):
+    """Purging the host purges the add-ons installed with it, their data first, on PostgreSQL too.
+
+    The database moves to a PostgreSQL database on the build machine's loopback (the chroot
+    shares its network). apt removes every package before it purges any, so an add-on drops
+    its tables while splynx still exists (its postrm sees the host's selection "purge"). The
+    host's own tables stay in an external database, left to its administrator; a SQLite
+    database goes with /var/lib/splynx.
+    """
     world.stop_web()
-    along = [world.via_web_ui.deb_name] if world.via_web_ui and world.dpkg_status(world.via_web_ui.deb_name)[0] == \
-        "install ok installed" else []
+    along = [addon for addon in world.addons.values() if world.dpkg_status(addon.deb_name)[0] == "install ok installed"]
+    assert along, "no add-on is installed with the host: the test would prove nothing"
+    world.apt("install", "python3-psycopg")
+    env = world.root.host_path("/etc/splynx/splynx.env")
+    env.write_text(env.read_text().replace("SPLYNX_DATABASE_URL=sqlite:////var/lib/splynx/splynx.db",
+                                           f"SPLYNX_DATABASE_URL={postgresql.url}"))
+    world.splynx("db", "upgrade")
+    tables = {addon.id: world.probe("state", addon.id)["tables"] for addon in along}
+    assert all(tables.values()), f"an add-on has no tables on PostgreSQL: {tables}"
     with world.clock("purge host"):
         out = world.apt("purge", "splynx-host")
     assert world.dpkg_status("splynx-host")[0] == "not-installed"
-    for package in along:
-        assert world.dpkg_status(package)[0] == "not-installed"
-        assert f"{package}: splynx-host is gone, so the add-on's tables" in out, out
+    remaining = postgresql.tables()
+    for addon in along:
+        assert world.dpkg_status(addon.deb_name)[0] == "not-installed"
+        assert f"{addon.id}: tables, settings and entry points deleted." in out, out
+        assert not set(tables[addon.id]) & remaining, (addon.id, sorted(remaining))
+    assert "modules" in remaining, "the host's own tables stay in an external database"
+    assert "stay in a MariaDB or PostgreSQL database" not in out, out
     assert not world.root.host_path("/var/lib/splynx").exists()
     assert not world.root.host_path("/etc/splynx").exists()
     assert not world.root.host_path(APP_DIR).exists()
@@ -312,3 +335,24 @@ def test_purge_host(world):
 def test_shadowing_modules_were_never_imported(world):
     mark = world.root.host_path(SHADOW_MARK)
     assert not mark.exists(), f"a shadowing core or hostapp was imported by: {mark.read_text()}"
+
+
+def test_piuparts(world):
+    """piuparts: install and purge every package, and upgrade each from its first build to a newer one.
+
+    The previous versions are splynx-host and every add-on as first built, in a signed repository
+    of their own; the newer ones are splynx-host built as HOST_UPGRADE and the primary add-on's
+    upgrade, with the other add-ons as built.
+    """
+    previous = world.work / "previous-repo"
+    world.publish(sorted(world.debs.glob("*.deb")), repo=previous)
+    newer = {deb.name.split("_")[0]: deb for deb in sorted(world.debs.glob("*.deb"))}
+    newer.update({deb.name.split("_")[0]: deb for deb in sorted(world.debs_v2.glob("*.deb"))})
+    with world.clock("piuparts"):
+        base = world.piuparts_base(piuparts_run.debian_dependencies(list(newer.values())))
+        verdicts = piuparts_run.run(list(newer.values()), previous, base, world.mirror(), world.work / "piuparts")
+    world.notes.append("piuparts: " + "; ".join([f"PASS: {p}" for p in verdicts.passed] +
+                                                [f"FAIL: {f}" for f in verdicts.failed]))
+    assert verdicts.returncode == 0 and not verdicts.failed, verdicts.tail()
+    assert verdicts.passed == ["Installation and purging test", "Installation, upgrade and purging tests",
+                               "All tests"], verdicts.tail()
