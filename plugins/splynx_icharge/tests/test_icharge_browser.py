@@ -247,7 +247,6 @@ def test_charge_all_from_finance_invoices(page, server, icharge_host, factory, a
     dialog.get_by_role("button", name="Charge", exact=True).click()
     dialog.locator("#modal").get_by_role("button", name="Charge").click()
     expect(dialog.locator("[data-job-status]")).to_have_text("succeeded", timeout=30000)
-    dialog.get_by_role("link", name="Show the results").click()
     results = dialog.locator("table.charge-results")
     expect(results).to_contain_text("Customer payment account is empty!")
     expect(results).to_contain_text("pay_")  # xServ payment ids of the two approved charges
