@@ -53,7 +53,8 @@ class HostConfig(Protocol):
     """The host's configuration an add-on may read."""
 
     instance_path: Path
-    #: base URL of the web app, for links in e-mails
+    #: ``SPLYNX_PUBLIC_URL``, the base URL of links the host hands out; empty when unset
+    #: (pages build links with :func:`core.web.public_url`, which falls back to the request's address)
     public_url: str
     #: currency sign shown next to amounts
     currency: str
