@@ -66,8 +66,10 @@ def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, simula
     found = simulators.find_simulators(plugins) if plugins is not None and not no_serve else []
     ports = {sim.addon_id: port + n for n, sim in enumerate(found, start=1)}
     ports.update(simulators.parse_ports(simulator_ports, found))
-    if not no_serve:
+    if not no_serve:  # every port is checked before anything starts
         simulators.ensure_free(bind, port, "The demo")
+        for sim in found:
+            simulators.ensure_free(bind, ports[sim.addon_id], f"The {sim.addon_id} simulator")
     if plugins is not None:
         build_demo_wheelhouse(host, plugins)
     prepare_database(host)
