@@ -307,19 +307,21 @@ class GatewayPages:
         """The "Pay your invoices by ..." widget: the customer's unpaid documents with Pay links.
 
         The point's code (admins may edit it) gets ``title``, ``documents`` (number, total,
-        due, pay_url), ``customer`` and ``kind_label``.
+        due, pending, pay_url: ``None`` while a payment is in flight), ``customer`` and ``kind_label``.
         """
         customer = context.get("customer")
         if customer is None:
             return None
         model = records.host_record(RECORDS["proforma" if proforma else "invoice"])
         rows = host.db.session.execute(
-            select(model).where(model.customer_id == customer.id, model.status == "not_paid", model.due > 0)
+            select(model).where(model.customer_id == customer.id, records.unpaid(model))
             .order_by(model.date_created, model.id)).scalars()
         path = f"{self.prefix}/pay-proforma" if proforma else f"{self.prefix}/pay-invoice"
         currency = host.config.currency
+        # a Pending document has a payment in flight: listed, but not payable again until it settles
         documents = [{"number": d.number, "total": money(d.total, currency), "due": money(d.due, currency),
-                      "pay_url": f"{path}?item_id={d.id}"} for d in rows]
+                      "pending": d.status == "pending",
+                      "pay_url": None if d.status == "pending" else f"{path}?item_id={d.id}"} for d in rows]
         return render_code(point, title=point.title, documents=documents, customer=customer,
                            kind_label="proforma invoice" if proforma else "invoice")
 
