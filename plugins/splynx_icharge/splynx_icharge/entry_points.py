@@ -18,7 +18,7 @@ PAY_WIDGET_CODE = """<div class="card-head"><h2>{{ title }}</h2></div>
   {% for d in documents %}
     <tr><td>{{ d.number }}</td><td class="num">{{ d.due }}</td>
       <td class="actions">{% if d.pay_url %}<a class="btn btn-sm btn-primary" href="{{ d.pay_url }}" data-modal-url="{{ d.pay_url }}"
-        data-modal-title="Pay {{ kind_label }} {{ d.number }} by iCharge" data-modal-width="600">Pay</a>{% else %}<span class="badge badge-warning">Payment in progress</span>{% endif %}</td></tr>
+        data-modal-title="Pay {{ kind_label }} {{ d.number }} by iCharge" data-modal-width="600">Pay</a>{% else %}<span class="badge badge-warning">Processing</span>{% endif %}</td></tr>
   {% endfor %}
   </tbody>
 </table>

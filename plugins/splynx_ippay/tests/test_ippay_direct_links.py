@@ -112,7 +112,7 @@ def test_the_owner_logged_in_to_the_portal_pays_a_plain_link_with_the_saved_card
     client = portal_login(ippay_app, owner)
     assert "Visa ending 1111" in client.get(link).get_data(as_text=True)
     done = client.post(link, data={"method": "saved", "account_id": account.id}).get_data(as_text=True)
-    assert "Success! Your transaction has been successfully processed." in done
+    assert "Success! Your transaction has been successfully processed. Amount: <b>29.90 $</b>." in done
     assert [e["type"] for e in sim.app.journal()] == ["TOKENIZE", "SALE"]
     with ippay_host.db.transaction() as s:
         assert s.get(Invoice, invoice.id).status == "paid"

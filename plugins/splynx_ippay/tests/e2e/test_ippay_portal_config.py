@@ -29,7 +29,7 @@ def test_a_pending_invoice_counts_in_the_tile_and_shows_in_the_widget(page, serv
     expect(tile.locator(".value")).to_have_text("2")
     widget = page.locator(".widget", has_text="Pay your invoices by IPpay")
     expect(widget).not_to_contain_text("You have no unpaid invoices")
-    expect(widget.locator("tr", has_text=pending.number)).to_contain_text("Payment in progress")
+    expect(widget.locator("tr", has_text=pending.number)).to_contain_text("Processing")
     expect(widget.locator("tr", has_text=unpaid.number).get_by_role("link", name="Pay")).to_be_visible()
     screenshot(page, "ippay", "dashboard-pending-invoice")
 
