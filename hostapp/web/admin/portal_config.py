@@ -34,7 +34,13 @@ def portal_config():
         raw = {f.key: [] for f in schema.fields()} | submitted_settings(schema)
         result = store.validate(SETTINGS_ID, schema, raw, partner_id)
         if result.ok:
-            store.save(SETTINGS_ID, schema, result.values, actor=actor(), partner_id=partner_id)
+            values = result.values
+            if partner_id:  # what equals the Default partner's value keeps following it
+                inherited = store.values(SETTINGS_ID, schema)
+                same = {k for k, v in values.items() if sorted(v) == sorted(inherited.get(k) or [])}
+                store.forget(SETTINGS_ID, partner_id, same, actor=actor())
+                values = {k: v for k, v in values.items() if k not in same}
+            store.save(SETTINGS_ID, schema, values, actor=actor(), partner_id=partner_id)
             db.commit()
             flash("Portal settings saved" + (f" for {_partner_name(partners, partner_id)}." if partner_id
                                              else " for the Default partner."), "success")
