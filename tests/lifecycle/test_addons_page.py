@@ -83,7 +83,7 @@ def test_install_configure_remove_and_purge_from_the_addons_page(page, server, l
     card = page.locator("form[data-point='demo_pay_dashboard']")
     card.get_by_label("Enabled").check()
     card.get_by_role("button", name="Save").click()
-    expect(page.locator(".alert-success")).to_contain_text("Entry point demo_pay_dashboard saved.")
+    expect(page.locator(".alert-success")).to_contain_text("Entry point demo_pay_dashboard saved: enabled changed.")
 
     portal_page_for(page, server, customer)
     expect(page.locator(".demo-pay-widget")).to_have_text("Demo pay is ready for Ada Example")
