@@ -7,7 +7,7 @@ PORT ?= 8080
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/*/setup.cfg)
 
-.PHONY: demo test venv clean
+.PHONY: demo demo-reset test venv clean
 
 venv: $(VENV)/.installed
 
@@ -23,9 +23,19 @@ $(DEMO_VENV)/.installed: setup.cfg pyproject.toml requirements/simulators.txt
 	$(DEMO_VENV)/bin/pip install -q -e ".[icons]" -r requirements/simulators.txt
 	touch $@
 
-## run the demo on SQLite: seeds data, builds the add-on wheelhouse from plugins/, serves on 127.0.0.1:$(PORT)
+## run the demo on SQLite: seeds data, builds the add-on wheelhouse from plugins/, serves on 127.0.0.1:$(PORT),
+## gateway simulators on the next ports (DEMO_ARGS="--simulator-port ippay=9000" to choose)
 demo: $(DEMO_VENV)/.installed
-	SPLYNX_INSTANCE_PATH=$(CURDIR)/instance $(DEMO_VENV)/bin/splynx demo --port $(PORT) $(if $(wildcard plugins),--plugins plugins)
+	SPLYNX_INSTANCE_PATH=$(CURDIR)/instance SPLYNX_PUBLIC_URL=$${SPLYNX_PUBLIC_URL:-http://127.0.0.1:$(PORT)} \
+		$(DEMO_VENV)/bin/splynx demo --port $(PORT) $(if $(wildcard plugins),--plugins plugins) $(DEMO_ARGS)
+
+## start the demo afresh: drop its data (instance/) and the add-ons installed from the Add-ons page
+demo-reset:
+	rm -rf instance
+	if [ -x $(DEMO_VENV)/bin/pip ]; then \
+		addons=$$($(DEMO_VENV)/bin/pip list --format=freeze 2>/dev/null | sed -n 's/^\(splynx-[a-z0-9-]*\)==.*/\1/p' | grep -vx splynx-host); \
+		if [ -n "$$addons" ]; then $(DEMO_VENV)/bin/pip uninstall -q -y $$addons; fi; \
+	fi
 
 ## run the whole test suite (SQLite unless SPLYNX_DATABASE_URL is set)
 test: venv

@@ -28,6 +28,7 @@ from .payments import (
     RefundOf,
     SavedAccount,
 )
+from .portal import PortalMethod, PortalSettings
 from .settings import Field, FieldType, Section, SettingsSchema
 from .version import API_VERSION, HOST_VERSION
 
@@ -35,5 +36,5 @@ __all__ = [
     "API_VERSION", "HOST_VERSION", "AddonHooks", "AddonManager", "AddonManifest", "ChargeBatch", "ChargeItem",
     "ChargeItemResult", "EntryPoint", "Field", "FieldType", "Host", "Model", "ModuleSpec", "PaymentAccountType",
     "PaymentError", "PaymentInProgress", "PaymentOutcome", "PaymentRequest", "PaymentResult", "PaymentStatus",
-    "Place", "Placement", "PointType", "RefundOf", "SavedAccount", "Section", "SettingsSchema", "Size", "hookimpl",
+    "Place", "Placement", "PointType", "PortalMethod", "PortalSettings", "RefundOf", "SavedAccount", "Section", "SettingsSchema", "Size", "hookimpl",
 ]

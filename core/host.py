@@ -29,6 +29,7 @@ from .gateway.accounts import NewAccount
 from .gateway.intents import IntentKeys
 from .gateway.links import DirectLinks
 from .payments import PaymentOutcome, SavedAccount
+from .portal import PortalSettings
 from .secrets import SecretBox
 from .settings import SettingsSchema
 
@@ -53,7 +54,8 @@ class HostConfig(Protocol):
     """The host's configuration an add-on may read."""
 
     instance_path: Path
-    #: base URL of the web app, for links in e-mails
+    #: ``SPLYNX_PUBLIC_URL``, the base URL of links the host hands out; empty when unset
+    #: (pages build links with :func:`core.web.public_url`, which falls back to the request's address)
     public_url: str
     #: currency sign shown next to amounts
     currency: str
@@ -168,6 +170,8 @@ class Host(Protocol):
     direct_links: DirectLinks
     #: issues and verifies the one-time intent keys of forms that move money
     intents: IntentKeys
+    #: Config → Main → Portal: which payment methods and dashboard tiles each partner's portal shows
+    portal: PortalSettings
 
     def saved_accounts(self, gateway: str) -> SavedAccounts:
         """The saved-credential store of one gateway add-on."""

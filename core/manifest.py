@@ -8,6 +8,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from .identity import AddonIdentity
+from .portal import PortalMethod
 from .settings import SettingsSchema
 
 
@@ -72,6 +73,9 @@ class ModuleSpec:
     #: payment methods (Config → Finance → Payment methods) the host creates if missing
     payment_methods: tuple[str, ...] = ()
     payment_account_types: tuple[PaymentAccountType, ...] = ()
+    #: payment methods the add-on offers in the customer portal; Config → Main → Portal lists
+    #: them per partner and :meth:`core.portal.PortalSettings.shows_method` answers for them
+    portal_methods: tuple[PortalMethod, ...] = ()
     #: where the module's admin pages hang in the menu (``finance``, ``customers``, ``config``)
     root: str = "finance"
     #: the bulk-charge handler's parameters (Splynx's "External handler parameters"): asked for

@@ -42,6 +42,18 @@ HOST_RECORDS = ("Customer", "Partner", "Invoice", "ProformaInvoice", "Payment", 
                 "PaymentAttempt")
 
 
+#: document statuses that still wait for money: *Unpaid* and *Pending* (a payment in flight)
+UNPAID_STATUSES = ("not_paid", "pending")
+
+
+def unpaid(model):
+    """SQL condition for an unpaid invoice or proforma (``model``): the one definition the
+    portal's dashboard tiles and the gateways' "Pay your invoices" widgets share."""
+    from sqlalchemy import and_
+
+    return and_(model.status.in_(UNPAID_STATUSES), model.due > 0)
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware UTC (what every timestamp column stores)."""
     return datetime.now(timezone.utc)

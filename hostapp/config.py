@@ -37,8 +37,9 @@ class HostConfig:
     reconcile_seconds: int = field(default_factory=lambda: int(_env("RECONCILE_SECONDS", "60")))
     #: payment attempts: seconds a *pending* attempt may wait for its gateway before the reconciler asks
     attempt_lease_seconds: int = field(default_factory=lambda: int(_env("ATTEMPT_LEASE_SECONDS", "300")))
-    #: the public base URL used in direct payment links (no trailing slash)
-    public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"))
+    #: the public base URL of links the host hands out (direct payment links); the request's own
+    #: address when unset (see :func:`core.web.public_url`)
+    public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", "").rstrip("/"))
     #: Font Awesome 4.7 (its css/ and fonts/ folders); found by itself when unset: the
     #: XStatic-Font-Awesome distribution (pip) or Debian's fonts-font-awesome
     font_awesome_dir: str = field(default_factory=lambda: _env("FONT_AWESOME_DIR", ""))

@@ -29,6 +29,7 @@ from .services.payment_accounts import SavedAccounts
 from .services.payments import PaymentService
 from .services.reconciler import Reconciler
 from .services.registry import Registry
+from .services.portal_settings import PortalConfig
 from .services.settings_store import HostSettings
 
 
@@ -46,9 +47,12 @@ class Host:
     #: where add-on packages are installed from (wheelhouse or apt)
     packages: PackageBackend
     settings: HostSettings = field(init=False)
+    #: Config → Main → Portal (:class:`core.portal.PortalSettings`)
+    portal: PortalConfig = field(init=False)
 
     def __post_init__(self) -> None:
         self.settings = HostSettings(self.box)
+        self.portal = PortalConfig(self.box, lambda: self.addons)
 
     @classmethod
     def build(cls, config: HostConfig | None = None, addons: AddonManager | None = None,

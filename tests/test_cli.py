@@ -63,3 +63,55 @@ def test_admins_add_creates_a_login_that_works(run):
     assert "an administrator 'noc' already exists" in again.stderr
     short = run("admins", "add", "ops", "--name", "x", "--password", "short", ok=False)
     assert "at least 8 characters" in short.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_demo_refuses_a_taken_port_before_starting_anything(run):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("demo", "--port", str(_free_port()), "--plugins", "plugins",
+                     "--simulator-port", f"ippay={port}", ok=False)
+    assert result.returncode == 1
+    assert f"The ippay simulator cannot listen on 127.0.0.1:{port}: Address already in use." in result.stderr
+    assert "Demo data" not in result.stdout  # nothing was seeded or started
+    bad = run("demo", "--plugins", "plugins", "--simulator-port", "paypal=9000", ok=False)
+    assert bad.returncode == 2 and "'paypal' has no simulator here; the simulators are: icharge, ippay" in bad.stderr
+
+
+def test_demo_prints_each_simulator_gateway_url_and_stops_them_on_exit(tmp_path):
+    import signal
+    import socket
+
+    web, ippay = _free_port(), _free_port()
+    env = {**os.environ, "SPLYNX_INSTANCE_PATH": str(tmp_path / "instance"),
+           "SPLYNX_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+    demo = subprocess.Popen([*SPLYNX, "demo", "--port", str(web), "--plugins", "plugins",
+                             "--simulator-port", f"ippay={ippay}"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, cwd=Path(__file__).parent.parent)
+    lines = []
+    try:
+        for line in demo.stdout:
+            lines.append(line)
+            if line.startswith("  Simulator (ippay)"):
+                break
+        assert any(line.startswith("  Simulator (icharge): http://127.0.0.1:") and "/api/v1 " in line
+                   for line in lines), lines
+        assert lines[-1].startswith(f"  Simulator (ippay): http://127.0.0.1:{ippay}/ippay "), lines
+        with socket.create_connection(("127.0.0.1", ippay), timeout=5):
+            pass  # the simulator listens where it says
+    finally:
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(30)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", ippay))  # stopped with the demo

@@ -36,7 +36,7 @@ from .. import models as records
 from ..entry_points import render_code
 from ..payments import SAVE_CREDENTIALS, PaymentError, PaymentOutcome
 from ..host import Host
-from ..web import count_attempt, current_host, id_or_404, money, parse_amount
+from ..web import count_attempt, current_customer, current_host, id_or_404, money, parse_amount, public_url
 from .forms import safe_form
 from .intents import FIELD as INTENT_FIELD
 
@@ -281,16 +281,23 @@ class GatewayPages:
     # -- direct links -------------------------------------------------------------------
 
     def trusted(self, kind: str, found) -> bool:
-        """Whether this request carries a valid host signature for the document (``expires``, ``sig``)."""
+        """Whether this request may use the document's saved credentials.
+
+        True for a link the host signed (``expires``, ``sig``) and for the document's owner
+        logged in to the portal; never for anyone else on a plain link.
+        """
+        owner = current_customer()
+        if owner is not None and owner.id == found.customer_id:
+            return True
         return current_host().direct_links.verify(kind, found.id, request.values.get("expires"),
-                                                           request.values.get("sig"))
+                                                  request.values.get("sig"))
 
     def direct_links(self, quote: Quote) -> list[tuple[str, str]]:
         """Signed direct payment links for e-mails: (label, URL) by number and by id."""
         host = current_host()
         signer = host.direct_links
         kind, found, days = quote.kind, quote.document, quote.settings.direct_link_days
-        base = f"{host.config.public_url}{self.prefix}/direct-pay-{kind}"
+        base = f"{public_url()}{self.prefix}/direct-pay-{kind}"
         return [("By number", signer.url(base, kind, found.id, found.number, days=days)),
                 ("By id", signer.url(base + "-by-id", kind, found.id, found.id, days=days))]
 
@@ -300,19 +307,21 @@ class GatewayPages:
         """The "Pay your invoices by ..." widget: the customer's unpaid documents with Pay links.
 
         The point's code (admins may edit it) gets ``title``, ``documents`` (number, total,
-        due, pay_url), ``customer`` and ``kind_label``.
+        due, pending, pay_url: ``None`` while a payment is in flight), ``customer`` and ``kind_label``.
         """
         customer = context.get("customer")
         if customer is None:
             return None
         model = records.host_record(RECORDS["proforma" if proforma else "invoice"])
         rows = host.db.session.execute(
-            select(model).where(model.customer_id == customer.id, model.status == "not_paid", model.due > 0)
+            select(model).where(model.customer_id == customer.id, records.unpaid(model))
             .order_by(model.date_created, model.id)).scalars()
         path = f"{self.prefix}/pay-proforma" if proforma else f"{self.prefix}/pay-invoice"
         currency = host.config.currency
+        # a Pending document has a payment in flight: listed, but not payable again until it settles
         documents = [{"number": d.number, "total": money(d.total, currency), "due": money(d.due, currency),
-                      "pay_url": f"{path}?item_id={d.id}"} for d in rows]
+                      "pending": d.status == "pending",
+                      "pay_url": None if d.status == "pending" else f"{path}?item_id={d.id}"} for d in rows]
         return render_code(point, title=point.title, documents=documents, customer=customer,
                            kind_label="proforma invoice" if proforma else "invoice")
 
@@ -341,7 +350,8 @@ def register_direct_links(bp: Blueprint, pages: GatewayPages, template: str, met
     """Mount the four direct payment links (no login) on an add-on's blueprint.
 
     Each shows the amount due and takes payment details. Saved credentials are offered
-    (and accepted on submit) only when the link carries a valid host signature. Pages opened
+    (and accepted on submit) only when the link carries a valid host signature or the
+    document's owner is logged in to the portal. Pages opened
     and pay forms submitted are throttled per address, so ids cannot be walked quickly.
     """
 

@@ -5,6 +5,7 @@ Templates extend the host's layouts and import its macros by the names below; th
 names are part of the add-on API as much as the functions are.
 """
 
+from .addresses import public_url
 from .formats import day, money
 from ..inputs import MAX_ID, ascii_digits, parse_amount, parse_choice, parse_email, parse_id, parse_int, parse_text
 from .inputs import id_or_404
@@ -55,5 +56,5 @@ __all__ = [
     "TooManyAttempts", "Viewers", "admin_customer_or_404", "admin_partner_ids", "admin_required", "admin_sees_partner", "ascii_digits",
     "check_attempts", "clear_attempts", "count_attempt", "current_admin", "current_customer", "current_host", "customer_required",
     "day", "host_page", "id_or_404", "login_gate", "money", "paginate", "paginate_items", "parse_amount",
-    "parse_choice", "parse_email", "parse_id", "parse_int", "parse_text", "requires", "scope_customers", "scope_partners",
+    "parse_choice", "parse_email", "parse_id", "parse_int", "parse_text", "public_url", "requires", "scope_customers", "scope_partners",
 ]

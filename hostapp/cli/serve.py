@@ -1,15 +1,13 @@
 """``splynx serve`` and ``splynx demo``."""
 
-import atexit
-import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
 import click
 
 from ..services.bootstrap import prepare_database
+from . import simulators
 
 
 def run_server(host, bind: str, port: int) -> None:
@@ -50,42 +48,28 @@ def build_demo_wheelhouse(host, plugins: Path) -> None:
     click.echo("  " + (", ".join(f"{w.name} {w.version}" for w in built) if built else "all up to date"))
 
 
-SIMULATOR_FIRST_PORT = 8701
-
-
-def start_simulators(plugins: Path) -> list[str]:
-    """Run each gateway add-on's simulator from its source tree; returns what to tell the operator.
-
-    The simulators stop with the demo. After installing a gateway add-on, the operator sets
-    its Gateway URL in Modules list to the address printed here.
-    """
-    notes = []
-    trees = sorted(p for p in plugins.glob("*/splynx_*/simulator/__main__.py"))
-    for port, main_file in enumerate(trees, start=SIMULATOR_FIRST_PORT):
-        package = main_file.parent.parent.name
-        source_tree = main_file.parent.parent.parent
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(source_tree),
-                                                                           os.environ.get("PYTHONPATH")]))}
-        process = subprocess.Popen([sys.executable, "-m", f"{package}.simulator", "--port", str(port)], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        atexit.register(process.terminate)
-        notes.append(f"  Gateway simulator of {package} listening on 127.0.0.1:{port}; after installing the "
-                     "add-on, point its Gateway URL (Modules list) there (see the add-on's README)")
-    return notes
-
-
 @click.command()
 @click.option("--host", "bind", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Seed and print the credentials, then exit.")
 @click.option("--plugins", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of add-on source trees to build the wheelhouse from (the Add-ons page installs them).")
+@click.option("--simulator-port", "simulator_ports", multiple=True, metavar="ADDON=PORT",
+              help="Port of a gateway simulator, e.g. ippay=8122 (repeatable; default: the ports after --port, "
+                   "in add-on id order).")
 @click.pass_obj
-def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None) -> None:
-    """Seed demo data (admin, customers, invoices) and serve the web app."""
+def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, simulator_ports: tuple[str, ...]) -> None:
+    """Seed demo data (admin, customers, invoices), start the gateway simulators and serve the web app."""
     from ..demo import ADMIN_LOGIN, ADMIN_PASSWORD, CUSTOMER_PASSWORD, seed_demo
 
     host = obj.host
+    found = simulators.find_simulators(plugins) if plugins is not None and not no_serve else []
+    ports = {sim.addon_id: port + n for n, sim in enumerate(found, start=1)}
+    ports.update(simulators.parse_ports(simulator_ports, found))
+    if not no_serve:  # every port is checked before anything starts
+        simulators.ensure_free(bind, port, "The demo")
+        for sim in found:
+            simulators.ensure_free(bind, ports[sim.addon_id], f"The {sim.addon_id} simulator")
     if plugins is not None:
         build_demo_wheelhouse(host, plugins)
     prepare_database(host)
@@ -99,6 +83,8 @@ def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None) -> Non
     if not no_serve:
         # a terminated demo still runs its exit handlers, which stop the simulators
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        for note in start_simulators(plugins) if plugins is not None else ():
-            click.echo(note)
+        started = simulators.start(found, bind, ports, host.config.instance_path / "simulators")
+        for addon_id, url in started:
+            click.echo(f"  Simulator ({addon_id}): {url}  → after installing the add-on, set its Gateway URL "
+                       "(Modules list → Edit) to this address")
         run_server(host, bind, port)

@@ -47,18 +47,25 @@ def merge_defaults(session: Session, addon_id: str, module_name: str, defaults: 
         session.delete(stale)
 
 
-def apply_edit(record: EntryPointRecord, changes: dict) -> EntryPoint:
-    """Apply an admin's edit after validating the result; remember which fields were edited."""
+def apply_edit(record: EntryPointRecord, changes: dict) -> list[str]:
+    """Apply an admin's edit after validating the result; returns the fields this edit changed.
+
+    Edited fields are remembered on the record, so add-on upgrades keep them.
+    """
     current = to_point(record)
     candidate = current.with_changes(**{k: v for k, v in changes.items() if k in EDITABLE or k == "enabled"})
     edited = set(record.edited or [])
+    changed = []
     for name in EDITABLE:
         if name in changes and _stored(getattr(candidate, name)) != _stored(getattr(current, name)):
             edited.add(name)
+            changed.append(name)
         setattr(record, name, _stored(getattr(candidate, name)))
+    if candidate.enabled != current.enabled:
+        changed.append("enabled")
     record.enabled = candidate.enabled
     record.edited = sorted(edited)
-    return candidate
+    return changed
 
 
 def delete_for_module(session: Session, module_name: str) -> None:

@@ -127,6 +127,15 @@ class SettingsStore:
             record(self.session, actor, "settings.update", f"{addon_id}/partner:{partner_id}",
                    {k: str(v) for k, v in changed.items()}, secret_keys=secret_keys)
 
+    def forget(self, addon_id: str, partner_id: int, keys: set[str], *, actor: str) -> None:
+        """Drop a partner's own values of ``keys``: they follow the Default partner again."""
+        rows = [row for key, row in self._rows(addon_id, partner_id).items() if key in keys]
+        for row in rows:
+            self.session.delete(row)
+        if rows:
+            record(self.session, actor, "settings.reset", f"{addon_id}/partner:{partner_id}",
+                   {"keys": ",".join(sorted(row.key for row in rows))})
+
     def reset_partner(self, addon_id: str, partner_id: int, *, actor: str) -> None:
         """Drop a partner's overrides so it inherits the defaults again."""
         self.session.execute(delete(ModuleSetting).where(ModuleSetting.addon_id == addon_id,

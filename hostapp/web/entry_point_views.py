@@ -18,12 +18,21 @@ from .auth import current_admin, current_customer
 
 
 def admitted(points, place: Place) -> list:
-    """The points whose add-on agrees to show them to the current viewer."""
-    hooks = current_host().addons.hooks
-    context = {"customer": current_customer() if place is Place.PORTAL else None,
-               "admin": current_admin() if place is Place.ADMIN else None}
-    return [p for p in points
-            if hooks.entry_point_visible(AddonIdentity.from_module_name(p.module).id, p, context)]
+    """The points whose add-on agrees to show them to the current viewer.
+
+    In the portal, an add-on whose payment methods are all off in Config → Main → Portal for
+    the customer's partner shows nothing.
+    """
+    host = current_host()
+    customer = current_customer() if place is Place.PORTAL else None
+    context = {"customer": customer, "admin": current_admin() if place is Place.ADMIN else None}
+    hidden = host.portal.hidden_addons(host.db.session, customer.partner_id) if customer else frozenset()
+    admitted_points = []
+    for point in points:
+        addon_id = AddonIdentity.from_module_name(point.module).id
+        if addon_id not in hidden and host.addons.hooks.entry_point_visible(addon_id, point, context):
+            admitted_points.append(point)
+    return admitted_points
 
 
 def request_points(place: Place):

@@ -290,12 +290,37 @@
     setTimeout(() => form.querySelectorAll("button[type=submit]").forEach((b) => { b.disabled = true; }), 0);
   });
 
-  // a job panel polls its JSON status until the job ends; the page may reload meanwhile
+  // Parts of a page that show what a job changes (a batch's status, sums, rows and buttons; the
+  // add-on catalog) carry data-live-part="name". While the job runs and once more when it ends,
+  // the page is fetched again (data-live-src of the enclosing element, else this page's address)
+  // and each part is swapped for its fresh server-rendered copy.
+  function refreshLiveParts(panel) {
+    const scope = panel.closest("[data-live-src]");
+    const root = scope || document;
+    const parts = root.querySelectorAll("[data-live-part]");
+    if (!parts.length) return Promise.resolve();
+    const url = scope ? scope.dataset.liveSrc : window.location.href;
+    return fetch(url, { headers: { "X-Requested-With": "fetch" } })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
+      .then(function (html) {
+        const fresh = new DOMParser().parseFromString(html, "text/html");
+        parts.forEach(function (old) {
+          const next = fresh.querySelector(`[data-live-part="${old.dataset.livePart}"]`);
+          if (next) old.replaceWith(document.importNode(next, true));
+        });
+      });
+  }
+  window.splynxRefreshLiveParts = refreshLiveParts;
+
+  const LIVE_EVERY_MS = 2000;
+
+  // a job panel polls its JSON status until the job ends, refreshing the page's live parts
   function watchJob(panel) {
     const url = panel.dataset.jobUrl;
     const bar = panel.querySelector(".bar");
     const log = panel.querySelector("pre.console");
     const status = panel.querySelector("[data-job-status]");
+    let seen = "", refreshedAt = Date.now();
     function tick() {
       if (!panel.isConnected) return;  // its modal was closed
       fetch(url, { headers: { "X-Requested-With": "fetch" } })
@@ -305,11 +330,20 @@
           bar.textContent = job.progress + "%";
           if (log) { log.textContent = job.log; log.scrollTop = log.scrollHeight; }
           if (status) status.textContent = job.status;
-          if (job.status === "succeeded" || job.status === "failed") {
+          const finished = job.status === "succeeded" || job.status === "failed";
+          const state = job.status + ":" + job.progress + ":" + job.log;
+          const due = finished || (state !== seen && Date.now() - refreshedAt >= LIVE_EVERY_MS);
+          seen = state;
+          const refreshed = due ? refreshLiveParts(panel).catch(() => undefined) : Promise.resolve();
+          if (due) refreshedAt = Date.now();
+          if (finished) {
             bar.classList.add(job.status === "failed" ? "failed" : "done");
-            panel.dispatchEvent(new CustomEvent("job-finished", { bubbles: true, detail: job }));
-            const after = panel.querySelector("[data-after-job]");
-            if (after) after.hidden = false;
+            panel.dataset.jobFinished = job.status;
+            refreshed.then(function () {
+              const after = panel.querySelector("[data-after-job]");
+              if (after) after.hidden = false;
+              panel.dispatchEvent(new CustomEvent("job-finished", { bubbles: true, detail: job }));
+            });
           } else {
             setTimeout(tick, 700);
           }

@@ -32,6 +32,7 @@ from . import (  # noqa: E402,F401 - views register themselves on bp
     jobs,
     module_settings,
     payment_attempts,
+    portal_config,
     refunds,
     session_views,
 )

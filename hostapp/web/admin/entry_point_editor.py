@@ -43,23 +43,37 @@ def entry_points(name: str):
                          .order_by(EntryPointRecord.id)).scalars().all()
     if request.method == "POST":
         record_ = next((r for r in records if str(r.id) == request.form.get("id")), None) or abort(404)
-        changes = {key: request.form.get(key, "") for key in
-                   ("place", "type", "size", "model", "root", "placement", "title", "icon", "url", "code")}
-        changes["model"] = changes["model"] or None
+        # only fields the form sent: a point without a code box keeps its code untouched
+        changes = {key: request.form[key] for key in
+                   ("place", "type", "size", "model", "root", "placement", "title", "icon", "url", "code")
+                   if key in request.form}
+        if "model" in changes:
+            changes["model"] = changes["model"] or None
+        if "code" in changes:  # browsers send text areas with CRLF line ends
+            changes["code"] = changes["code"].replace("\r\n", "\n")
         changes.update(partners=_ids("partners"), locations=_ids("locations"), payment_types=_ids("payment_types"),
                        enabled="1" in request.form.getlist("enabled"))
         try:
-            apply_edit(record_, changes)
+            changed = apply_edit(record_, changes)
         except EntryPointError as exc:
             db.rollback()
             flash(f"Entry point not saved: {exc}", "error")
         else:
-            record(db, actor(), "entry_point.update", f"{module.name}/{record_.name}",
-                   {"enabled": record_.enabled, "edited": ",".join(record_.edited)})
+            if changed:
+                record(db, actor(), "entry_point.update", f"{module.name}/{record_.name}",
+                       {name: _audit_value(getattr(record_, name)) for name in changed})
             db.commit()
-            flash(f"Entry point {record_.name} saved.", "success")
+            flash(f"Entry point {record_.name} saved" + (f": {', '.join(changed)} changed." if changed
+                                                         else "; nothing changed."), "success")
         return redirect(url_for(".entry_points", name=name) + f"#point-{record_.id}")
     return render_template("admin/entry_points.html", module=module, records=records, choices=_choices())
+
+
+def _audit_value(value) -> str:
+    """A changed field as the audit log shows it (code by its size, not its text)."""
+    if isinstance(value, str) and "\n" in value:
+        return f"{len(value.splitlines())} lines"
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 @bp.get("/config/integrations/modules/<name>/entry-points/<int:point_id>/preview")

@@ -40,12 +40,14 @@ def module_edit(name: str):
         if not title or len(title) > 64:
             errors["title"] = "Enter a title of at most 64 characters."
         else:
-            module.title = title
-            module.portal_entry_points_enabled = request.form.get("portal_entry_points") == "1"
-            record(db, actor(), "module.update", module.name,
-                   {"title": title, "portal_entry_points": module.portal_entry_points_enabled})
+            wanted = {"title": title, "portal_entry_points": request.form.get("portal_entry_points") == "1"}
+            changed = {k: v for k, v in wanted.items()
+                       if v != (module.title if k == "title" else module.portal_entry_points_enabled)}
+            module.title, module.portal_entry_points_enabled = wanted["title"], wanted["portal_entry_points"]
+            if changed:
+                record(db, actor(), "module.update", module.name, changed)
             db.commit()
-            flash("Main information saved.", "success")
+            flash("Main information saved." if changed else "Main information saved; nothing changed.", "success")
             return redirect(url_for(".module_edit", name=name))
     elif request.method == "POST" and request.form.get("form") == "settings" and spec is not None:
         keys = spec.settings.partner_keys() if partner_id else None

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.inputs import parse_amount
 from core.payments import PaymentError
-from core.web import admin_customer_or_404, current_admin, current_host, requires
+from core.web import admin_customer_or_404, current_admin, current_host, money, requires
 
 from ...models import Payment, PaymentAttempt
 from ...services.payments import REFUND
@@ -87,7 +87,7 @@ def refund_payment(payment_id: int):
                    {"amount": str(amount), "reason": reason, "status": outcome.status.value,
                     "attempt": outcome.attempt_id})
     if outcome.approved:
-        flash(f"Refunded {outcome.amount} of payment {payment.receipt_number} through {payment.gateway}.", "success")
+        flash(f"Refunded {money(outcome.amount)} of payment {payment.receipt_number} through {payment.gateway}.", "success")
     else:
         flash(f"Refund of {amount} of payment {payment.receipt_number}: {outcome.message}",
               "error" if outcome.status.value == "declined" else "warning")

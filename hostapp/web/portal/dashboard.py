@@ -3,6 +3,7 @@
 from flask import render_template
 from sqlalchemy import func, select
 
+from core.models import unpaid
 from core.web import current_host
 from ...models import Invoice, ProformaInvoice
 from ..auth import current_customer
@@ -11,12 +12,14 @@ from . import bp
 
 @bp.get("/")
 def dashboard():
-    db = current_host().db.session
+    host = current_host()
+    db = host.db.session
     customer = current_customer()
 
-    def unpaid(model):
+    def count_unpaid(model):
         return db.execute(select(func.count(), func.coalesce(func.sum(model.due), 0))
-                          .where(model.customer_id == customer.id, model.status.in_(("not_paid", "pending")))).one()
+                          .where(model.customer_id == customer.id, unpaid(model))).one()
 
-    return render_template("portal/dashboard.html", unpaid_invoices=unpaid(Invoice),
-                           unpaid_proformas=unpaid(ProformaInvoice))
+    return render_template("portal/dashboard.html", unpaid_invoices=count_unpaid(Invoice),
+                           unpaid_proformas=count_unpaid(ProformaInvoice),
+                           tiles=host.portal.tiles(db, customer.partner_id))

@@ -2,8 +2,8 @@
 
 Admin pages live under ``/refill-cards/admin`` (Finance → Refill cards: Series, Generate,
 Statistics), the customer's redeem form under ``/refill-cards/portal/redeem`` (portal
-Finance → Refill card, shown for partners whose portal settings list Refill card among
-the payment methods).
+Finance → Refill card, shown for partners whose Config → Main → Portal lists Refill card
+among the payment methods: the host hides the portal entry points of switched-off methods).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 from core import AddonManifest, EntryPoint, ModuleSpec, hookimpl
 
 from .redeem import METHOD, use_card
-from .settings import ADDON_ID, SCHEMA, portal_enabled
+from .settings import ADDON_ID, PORTAL, SCHEMA
 
 MANIFEST = AddonManifest(
-    id=ADDON_ID, title="Refill cards", requires_api=">=1.0,<2",
+    id=ADDON_ID, title="Refill cards", requires_api=">=1.1,<2",
     description="Prepaid refill cards: generate series, export CSV/PDF, redeem by admin and customer",
     capabilities=("refill_balance", "admin pages", "portal page", "cli"),
 )
@@ -24,8 +24,9 @@ REDEEM_POINT = "refill_cards_redeem"
 
 @hookimpl
 def splynx_configure_module():
-    """The Refill cards module under Finance: voucher options, protection, export and portal settings."""
-    return ModuleSpec(title="Refill cards", settings=SCHEMA, payment_methods=(METHOD,), root="finance")
+    """The Refill cards module under Finance: voucher options, protection, export; *Refill card* in the portal."""
+    return ModuleSpec(title="Refill cards", settings=SCHEMA, payment_methods=(METHOD,), root="finance",
+                      portal_methods=(PORTAL,))
 
 
 @hookimpl
@@ -39,15 +40,6 @@ def splynx_register_entry_points():
     points.append(EntryPoint(name=REDEEM_POINT, place="portal", type="menu_link", root="finance",
                              title="Refill card", icon="fa-ticket", url="/refill-cards/portal/redeem", enabled=True))
     return points
-
-
-@hookimpl
-def splynx_entry_point_visible(host, point, context):
-    """The portal link shows only to customers of partners with Refill card among the portal methods."""
-    customer = context.get("customer")
-    if point.name != REDEEM_POINT or customer is None:
-        return True
-    return portal_enabled(host, host.db.session, customer.partner_id)
 
 
 @hookimpl

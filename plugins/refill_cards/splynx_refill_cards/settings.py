@@ -1,4 +1,4 @@
-"""The add-on's settings: voucher options, redeem protection, export, portal per partner."""
+"""The add-on's settings: voucher options, redeem protection, export; its portal switch lives in Config → Main → Portal."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from core import PortalMethod
 from core.host import Host
 from core.settings import Field, FieldType, Section, SettingsSchema
 
@@ -38,11 +39,14 @@ SCHEMA = SettingsSchema((
         Field("card_title", "Title printed on cards", FieldType.TEXT, default="Refill card", required=True),
     )),
     Section("portal", "Customer portal", (
-        Field("portal_methods", "Finance → Payment methods", FieldType.MULTI_SELECT, default=[],
-              choices=((PORTAL_METHOD, "Refill card"),),
-              description="Refill card: customers of this partner see Finance → Refill card and may redeem cards."),
-    ), per_partner=True),
+        Field("portal_place", "Redeeming in the portal", FieldType.INFO,
+              default="Config → Main → Portal → Per partner settings → Finance → Payment methods: Refill card",
+              description="Where the portal's Refill card page is switched on, for every partner or one."),
+    )),
 ))
+
+#: the portal payment method Config → Main → Portal lists for this add-on (off until chosen)
+PORTAL = PortalMethod(PORTAL_METHOD, "Refill card", default=False)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,6 @@ def options(host: Host, session: Session) -> VoucherOptions:
     return VoucherOptions.from_values(host.settings.values(session, ADDON_ID, SCHEMA))
 
 
-def portal_enabled(host: Host, session: Session, partner_id: int) -> bool:
-    """Whether customers of ``partner_id`` may redeem refill cards in the portal."""
-    return PORTAL_METHOD in (host.settings.values(session, ADDON_ID, SCHEMA, partner_id)["portal_methods"] or [])
+def portal_enabled(host: Host, session: Session, partner_id: int | None) -> bool:
+    """Whether customers of ``partner_id`` may redeem refill cards in the portal (Config → Main → Portal)."""
+    return host.portal.shows_method(session, partner_id, PORTAL_METHOD)

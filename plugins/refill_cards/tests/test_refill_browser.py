@@ -150,11 +150,18 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     tabs.get_by_role("link", name="Information").click()
     expect(page.locator(".balance")).to_have_text("12.50 $")
 
-    # Portal per partner: Config → Integrations → Modules list → Refill cards, partner Riverside
-    page.goto(f"{server.url}/admin/config/integrations/modules/splynx_refill_cards_addon?partner={partner.id}")
-    page.get_by_label("Finance → Payment methods").select_option(["refill_card"])
-    page.get_by_role("button", name="Save", exact=True).last.click()
-    expect(page.locator(".alert-success")).to_contain_text("Settings saved.")
+    # Portal per partner, as the document says: Config → Main → Portal → Per partner settings,
+    # partner Riverside, Finance → Payment methods: Refill card
+    page.goto(f"{server.url}/admin/")
+    page.locator("aside").get_by_role("link", name="Portal", exact=True).click()
+    expect(page.get_by_role("heading", name="Per partner settings")).to_be_visible()
+    page.get_by_label("Partner:").select_option(label=partner.name)
+    expect(page).to_have_url(re.compile(rf"partner={partner.id}"))
+    methods = page.get_by_label("Payment methods")
+    methods.select_option([*methods.evaluate("s => [...s.selectedOptions].map(o => o.value)"), "refill_card"])
+    page.locator("#portal-settings").get_by_role("button", name="Save").click()
+    expect(page.locator(".alert-success")).to_contain_text(f"Portal settings saved for {partner.name}.")
+    shot(page, "06b-portal-config")
 
     # The customer redeems in the portal: Finance → Refill card, Code
     portal_page_for(page, server, grace)

@@ -152,10 +152,11 @@ def test_report_totals_per_series(refill, admin, make_series, factory):
     assert f'data-series="{second}"' in html
 
 
-def test_portal_link_and_page_follow_the_partner_setting(refill, refill_app, make_series, factory, set_setting):
+def test_portal_link_and_page_follow_the_partner_setting(refill, refill_app, make_series, factory,
+                                                        set_portal_methods):
     shown, hidden = factory.partner(), factory.partner()
     customer = factory.customer(partner=shown)
-    set_setting(partner_id=shown.id, portal_methods=["refill_card"])
+    set_portal_methods(["refill_card"], partner_id=shown.id)
     client = portal_login(refill_app, customer)
     assert 'href="/refill-cards/portal/redeem"' in client.get("/portal/").get_data(as_text=True)
     other = portal_login(refill_app, factory.customer(partner=hidden))
@@ -174,9 +175,10 @@ def test_portal_link_and_page_follow_the_partner_setting(refill, refill_app, mak
         assert session.execute(select(Payment.customer_id)).scalar_one() == customer.id
 
 
-def test_portal_lockout_message(refill, refill_app, factory, set_setting):
+def test_portal_lockout_message(refill, refill_app, factory, set_setting, set_portal_methods):
     customer = factory.customer()
-    set_setting(portal_methods=["refill_card"], max_failures=2)
+    set_setting(max_failures=2)
+    set_portal_methods(["refill_card"])
     client = portal_login(refill_app, customer)
     client.post("/refill-cards/portal/redeem", data={"code": "202601-X-WRONG001"})
     locked = client.post("/refill-cards/portal/redeem", data={"code": "202601-X-WRONG002"}).get_data(as_text=True)

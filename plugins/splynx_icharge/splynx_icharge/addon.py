@@ -6,7 +6,7 @@ settings, saved accounts and payment service through it; none needs an applicati
 
 from __future__ import annotations
 
-from core import AddonManifest, ModuleSpec, PaymentAccountType, hookimpl
+from core import AddonManifest, ModuleSpec, PaymentAccountType, PortalMethod, hookimpl
 
 from . import bulk, refunds, widgets
 from .charging import Charger
@@ -14,7 +14,7 @@ from .entry_points import default_entry_points
 from .settings import CARD_METHOD, SETTINGS
 
 MANIFEST = AddonManifest(
-    id="icharge", title="Splynx iCharge Add-on", requires_api=">=1.0,<2",
+    id="icharge", title="Splynx iCharge Add-on", requires_api=">=1.1,<2",
     description="Pay invoices and refill balances with cards through the Xilo iCharge gateway.",
     capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "direct_links", "refunds"),
 )
@@ -24,7 +24,8 @@ MANIFEST = AddonManifest(
 def splynx_configure_module():
     """The module: settings form (with the server IP to register at Xilo), payment method, card account type."""
     return ModuleSpec(title="Splynx iCharge Add-on", settings=SETTINGS, payment_methods=(CARD_METHOD,),
-                      payment_account_types=(PaymentAccountType("card", "iCharge credit card"),), root="finance")
+                      payment_account_types=(PaymentAccountType("card", "iCharge credit card"),), root="finance",
+                      portal_methods=(PortalMethod("icharge", "iCharge (credit card)"),))
 
 
 @hookimpl

@@ -9,7 +9,7 @@ from __future__ import annotations
 from core.entry_points import EntryPoint
 
 #: "Pay your invoices by iCharge" (sandboxed; admins may edit it). Variables: ``title``,
-#: ``documents`` (number, total, due = what is left to pay, pay_url), ``customer``, ``kind_label``.
+#: ``documents`` (number, total, due = what is left to pay, pending, pay_url: none while pending), ``customer``, ``kind_label``.
 PAY_WIDGET_CODE = """<div class="card-head"><h2>{{ title }}</h2></div>
 {% if documents %}
 <table class="data icharge-widget">
@@ -17,8 +17,8 @@ PAY_WIDGET_CODE = """<div class="card-head"><h2>{{ title }}</h2></div>
   <tbody>
   {% for d in documents %}
     <tr><td>{{ d.number }}</td><td class="num">{{ d.due }}</td>
-      <td class="actions"><a class="btn btn-sm btn-primary" href="{{ d.pay_url }}" data-modal-url="{{ d.pay_url }}"
-        data-modal-title="Pay {{ kind_label }} {{ d.number }} by iCharge" data-modal-width="600">Pay</a></td></tr>
+      <td class="actions">{% if d.pay_url %}<a class="btn btn-sm btn-primary" href="{{ d.pay_url }}" data-modal-url="{{ d.pay_url }}"
+        data-modal-title="Pay {{ kind_label }} {{ d.number }} by iCharge" data-modal-width="600">Pay</a>{% else %}<span class="badge badge-warning">Processing</span>{% endif %}</td></tr>
   {% endfor %}
   </tbody>
 </table>

@@ -110,7 +110,7 @@ def test_admin_refunds_a_card_payment_from_its_row(icharge_app, icharge_host, fa
     intent = form_intent(admin.get("/admin/finance/payments").get_data(as_text=True))
     done = admin.post(f"/admin/finance/payments/{outcome.payment_id}/refund", follow_redirects=True,
                       data={"amount": "20.00", "reason": "Moved out", "intent": intent}).get_data(as_text=True)
-    assert "Refunded 20.00 of payment" in done and "through icharge" in done
+    assert "Refunded 20.00 $ of payment" in done and "through icharge" in done
     [refund] = [e for e in sim.app.journal() if e["kind"] == "ProcessRefund"]
     assert (refund["amount"], refund["status"]) == (2000, "approved")
     with icharge_host.db.transaction() as s:

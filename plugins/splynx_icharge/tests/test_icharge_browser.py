@@ -109,7 +109,7 @@ def test_pay_by_icharge_button_with_a_new_card_saved_from_the_payment_window(pag
     modal.get_by_label("Save this card for future payments").check()
     shot(page, "03-payment-window-new-card")
     modal.get_by_role("button", name=re.compile(r"^Pay ")).click()
-    expect(modal.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
+    expect(modal.locator(".pay-result")).to_contain_text("Success! Your transaction has been successfully processed. Amount: ")
     shot(page, "04-payment-success")
     modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator(f"tr[data-number='{invoice.number}'] .status")).to_have_text("Paid")
@@ -144,7 +144,7 @@ def test_enable_dashboard_entry_points_then_pay_and_refill_from_the_dashboard(pa
     widget.get_by_role("link", name="Pay").click()
     modal = modal_layer(page)
     modal.get_by_role("button", name=re.compile(r"^Pay ")).click()
-    expect(modal.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
+    expect(modal.locator(".pay-result")).to_contain_text("Success! Your transaction has been successfully processed. Amount: ")
     modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator("section.widget", has_text="Pay your invoices by iCharge")).to_contain_text(
         "no unpaid invoices")
@@ -155,7 +155,7 @@ def test_enable_dashboard_entry_points_then_pay_and_refill_from_the_dashboard(pa
     expect(page.get_by_role("heading", name="Add money by iCharge")).to_be_visible()
     expect(page.get_by_label("Amount")).to_have_value("15.00")
     page.get_by_role("button", name="Add").click()
-    expect(page.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
+    expect(page.locator(".pay-result")).to_contain_text("Success! Your transaction has been successfully processed. Amount: ")
     page.get_by_role("link", name="BACK TO PORTAL").click()
     expect(page.locator("section.widget", has_text="Refill balance by iCharge")).to_contain_text("15.00")
     with icharge_host.db.transaction() as s:
@@ -172,7 +172,7 @@ def test_refill_at_icharge_with_a_saved_and_a_new_card(page, server, icharge_hos
     page.get_by_label("Pay with").select_option(label="Visa ending 1111 (exp. 12/2031) (default)")
     shot(page, "08-refill")
     page.get_by_role("button", name="Add").click()
-    expect(page.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
+    expect(page.locator(".pay-result")).to_contain_text("Success! Your transaction has been successfully processed. Amount: ")
     expect(page.locator(".topbar")).to_contain_text("balance 25.00")
     shot(page, "09-refill-success")
     page.goto(f"{server.url}/icharge/")
@@ -221,7 +221,7 @@ def test_direct_link_pays_an_invoice_without_login(page, server, icharge_host, f
     card.get_by_label("Expiry year").select_option("2030")
     card.get_by_label("CVV").fill("123")
     card.get_by_role("button", name="Pay 59.00").click()
-    expect(page.locator(".pay-result")).to_have_text("Success! Your transaction has been successfully processed.")
+    expect(page.locator(".pay-result")).to_contain_text("Success! Your transaction has been successfully processed. Amount: ")
     shot(page, "11-direct-link-success")
     assert _status(icharge_host, invoice) == "paid"
 
@@ -247,7 +247,6 @@ def test_charge_all_from_finance_invoices(page, server, icharge_host, factory, a
     dialog.get_by_role("button", name="Charge", exact=True).click()
     modal_layer(page, -1).get_by_role("button", name="Charge").click()
     expect(dialog.locator("[data-job-status]")).to_have_text("succeeded", timeout=30000)
-    dialog.get_by_role("link", name="Show the results").click()
     results = dialog.locator("table.charge-results")
     expect(results).to_contain_text("Customer payment account is empty!")
     expect(results).to_contain_text("pay_")  # xServ payment ids of the two approved charges

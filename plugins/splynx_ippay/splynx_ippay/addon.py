@@ -6,7 +6,7 @@ settings, saved accounts and payment service through it; none needs an applicati
 
 from __future__ import annotations
 
-from core import AddonManifest, ModuleSpec, PaymentAccountType, hookimpl
+from core import AddonManifest, ModuleSpec, PaymentAccountType, PortalMethod, hookimpl
 
 from . import bulk, refunds, widgets
 from .charging import Charger
@@ -14,7 +14,7 @@ from .entry_points import default_entry_points
 from .settings import BANK_METHOD, CARD_METHOD, SETTINGS
 
 MANIFEST = AddonManifest(
-    id="ippay", title="IPpay by Convergence", requires_api=">=1.0,<2",
+    id="ippay", title="IPpay by Convergence", requires_api=">=1.1,<2",
     description="Pay invoices and refill balances with cards and bank accounts (ACH) through the IPpay gateway.",
     capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "saved_bank_accounts",
                   "direct_links", "refunds"),
@@ -28,7 +28,7 @@ def splynx_configure_module():
         title="Splynx IPpay add-on", settings=SETTINGS, payment_methods=(CARD_METHOD, BANK_METHOD),
         payment_account_types=(PaymentAccountType("card", "IPpay credit card"),
                                PaymentAccountType("bank", "IPpay bank account")),
-        root="finance",
+        root="finance", portal_methods=(PortalMethod("ippay", "IPpay (credit card, bank account)"),),
     )
 
 

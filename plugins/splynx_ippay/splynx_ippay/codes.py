@@ -24,10 +24,18 @@ ACTION_TEXTS = {
     "992": "Transaction timeout", "996": "Bad terminal ID", "999": "Communication failure",
 }
 
-#: cent values the IPpay test system approves; every other value declines with ``0`` + cents
+#: cent values the IPpay test system is documented to approve (IPpay's test-amount list)
 TEST_APPROVING_CENTS = frozenset(
     [0, 8, 9, 10, 11, 16, 17, 18, 20, *range(22, 28), *range(45, 51), 56, 60, 64, *range(66, 75), 79,
      *range(86, 90), 95, 97, 98, 99]
+)
+
+#: cent values that decline, with ActionCode ``0`` + cents: those off the approving list whose
+#: code IPpay documents (``5205`` → ``005`` Do not honor, ``x.51`` → ``051`` Insufficient funds).
+#: Cents off the list without a documented code (``.90``, ``.40``, ``.80``...) approve: the
+#: mapping of those is not known, and everyday prices such as 29.90 must pay in a demo.
+TEST_DECLINING_CENTS = frozenset(
+    cents for cents in range(100) if cents not in TEST_APPROVING_CENTS and f"0{cents:02d}" in ACTION_TEXTS
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.entry_points import EntryPoint
 
 #: the dashboard widget's template (sandboxed; admins may edit it). Variables: ``title``,
-#: ``documents`` (number, total, due = what is left to pay, pay_url), ``customer``, ``kind_label``.
+#: ``documents`` (number, total, due = what is left to pay, pending, pay_url: none while pending), ``customer``, ``kind_label``.
 WIDGET_CODE = """<div class="card-head"><h2>{{ title }}</h2></div>
 {% if documents %}
 <table class="data ippay-widget">
@@ -13,8 +13,8 @@ WIDGET_CODE = """<div class="card-head"><h2>{{ title }}</h2></div>
   <tbody>
   {% for d in documents %}
     <tr><td>{{ d.number }}</td><td class="num">{{ d.due }}</td>
-      <td class="actions"><a class="btn btn-sm btn-primary" href="{{ d.pay_url }}" data-modal-url="{{ d.pay_url }}"
-        data-modal-title="Pay {{ kind_label }} {{ d.number }} by IPpay" data-modal-width="600">Pay</a></td></tr>
+      <td class="actions">{% if d.pay_url %}<a class="btn btn-sm btn-primary" href="{{ d.pay_url }}" data-modal-url="{{ d.pay_url }}"
+        data-modal-title="Pay {{ kind_label }} {{ d.number }} by IPpay" data-modal-width="600">Pay</a>{% else %}<span class="badge badge-warning">Processing</span>{% endif %}</td></tr>
   {% endfor %}
   </tbody>
 </table>

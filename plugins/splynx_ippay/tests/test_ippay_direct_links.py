@@ -94,3 +94,47 @@ def test_unknown_or_deleted_documents_are_not_found(ippay_app, factory):
     assert client.get("/ippay/direct-pay-invoice-by-id?item_id=99999999999999999999").status_code == 404
     deleted = factory.invoice(factory.customer(), status="deleted")
     assert client.get(f"/ippay/direct-pay-invoice-by-id?item_id={deleted.id}").status_code == 404
+
+
+def test_the_owner_logged_in_to_the_portal_pays_a_plain_link_with_the_saved_card(ippay_app, ippay_host, factory,
+                                                                                  add_card, sim):
+    from tests.fixtures import portal_login
+
+    owner = factory.customer()
+    account = add_card(owner)
+    invoice = factory.invoice(owner, "29.90")
+    link = f"/ippay/direct-pay-invoice?item_id={invoice.number}"
+    neighbour = portal_login(ippay_app, factory.customer())
+    assert "Visa ending 1111" not in neighbour.get(link).get_data(as_text=True)
+    refused = neighbour.post(link, data={"method": "saved", "account_id": account.id}).get_data(as_text=True)
+    assert "Choose how to pay." in refused
+
+    client = portal_login(ippay_app, owner)
+    assert "Visa ending 1111" in client.get(link).get_data(as_text=True)
+    done = client.post(link, data={"method": "saved", "account_id": account.id}).get_data(as_text=True)
+    assert "Success! Your transaction has been successfully processed. Amount: <b>29.90 $</b>." in done
+    assert [e["type"] for e in sim.app.journal()] == ["TOKENIZE", "SALE"]
+    with ippay_host.db.transaction() as s:
+        assert s.get(Invoice, invoice.id).status == "paid"
+
+
+def test_links_use_the_public_url_or_else_the_address_of_the_request(ippay_app, ippay_host, factory, monkeypatch):
+    from dataclasses import replace
+
+    from splynx_ippay.settings import load_settings
+
+    from core.gateway.pages import GatewayPages, Quote
+
+    invoice = factory.invoice(factory.customer(), "30.00")
+    pages = GatewayPages("ippay", "/ippay", (("card", "Credit card"),), load_settings)
+    config = ippay_host.config
+    for public, expected in (("", "http://isp.test:8120/ippay/"), ("https://pay.isp.example",
+                                                                   "https://pay.isp.example/ippay/")):
+        monkeypatch.setattr(ippay_host, "config", replace(config, public_url=public))
+        with ippay_app.test_request_context("/admin/", base_url="http://isp.test:8120"):
+            session = ippay_host.db.session
+            found = session.get(Invoice, invoice.id)
+            quote = Quote("invoice", found, load_settings(ippay_host, session, None), Decimal(0), found.due)
+            links = pages.direct_links(quote)
+        assert [url.split("?")[0] for _, url in links] == [expected + "direct-pay-invoice",
+                                                          expected + "direct-pay-invoice-by-id"]

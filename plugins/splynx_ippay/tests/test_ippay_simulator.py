@@ -30,7 +30,8 @@ def test_ping_and_unknown_terminal(sim, client):
 
 
 @pytest.mark.parametrize("cents, code", [(9900, "000"), (5205, "005"), (1051, "051"), (3000, "000"), (1054, "054"),
-                                         (110, "000"), (107, "007")])
+                                         (110, "000"), (107, "007"), (2990, "000"), (3990, "000"),
+                                         (4995, "000"), (1282, "082")])
 def test_amount_cents_pick_the_result(client, cents, code):
     answer = client.sale(f"CENTS{cents:013d}", cents, card=CARD)
     assert answer.action_code == code

@@ -1,9 +1,10 @@
 """The IPpay test system's rules, as the simulator applies them.
 
 * TerminalID ``TESTTERMINAL`` (others on request); an unknown one answers ``996``.
-* The amount's cents pick the result of SALE, AUTHONLY and CHECK: the test system
-  approves the cent values in :data:`~splynx_ippay.codes.TEST_APPROVING_CENTS` and declines
-  the others with ActionCode ``0`` + cents (``5205`` → ``005`` Do not honor).
+* The amount's cents pick the result of SALE, AUTHONLY and CHECK: the cent values in
+  :data:`~splynx_ippay.codes.TEST_DECLINING_CENTS` decline with ActionCode ``0`` + cents
+  (``5205`` → ``005`` Do not honor, ``1051`` → ``051`` Insufficient funds); every other amount
+  approves.
 * A card number failing Luhn answers ``900`` "Invalid card number."; an expired card ``054``;
   a routing number failing its checksum ``923``.
 * Tokens are format-preserving and deterministic: same length as the number, first digit
@@ -19,7 +20,7 @@ from datetime import datetime, timezone
 
 from core.gateway.cards import Expiry, luhn_valid, routing_number_valid
 
-from ..codes import ACTION_TEXTS, TEST_APPROVING_CENTS
+from ..codes import ACTION_TEXTS, TEST_DECLINING_CENTS
 
 TEST_TERMINAL = "TESTTERMINAL"
 _LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -44,7 +45,7 @@ def amount_cents(raw: str) -> int:
 def result_code(cents: int) -> str:
     """``000`` when the test system approves this amount, else its decline code."""
     tail = cents % 100
-    return "000" if tail in TEST_APPROVING_CENTS else f"0{tail:02d}"
+    return f"0{tail:02d}" if tail in TEST_DECLINING_CENTS else "000"
 
 
 def check_card(number: str, month: str, year: str) -> Expiry:
