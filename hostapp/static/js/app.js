@@ -292,14 +292,16 @@
 
   // Parts of a page that show what a job changes (a batch's status, sums, rows and buttons; the
   // add-on catalog) carry data-live-part="name". While the job runs and once more when it ends,
-  // the page is fetched again (data-live-src of the enclosing element, else this page's address)
-  // and each part is swapped for its fresh server-rendered copy.
+  // the page is fetched again (data-live-src of the enclosing element, else the address of the
+  // modal or panel the job panel was loaded into, else this page's address) and each part is
+  // swapped for its fresh server-rendered copy.
   function refreshLiveParts(panel) {
     const scope = panel.closest("[data-live-src]");
-    const root = scope || document;
+    const region = panel.closest("[data-region]");
+    const root = scope || region || document;
     const parts = root.querySelectorAll("[data-live-part]");
     if (!parts.length) return Promise.resolve();
-    const url = scope ? scope.dataset.liveSrc : window.location.href;
+    const url = scope ? scope.dataset.liveSrc : (region && region.dataset.url) || window.location.href;
     return fetch(url, { headers: { "X-Requested-With": "fetch" } })
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
       .then(function (html) {
