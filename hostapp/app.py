@@ -16,7 +16,7 @@ from core.web.viewers import HOST_KEY, VIEWERS_KEY
 
 from .host import Host
 from .models import Module
-from .web import entry_point_views, filters, headers, input_guard, throttling
+from .web import access_log, entry_point_views, filters, headers, input_guard, throttling
 from .web.auth import SessionViewers, current_admin, current_customer
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     entry_point_views.register(app)
     throttling.register(app, host.config.ratelimit_storage_url)
     headers.register(app, https=host.config.https)
+    access_log.register()
 
     @app.errorhandler(403)
     def _forbidden(_error):
