@@ -16,6 +16,8 @@ from functools import lru_cache
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from .inputs import is_safe_link
+
 
 class Place(str, enum.Enum):
     PORTAL = "portal"
@@ -127,6 +129,9 @@ class EntryPoint:
                 raise EntryPointError(f"{self.name}: a code entry point needs code")
         elif not self.url:
             raise EntryPointError(f"{self.name}: a {self.type.value} needs an add-on URL")
+        if self.url and not is_safe_link(self.url):
+            raise EntryPointError(f"{self.name}: the add-on URL must start with http://, https:// or / "
+                                  f"(a path of this site)")
 
     def with_changes(self, **changes) -> "EntryPoint":
         return replace(self, **changes)

@@ -6,13 +6,16 @@ gateway in a shape it cannot take (and no input answers with a 500):
 * digits are ASCII ``0-9`` only (``str.isdigit`` also accepts ``²`` and ``٣``);
 * ids are ``1 .. MAX_ID``, the range of an ``INTEGER`` primary key on PostgreSQL and MariaDB;
 * amounts are plain decimals with at most two places (``25``, ``25.5``, ``25,50``), positive
-  and bounded: no exponent, no ``NaN`` or ``Infinity``, no ``_`` or thousands separators.
+  and bounded: no exponent, no ``NaN`` or ``Infinity``, no ``_`` or thousands separators;
+* links a page renders (entry points' add-on URLs) are http, https or a path of this app:
+  never ``javascript:``, ``data:`` or a protocol-relative ``//host``.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 #: the largest id a table holds (a signed 32-bit INTEGER primary key)
 MAX_ID = 2**31 - 1
@@ -20,6 +23,8 @@ MAX_ID = 2**31 - 1
 MAX_AMOUNT = Decimal("100000")
 
 _DIGITS = re.compile(r"[0-9]+")
+#: a path of this app: one leading slash (not ``//`` or ``/\``), no spaces or control characters
+_APP_PATH = re.compile(r"/(?![/\\])[^\s\x00-\x1f\x7f]*")
 _AMOUNT = re.compile(r"(?P<whole>[0-9]{1,12})(?:[.,](?P<cents>[0-9]{1,2}))?")
 
 
@@ -51,3 +56,17 @@ def parse_amount(raw, *, maximum: Decimal = MAX_AMOUNT, allow_zero: bool = False
         return None
     amount = Decimal(f"{match['whole']}.{match['cents'] or '0'}").quantize(Decimal("0.01"))
     return amount if (amount > 0 or allow_zero) and amount <= maximum else None
+
+
+def is_safe_link(raw) -> bool:
+    """Whether ``raw`` may be rendered as a link or frame: ``http(s)://host/...`` or ``/a/path``."""
+    text = raw if isinstance(raw, str) else ""
+    if _APP_PATH.fullmatch(text):
+        return True
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

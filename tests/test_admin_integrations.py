@@ -79,6 +79,13 @@ def test_entry_point_editor_toggles_and_validates(admin_client, host, install_ad
     admin_client.post(url, data={**form, "url": ""})
     page = admin_client.get(url).get_data(as_text=True)
     assert "Entry point not saved: widgets_menu: a menu_link needs an add-on URL" in page
+    for hostile in ("javascript:alert(document.cookie)", "//evil.example/", "data:text/html,x", "/\\evil.example"):
+        admin_client.post(url, data={**form, "url": hostile})
+        page = admin_client.get(url).get_data(as_text=True)
+        assert "the add-on URL must start with http://, https:// or /" in page
+        with host.db.transaction() as s:
+            assert s.get(EntryPointRecord, point.id).url == "/widgets/"
+    assert admin_client.post(url, data={**form, "url": "https://addon.example/widgets"}).status_code == 302
 
 
 def test_addon_that_raises_at_import_is_listed_with_its_error(tmp_path, host, factory):
