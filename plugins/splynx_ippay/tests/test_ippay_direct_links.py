@@ -143,3 +143,15 @@ def test_pay_pages_send_no_referrer(ippay_app, factory):
     invoice = factory.invoice(factory.customer(), "30.00")
     answer = ippay_app.test_client().get(f"/ippay/direct-pay-invoice?item_id={invoice.number}&expires=1&sig=x")
     assert answer.headers["Referrer-Policy"] == "no-referrer" and answer.headers["Cache-Control"] == "no-store"
+
+
+def test_card_attempts_on_a_pay_page_are_throttled_per_address(ippay_app, factory, sim):
+    invoice = factory.invoice(factory.customer(), "30.00")
+    client = ippay_app.test_client()
+    url = f"/ippay/direct-pay-invoice?item_id={invoice.number}"
+    confirm_document(client, url, invoice)
+    codes = [client.post(url, data={**CARD, "cvv": ""}).status_code for _ in range(11)]  # refused by the form
+    assert codes == [422] * 10 + [429]
+    refused = client.post(url, data=CARD)
+    assert refused.status_code == 429 and "Try again in" in refused.get_data(as_text=True)
+    assert sim.app.journal() == []  # nothing reached the gateway
