@@ -52,7 +52,7 @@ def test_gunicorn_logs_signed_links_masked(host, tmp_path, instance_dir, databas
         deadline = time.monotonic() + 30
         while True:
             try:
-                answer = requests.get(f"http://127.0.0.1:{port}{SIGNED}", timeout=5)
+                answer = requests.get(f"http://127.0.0.1:{port}{SIGNED}", timeout=120)  # the app is built on first use
                 break
             except requests.ConnectionError:
                 assert time.monotonic() < deadline and server.poll() is None, "gunicorn did not start"
