@@ -20,6 +20,8 @@ from functools import lru_cache
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from .inputs import is_safe_link
+
 
 #: between a submenu's title and an entry's label in a menu link's title
 GROUP_SEPARATOR = " · "
@@ -135,6 +137,9 @@ class EntryPoint:
                 raise EntryPointError(f"{self.name}: a code entry point needs code")
         elif not self.url:
             raise EntryPointError(f"{self.name}: a {self.type.value} needs an add-on URL")
+        if self.url and not is_safe_link(self.url):
+            raise EntryPointError(f"{self.name}: the add-on URL must start with http://, https:// or / "
+                                  f"(a path of this site)")
 
     def with_changes(self, **changes) -> "EntryPoint":
         return replace(self, **changes)

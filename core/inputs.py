@@ -10,12 +10,15 @@ gateway in a shape it cannot take (and no input answers with a 500):
 * text is one line, without control characters (``NUL`` is refused by PostgreSQL, a newline
   would forge log lines) and at most as long as its column;
 * a choice is one of the values a form offered, nothing else.
+* links a page renders (entry points' add-on URLs) are http, https or a path of this app:
+  never ``javascript:``, ``data:`` or a protocol-relative ``//host``.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 #: the largest id a table holds (a signed 32-bit INTEGER primary key)
 MAX_ID = 2**31 - 1
@@ -23,6 +26,8 @@ MAX_ID = 2**31 - 1
 MAX_AMOUNT = Decimal("100000")
 
 _DIGITS = re.compile(r"[0-9]+")
+#: a path of this app: one leading slash (not ``//`` or ``/\``), no spaces or control characters
+_APP_PATH = re.compile(r"/(?![/\\])[^\s\x00-\x1f\x7f]*")
 _AMOUNT = re.compile(r"(?P<whole>[0-9]{1,12})(?:[.,](?P<cents>[0-9]{1,2}))?")
 #: characters text never carries: C0/C1 controls, DEL, and the Unicode line and paragraph separators
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -90,3 +95,15 @@ def parse_email(raw, *, max_length: int = 128, required: bool = False) -> str | 
 def parse_choice(raw, choices) -> str | None:
     """``raw`` when it is exactly one of ``choices`` (the values a form offered), else ``None``."""
     return raw if isinstance(raw, str) and raw in choices else None
+def is_safe_link(raw) -> bool:
+    """Whether ``raw`` may be rendered as a link or frame: ``http(s)://host/...`` or ``/a/path``."""
+    text = raw if isinstance(raw, str) else ""
+    if _APP_PATH.fullmatch(text):
+        return True
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)

@@ -7,6 +7,11 @@ without a partner is the default every partner inherits.
 Validation turns raw form data (strings, lists of strings) into typed values and returns
 per-field error messages; nothing is stored unless every field is valid. ``secret`` fields
 are never rendered back: an empty submission keeps the stored value.
+
+A ``URL`` field may carry a :class:`UrlRule`: https only (plain http to the loopback
+simulators), and the secret fields sent to that URL. When the URL moves to another host,
+those secrets must be typed again in the same form, so whoever changes where the gateway is
+cannot have the stored credentials delivered to a listener of their own.
 """
 
 from __future__ import annotations
@@ -46,6 +51,49 @@ Choices = tuple[tuple[str, str], ...] | str
 ChoiceResolver = Callable[[str], list[tuple[str, str]]]
 
 
+#: hosts a URL rule lets be called over plain http: this machine, where the gateway simulators run
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+def url_host(url: str | None) -> str | None:
+    """The lower-case host name of ``url`` (``None`` for an empty or malformed one)."""
+    try:
+        return urlparse(url).hostname if url else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class UrlRule:
+    """Where a URL setting may point, and which secret settings travel to it.
+
+    ``https`` is required except for ``http_hosts`` (the documented test hosts: loopback,
+    where the simulators listen; ``None``: plain http anywhere). ``secrets`` name the secret
+    fields sent to the URL: they must be entered again whenever the URL moves to another host.
+    """
+
+    secrets: tuple[str, ...] = ()
+    http_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS
+
+    def problem(self, url: str) -> str | None:
+        """Why the server must not call ``url``, or ``None`` when it may."""
+        try:
+            parsed = urlparse(url)
+            host = parsed.hostname
+        except ValueError:
+            host = None
+        if not host or parsed.scheme not in ("http", "https"):
+            return ("Enter a full URL starting with https://." if self.http_hosts is not None
+                    else "Enter a full URL starting with http:// or https://.")
+        if parsed.scheme == "http" and self.http_hosts is not None and host not in self.http_hosts:
+            return f"Use https:// (plain http only to {', '.join(self.http_hosts)})."
+        return None
+
+
+#: what a URL field without a rule accepts: any http or https URL
+ANY_URL = UrlRule(http_hosts=None)
+
+
 class SchemaError(ValueError):
     """The schema itself is malformed (duplicate keys, a default that fails validation)."""
 
@@ -63,6 +111,8 @@ class Field:
     choices: Choices = ()
     min_value: Decimal | int | None = None
     max_value: Decimal | int | None = None
+    #: for ``URL`` fields: what the URL may be and which secrets follow it (see :class:`UrlRule`)
+    url_rule: UrlRule | None = None
 
     @property
     def is_secret(self) -> bool:
@@ -119,9 +169,9 @@ class Field:
                 raise ValueError("Choose one of the listed options.")
             return text
         if kind is FieldType.URL:
-            parsed = urlparse(text)
-            if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                raise ValueError("Enter a full URL starting with http:// or https://.")
+            problem = (self.url_rule or ANY_URL).problem(text)
+            if problem:
+                raise ValueError(problem)
             return text
         if kind is FieldType.IP_ADDRESS:
             try:
@@ -223,12 +273,15 @@ class SettingsSchema:
         resolver: ChoiceResolver | None = None,
         keys: set[str] | None = None,
         secrets_present: set[str] = frozenset(),
+        current: Mapping[str, Any] | None = None,
     ) -> ValidationResult:
         """Validate submitted values of ``keys`` (default: every editable field).
 
         A required secret counts as present when it is already stored
         (``secrets_present``); an empty secret submission means "keep the stored value"
-        and is left out of ``values``.
+        and is left out of ``values``. ``current`` holds the values in force: a URL with a
+        :class:`UrlRule` that moves to another host than ``current`` names needs the rule's
+        secrets submitted again (those in force), or nothing is stored.
         """
         values: dict[str, Any] = {}
         errors: dict[str, str] = {}
@@ -244,4 +297,21 @@ class SettingsSchema:
                 values[f.key] = f.parse(submitted, resolver)
             except ValueError as exc:
                 errors[f.key] = str(exc)
+        errors.update(self._secrets_left_behind(raw, values, current or {}))
         return ValidationResult(values, errors)
+
+    def _secrets_left_behind(self, raw: Mapping[str, Any], values: Mapping[str, Any],
+                             current: Mapping[str, Any]) -> dict[str, str]:
+        """Errors for secrets in force that a URL moving to another host would carry along untyped."""
+        errors = {}
+        for f in self.fields():
+            if f.url_rule is None:
+                continue
+            new_host = url_host(values.get(f.key))
+            if new_host is None or new_host == url_host(current.get(f.key)):
+                continue
+            for key in f.url_rule.secrets:
+                if current.get(key) and not str(raw.get(key) or "").strip():
+                    errors[key] = (f"{f.title} now points at {new_host}: enter the {self.field(key).title} "
+                                   f"again to send it there.")
+        return errors

@@ -16,7 +16,7 @@ from core.web.viewers import HOST_KEY, VIEWERS_KEY
 
 from .host import Host
 from .models import Module
-from .web import branding_views, entry_point_views, errors, filters, headers, icon_set, input_guard, throttling
+from .web import access_log, branding_views, entry_point_views, errors, filters, headers, icon_set, input_guard, throttling
 from .web.auth import SessionViewers, current_admin, current_customer
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     icon_set.register(app, host.config.font_awesome_dir)
     branding_views.register(app)
     errors.register(app)
+    access_log.register()
 
     from .web.admin import bp as admin_bp
     from .web.portal import bp as portal_bp

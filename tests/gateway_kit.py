@@ -602,3 +602,9 @@ def check_sweep_after_the_fault_set(h: GatewayHarness) -> None:
     assert sum(h.gateway_refunds()) == _cents(p.amount for p in booked.values() if p.refund_of_id), "refunds agree"
     assert len([p for p in booked.values() if not p.refund_of_id]) == len(
         [a for a in attempts if a.target_kind != "refund" and a.payment_id]), "one booking per charge"
+
+
+def confirm_document(client, url: str, document) -> None:
+    """Open an unsigned direct payment link as its holder would: type the document's number and total."""
+    answer = client.post(url, data={"step": "confirm", "number": document.number, "total": f"{document.total:.2f}"})
+    assert answer.status_code == 303, answer.get_data(as_text=True)

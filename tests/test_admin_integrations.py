@@ -2,8 +2,10 @@
 
 from sqlalchemy import select
 
+from core.entry_points import Place
 from core.manager import AddonManager
 from hostapp.models import AuditEntry, EntryPointRecord, ModuleSetting
+from hostapp.services.entry_points import visible_points
 from tests.fixtures import make_test_app
 from tests.framework.distributions import SysPath, make_distribution
 from tests.plugins import widgets
@@ -79,6 +81,27 @@ def test_entry_point_editor_toggles_and_validates(admin_client, host, install_ad
     admin_client.post(url, data={**form, "url": ""})
     page = admin_client.get(url).get_data(as_text=True)
     assert "Entry point not saved: widgets_menu: a menu_link needs an add-on URL" in page
+    for hostile in ("javascript:alert(document.cookie)", "//evil.example/", "data:text/html,x", "/\\evil.example"):
+        admin_client.post(url, data={**form, "url": hostile})
+        page = admin_client.get(url).get_data(as_text=True)
+        assert "the add-on URL must start with http://, https:// or /" in page
+        with host.db.transaction() as s:
+            assert s.get(EntryPointRecord, point.id).url == "/widgets/"
+    assert admin_client.post(url, data={**form, "url": "https://addon.example/widgets"}).status_code == 302
+    form["url"] = "/widgets/"
+    assert admin_client.post(url, data={**form, "enabled": "1"}).status_code == 302
+
+    def shown() -> list[str]:
+        with host.db.transaction() as s:
+            return [p.name for p in visible_points(s, Place.PORTAL, loaded=set(host.addons.loaded))]
+
+    assert "widgets_menu" in shown()
+    with host.db.transaction() as s:  # stored before the rule existed: never rendered, and can be corrected
+        s.get(EntryPointRecord, point.id).url = "javascript:alert(1)"
+    assert "widgets_menu" not in shown()
+    assert admin_client.post(url, data={**form, "url": "/widgets/"}).status_code == 302
+    with host.db.transaction() as s:
+        assert s.get(EntryPointRecord, point.id).url == "/widgets/"
 
 
 def test_addon_that_raises_at_import_is_listed_with_its_error(tmp_path, host, factory):

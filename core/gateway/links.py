@@ -26,6 +26,8 @@ from ..secrets import instance_key
 from ..inputs import ascii_digits
 
 KINDS = ("invoice", "proforma")
+#: the query parameters that make a link trusted (masked wherever URLs are logged)
+QUERY_FIELDS = ("expires", "sig")
 KEY_FILE = "direct-links.key"
 
 

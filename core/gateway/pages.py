@@ -27,7 +27,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,7 +36,7 @@ from .. import models as records
 from ..entry_points import render_code
 from ..payments import SAVE_CREDENTIALS, PaymentError, PaymentOutcome
 from ..host import Host
-from ..web import count_attempt, current_customer, current_host, id_or_404, money, parse_amount, public_url
+from ..web import check_attempts, count_attempt, current_customer, current_host, money, parse_amount, parse_id, public_url
 from .forms import safe_form
 from .intents import FIELD as INTENT_FIELD
 
@@ -95,16 +95,22 @@ class Submission:
         return 422 if self.errors else 200
 
 
+def find_document(kind: str, item_id, *, by: str = "id"):
+    """The invoice/proforma named by id or number, or ``None`` (unknown, malformed or deleted)."""
+    model = records.host_record(RECORDS[kind])
+    value = str(item_id or "").strip()
+    key = parse_id(value) if by == "id" else value
+    if not key or len(value) > 32:
+        return None
+    column = model.number if by == "number" else model.id
+    found = current_host().db.session.execute(select(model).where(column == key)).scalar_one_or_none()
+    return None if found is None or found.status == "deleted" else found
+
+
 def document(kind: str, item_id, *, by: str = "id"):
     """The invoice/proforma named by id or number, or 404 (deleted ones included)."""
-    model = records.host_record(RECORDS[kind])
-    column = model.number if by == "number" else model.id
-    value = str(item_id or "").strip()
-    key = id_or_404(value) if by == "id" else value
-    if not value or len(value) > 32:
-        abort(404)
-    found = current_host().db.session.execute(select(model).where(column == key)).scalar_one_or_none()
-    if found is None or found.status == "deleted":
+    found = find_document(kind, item_id, by=by)
+    if found is None:
         abort(404)
     return found
 
@@ -332,9 +338,15 @@ def _source(account, details: dict | None) -> str:
     return "bank" if (details or {}).get("bank") else "card"
 
 
-#: public pay pages one address may open, and pay forms it may submit (a wrong item id counts too)
+#: public pay pages one address may open, pay forms it may submit, and wrong document proofs it may send
 PAY_PAGE_LIMIT = "30 per minute"
 CARD_ATTEMPT_LIMIT = "10 per 10 minutes"
+PROOF_LIMIT = "10 per 10 minutes"
+#: the host page asking a visitor without a signed link to prove they hold the document
+CONFIRM_TEMPLATE = "direct_pay_confirm.html"
+#: documents this browser proved it holds (``kind:id``), newest last, at most :data:`REMEMBERED`
+CONFIRMED_KEY = "splynx_pay_documents"
+REMEMBERED = 20
 
 #: the direct payment links every gateway add-on serves: path, document kind, looked up by
 DIRECT_LINKS = (
@@ -345,24 +357,63 @@ DIRECT_LINKS = (
 )
 
 
+def _confirmed(kind: str, found) -> bool:
+    return f"{kind}:{found.id}" in session.get(CONFIRMED_KEY, [])
+
+
+def _remember(kind: str, found) -> None:
+    entry = f"{kind}:{found.id}"
+    kept = [e for e in session.get(CONFIRMED_KEY, []) if isinstance(e, str) and e != entry]
+    session[CONFIRMED_KEY] = [*kept, entry][-REMEMBERED:]
+
+
+def _confirm_page(kind: str, by: str, found, address: str):
+    """Ask for the document's number and total; the same answer whether or not the document exists.
+
+    A right answer is remembered in the visitor's session and leads to the pay page; wrong
+    answers count against the address (:data:`PROOF_LIMIT`), then 429 with the wait.
+    """
+    item_id = str(request.values.get("item_id") or "")[:32]
+    error = None
+    if request.method == "POST" and request.form.get("step") == "confirm":
+        check_attempts("pay-proof", address, PROOF_LIMIT)
+        number = (request.form.get("number") or "").strip() if by == "id" else item_id.strip()
+        total = parse_amount(request.form.get("total"))
+        if found is not None and total is not None and number == found.number and total == found.total:
+            _remember(kind, found)
+            return redirect(request.full_path, 303)
+        count_attempt("pay-proof", address, PROOF_LIMIT)
+        error = (f"No {LABELS[kind].lower()} has this number and total. Check them on "
+                 f"your {LABELS[kind].lower()} and try again.")
+    return render_template(CONFIRM_TEMPLATE, label=LABELS[kind], by=by, item_id=item_id, error=error,
+                           form=safe_form(request.form)), 422 if error else 200
+
+
 def register_direct_links(bp: Blueprint, pages: GatewayPages, template: str, methods: tuple[str, ...],
                           **context) -> None:
     """Mount the four direct payment links (no login) on an add-on's blueprint.
 
-    Each shows the amount due and takes payment details. Saved credentials are offered
-    (and accepted on submit) only when the link carries a valid host signature or the
-    document's owner is logged in to the portal. Pages opened
-    and pay forms submitted are throttled per address, so ids cannot be walked quickly.
+    Each shows the amount due and takes payment details, to a visitor who holds the document:
+    a link carrying the host's signature (from an invoice e-mail), the customer logged in
+    to the portal, or a visitor who typed the document's number and total (remembered in
+    their session). Anyone else sees only that question, so ids and numbers cannot be walked
+    to read invoices. Saved credentials are offered (and accepted on submit) only to a signed
+    link or the logged-in owner. Pages opened, pay forms submitted and wrong answers are
+    throttled per address.
     """
 
     def direct(kind: str, by: str):
         address = request.remote_addr or "-"
         count_attempt("pay-page", address, PAY_PAGE_LIMIT)
+        found = find_document(kind, request.values.get("item_id"), by=by)
+        owner = current_customer()
+        trusted = found is not None and (pages.trusted(kind, found) or (owner is not None
+                                                                          and owner.id == found.customer_id))
+        if not trusted and (found is None or not _confirmed(kind, found) or request.form.get("step") == "confirm"):
+            return _confirm_page(kind, by, found, address)
         if request.method == "POST":
             count_attempt("card-attempt", address, CARD_ATTEMPT_LIMIT)
-        found = document(kind, request.values.get("item_id"), by=by)
         quote = pages.quote(kind, found)
-        trusted = pages.trusted(kind, found)
         choices = pages.account_choices(found.customer_id, quote.settings) if trusted else []
         done = None
         if request.method == "POST":
@@ -374,4 +425,3 @@ def register_direct_links(bp: Blueprint, pages: GatewayPages, template: str, met
     for path, kind, by in DIRECT_LINKS:
         bp.add_url_rule(f"/{path}", endpoint=path.replace("-", "_"), view_func=direct, methods=["GET", "POST"],
                         defaults={"kind": kind, "by": by})
-

@@ -4,7 +4,7 @@ A gateway call can fail in two very different ways, and the difference decides w
 customer may be charged twice:
 
 * :class:`NotSent`: the request never reached the gateway (DNS failure, connection refused,
-  connect timeout). Nothing was charged; the same request may be sent again.
+  connect timeout, or a URL the add-on's :class:`core.settings.UrlRule` refuses). Nothing was charged; the same request may be sent again.
 * :class:`OutcomeUnknown`: the request was (or may have been) received, but no usable answer
   came back (read timeout, connection dropped after sending, HTTP 5xx, a body the protocol
   cannot parse). The gateway may have charged. Look the transaction up before anything else.
@@ -31,6 +31,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
+from ..settings import UrlRule
 from .masking import Scrubber, masked_logger, scrub
 
 log = masked_logger(__name__)
@@ -111,8 +112,10 @@ class HttpTransport:
 
     def __init__(self, url: str, *, connect_timeout: float = 5.0, read_timeout: float = 60.0,
                  headers: dict[str, str] | None = None, scrubber: Scrubber = scrub,
-                 name: str = "gateway") -> None:
+                 name: str = "gateway", url_rule: UrlRule | None = None) -> None:
         self.url = url
+        #: the add-on's rule for its gateway URL: a URL it refuses is never called
+        self.url_rule = url_rule
         self.timeout = (connect_timeout, read_timeout)
         self.scrubber = scrubber
         self.name = name
@@ -134,6 +137,10 @@ class HttpTransport:
         (the gateway failed and may have acted) and neither is anything else outside it.
         """
         url = self.url + path
+        refused = self.url_rule.problem(url) if self.url_rule else None
+        if refused:
+            log.warning("%s: refusing to call %s: %s", self.name, url, refused)
+            raise NotSent(f"the gateway URL is not allowed ({refused})")
         started = time.monotonic()
         shown = self.scrubber(body.decode("utf-8", "replace")) if body else ""
         log.info("%s request %s %s: %s", self.name, method, url, shown)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core.entry_points import EntryPoint, Place
+from core.entry_points import EntryPoint, EntryPointError, Place
 
 from ..models import Customer, EntryPointRecord, Module
+
+log = logging.getLogger(__name__)
 
 #: the entry-point fields an admin may edit and the add-on defaults
 EDITABLE = ("place", "type", "title", "root", "model", "size", "placement", "icon", "background", "url", "code",
@@ -20,14 +24,19 @@ def _stored(value):
     return getattr(value, "value", value)
 
 
-def to_point(record: EntryPointRecord) -> EntryPoint:
-    return EntryPoint(
+def _fields(record: EntryPointRecord) -> dict:
+    return dict(
         name=record.name, place=record.place, type=record.type, title=record.title, root=record.root,
         model=record.model, size=record.size, placement=record.placement, icon=record.icon,
         background=record.background, url=record.url, code=record.code, partners=tuple(record.partners or ()),
         locations=tuple(record.locations or ()), payment_types=tuple(record.payment_types or ()),
         enabled=record.enabled, module=record.module, id=record.id,
     )
+
+
+def to_point(record: EntryPointRecord) -> EntryPoint:
+    """The stored point, validated (:class:`EntryPointError` when a stored value breaks today's rules)."""
+    return EntryPoint(**_fields(record))
 
 
 def merge_defaults(session: Session, addon_id: str, module_name: str, defaults: list[EntryPoint]) -> None:
@@ -50,18 +59,19 @@ def merge_defaults(session: Session, addon_id: str, module_name: str, defaults: 
 def apply_edit(record: EntryPointRecord, changes: dict) -> list[str]:
     """Apply an admin's edit after validating the result; returns the fields this edit changed.
 
-    Edited fields are remembered on the record, so add-on upgrades keep them.
+    Edited fields are remembered on the record, so add-on upgrades keep them. Only the result
+    is validated, so a point stored before a rule tightened can be corrected.
     """
-    current = to_point(record)
-    candidate = current.with_changes(**{k: v for k, v in changes.items() if k in EDITABLE or k == "enabled"})
+    current = _fields(record)
+    candidate = EntryPoint(**{**current, **{k: v for k, v in changes.items() if k in EDITABLE or k == "enabled"}})
     edited = set(record.edited or [])
     changed = []
     for name in EDITABLE:
-        if name in changes and _stored(getattr(candidate, name)) != _stored(getattr(current, name)):
+        if name in changes and _stored(getattr(candidate, name)) != _stored(current[name]):
             edited.add(name)
             changed.append(name)
         setattr(record, name, _stored(getattr(candidate, name)))
-    if candidate.enabled != current.enabled:
+    if candidate.enabled != current["enabled"]:
         changed.append("enabled")
     record.enabled = candidate.enabled
     record.edited = sorted(edited)
@@ -86,7 +96,11 @@ def visible_points(session: Session, place: Place, *, customer: Customer | None 
     for record, addon_id in session.execute(query):
         if addon_id not in loaded:
             continue
-        point = to_point(record)
+        try:
+            point = to_point(record)
+        except EntryPointError as exc:  # stored before a rule tightened (a javascript: URL): never shown
+            log.warning("entry point %s/%s not shown: %s", record.module, record.name, exc)
+            continue
         if customer is not None and not point.applies_to(partner_id=customer.partner_id,
                                                          location_id=customer.location_id,
                                                          payment_method_id=customer.payment_method_id):

@@ -102,8 +102,10 @@ class SettingsStore:
 
     def validate(self, addon_id: str, schema: SettingsSchema, raw, partner_id: int = DEFAULT_PARTNER,
                  keys: set[str] | None = None) -> ValidationResult:
+        """Check submitted values against the schema and what is in force for ``partner_id``."""
         return schema.validate(raw, resolver=host_choices(self.session), keys=keys,
-                               secrets_present=self.stored_secrets(addon_id, partner_id))
+                               secrets_present=self.stored_secrets(addon_id, partner_id),
+                               current=self.values(addon_id, schema, partner_id or None))
 
     def save(self, addon_id: str, schema: SettingsSchema, values: dict[str, Any], *, actor: str,
              partner_id: int = DEFAULT_PARTNER) -> None:

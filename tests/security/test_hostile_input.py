@@ -58,6 +58,16 @@ def drivers(full_app, factory, host):
     return clients, rules, _parameter_names()
 
 
+#: requests sent by this module's tests in this run (printed with the routes covered)
+SENT = {"requests": 0}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_requests():
+    yield
+    print(f"\nhostile-input tests: {SENT['requests']} requests in all")
+
+
 def _drive(clients, rules, names, value: str) -> list[str]:
     """Send ``value`` in every parameter to every route; the requests that failed."""
     failures = []
@@ -66,6 +76,7 @@ def _drive(clients, rules, names, value: str) -> list[str]:
         for rule in rules:
             url = _url(rule, value)
             for method in sorted(rule.methods & {"GET", "POST"}):
+                SENT["requests"] += 1
                 try:
                     response = (client.get(url, query_string=params) if method == "GET"
                                 else client.post(url, data=params))
@@ -77,9 +88,15 @@ def _drive(clients, rules, names, value: str) -> list[str]:
     return failures
 
 
-def test_no_route_answers_500_to_the_hostile_corpus(drivers):
+def test_no_route_answers_500_to_the_hostile_corpus(drivers, record_property):
     clients, rules, names = drivers
+    before = SENT["requests"]
     failures = [f for value in CORPUS for f in _drive(clients, rules, names, value)]
+    sent = SENT["requests"] - before
+    record_property("routes", len(rules))
+    record_property("requests", sent)
+    print(f"hostile corpus: {len(rules)} routes, {len(names)} parameters, {len(CORPUS)} values, {sent} requests, "
+          f"{len(failures)} failures")
     assert failures == [], "\n".join(failures)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from core.web.permissions import PERMISSIONS, declared_permission
 from hostapp.models import AuditEntry
 from hostapp.web.roles import ROLES
+from splynx_refill_cards.models import Series
 
 from .conftest import login_as
 
@@ -104,3 +105,24 @@ def test_a_manager_generates_refill_series_only_for_their_partners(full_app, fac
     assert client.post("/refill-cards/admin/generate", data={**form, "partner_id": str(other.id)}).status_code == 422
     assert client.post("/refill-cards/admin/generate", data={**form, "partner_id": ""}).status_code == 422
     assert client.post("/refill-cards/admin/generate", data={**form, "partner_id": str(mine.id)}).status_code == 302
+
+
+def test_a_manager_sees_only_their_partners_proformas_and_refill_series(full_app, host, factory, make_admin):
+    mine, other = factory.partner(), factory.partner()
+    own, foreign = factory.customer(partner=mine), factory.customer(partner=other)
+    own_proforma, foreign_proforma = factory.proforma(own, "12.00"), factory.proforma(foreign, "78.00")
+    admin = login_as(full_app, make_admin("admin"))
+    form = {"quantity": "1", "price": "5.00", "valid_till": "2999-01-01"}
+    for partner, prefix in ((mine, "MINE"), (other, "THEIRS")):
+        assert admin.post("/refill-cards/admin/generate", data={**form, "prefix": prefix,
+                                                                "partner_id": str(partner.id)}).status_code == 302
+    manager = login_as(full_app, make_admin("manager", [mine]))
+    proformas = manager.get("/admin/finance/proforma-invoices").get_data(as_text=True)
+    assert own_proforma.number in proformas and foreign_proforma.number not in proformas
+    series = manager.get("/refill-cards/admin/series").get_data(as_text=True)
+    assert "MINE" in series and "THEIRS" not in series
+    ids = dict(host.db.session.execute(select(Series.prefix, Series.id)).all())
+    report = manager.get("/refill-cards/admin/report").get_data(as_text=True)
+    assert f'data-series="{ids["MINE"]}"' in report and f'data-series="{ids["THEIRS"]}"' not in report
+    assert manager.get(f"/refill-cards/admin/series/{ids['THEIRS']}").status_code == 404
+    assert manager.get(f"/refill-cards/admin/series/{ids['THEIRS']}/export").status_code == 404

@@ -52,10 +52,30 @@ def test_a_login_ends_after_the_idle_timeout(host, factory, monkeypatch):
     assert client.get("/admin/").status_code == 302
 
 
-@pytest.mark.parametrize("public_url, secure", [("https://isp.example", True), ("http://127.0.0.1:8080", False)])
-def test_the_session_cookie_is_secure_under_https(host, factory, public_url, secure, instance_dir, database_url):
+def test_a_login_ends_after_its_absolute_lifetime_however_busy(host, factory, monkeypatch):
+    app = make_test_app(host)
+    factory.admin(login="root", password="root-password")
+    client = app.test_client()
+    client.post("/admin/login", data={"login": "root", "password": "root-password"})
+    started, step = time.time(), host.config.session_idle_minutes * 60 - 60  # always active within the idle time
+    now = started
+    while now + step < started + host.config.session_hours * 3600:
+        now += step
+        monkeypatch.setattr(time, "time", lambda at=now: at)
+        assert client.get("/admin/").status_code == 200
+    monkeypatch.setattr(time, "time", lambda: started + host.config.session_hours * 3600 + 5)
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.parametrize("public_url, setting, secure", [
+    ("https://isp.example", "auto", True), ("http://127.0.0.1:8080", "auto", False),
+    ("http://isp.example", "1", True),  # TLS ends at a proxy the app does not know about
+    ("https://isp.example", "0", False),
+])
+def test_the_session_cookie_is_secure_under_https(host, factory, public_url, setting, secure, instance_dir,
+                                                  database_url):
     config = HostConfig(instance_path=instance_dir, database_url=database_url, session_secret="s",
-                        public_url=public_url)
+                        public_url=public_url, secure_cookies=setting)
     app = create_app(Host.build(config, addons=host.addons, db=host.db), testing=True)
     app.config["WTF_CSRF_ENABLED"] = False
     factory.admin(login="root", password="root-password")

@@ -8,7 +8,7 @@ import pytest
 
 from core.gateway.cards import Expiry, luhn_valid
 from core.gateway.links import DirectLinks
-from core.inputs import MAX_ID, ascii_digits, parse_amount, parse_id
+from core.inputs import MAX_ID, ascii_digits, is_safe_link, parse_amount, parse_id
 from core.packages.names import package_problem
 from hostapp.services.charging.report import _cell
 
@@ -58,3 +58,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(text):
 def test_a_package_name_with_a_trailing_newline_is_refused():
     assert package_problem("splynx-ippay") is None
     assert package_problem("splynx-ippay\n") is not None
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:x", "//evil.example",
+                                 "/\\evil.example", "/\t/evil.example", "data:text/html,x", "https://", "ftp://x",
+                                 "https://x.example/\n", "vbscript:x"])
+def test_links_a_page_renders_are_http_https_or_a_path(url):
+    assert not is_safe_link(url)
+
+
+def test_safe_links():
+    assert all(map(is_safe_link, ["/ippay/", "/portal/x?a=1", "https://addon.example/w", "http://127.0.0.1:8/"]))

@@ -32,13 +32,16 @@ def _fail(exc: InputError) -> click.ClickException:
 @click.option("--price", required=True, help="Price of each card, e.g. 10.00.")
 @click.option("--valid-until", "valid_till", required=True, help="Last valid day, YYYY-MM-DD.")
 @click.option("--partner", "partner_id", default="", help="Partner id (default: any partner).")
+@click.option("--lock-partner/--no-lock-partner", default=True, show_default=True,
+              help="Only the partner's customers may redeem the cards.")
 @click.pass_obj
-def generate_command(obj, quantity, prefix, price, valid_till, partner_id) -> None:
+def generate_command(obj, quantity, prefix, price, valid_till, partner_id, lock_partner) -> None:
     """Generate a new series of cards."""
     with obj.host.db.transaction() as session:
         try:
             data = parse_generate(session, {"quantity": quantity, "prefix": prefix, "price": price,
-                                            "valid_till": valid_till, "partner_id": partner_id})
+                                            "valid_till": valid_till, "partner_id": partner_id,
+                                            "lock_partner": "1" if lock_partner else "0"})
             series = generate(obj.host, session, data, options(obj.host, session), actor=ACTOR)
         except InputError as exc:
             raise _fail(exc) from None

@@ -27,6 +27,8 @@ class Series(Base):
     prefix: Mapped[str] = mapped_column(String(32))
     price: Mapped[Decimal]
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    #: only customers of ``partner_id`` may redeem the cards (ticked by default at generation)
+    locked_to_partner: Mapped[bool] = mapped_column(default=False)
     valid_till: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64), default="system")

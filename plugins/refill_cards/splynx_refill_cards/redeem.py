@@ -3,7 +3,8 @@
 A redemption moves money, so it goes through the host's payment service like any top-up:
 
 1. :func:`redeem` checks the code (format, known, not used, not expired, partner) and the
-   customer's throttle, then asks ``host.payments.pay`` to top up the balance by the
+   customer's throttle (a wrong code counts; the customer's own card sent again, a double
+   click, does not), then asks ``host.payments.pay`` to top up the balance by the
    card's price with ``source="refill_card"``. The host writes a pending attempt first.
 2. The host calls this add-on's ``splynx_refill_balance``, which runs :func:`use_card`: a
    conditional ``UPDATE ... WHERE status = 'active'`` flips the card to Used under the
@@ -43,6 +44,10 @@ class RedeemRefused(ValueError):
     """The card cannot be redeemed; the message is safe to show to the customer."""
 
 
+class AlreadyRedeemed(RedeemRefused):
+    """The customer's own card, redeemed before (a double click, a resent form): not a guess."""
+
+
 @dataclass(frozen=True)
 class Redemption:
     """A redeemed card and the payment it booked."""
@@ -76,6 +81,8 @@ def redeem(host: Host, code: str, customer_id: int, *, actor: str, throttle: boo
         try:
             card = redeemable(session, code, customer, options.lock_partner)
             card_id, price = card.id, card.price
+        except AlreadyRedeemed as exc:
+            refusal = exc
         except RedeemRefused as exc:
             refusal = exc
             locked_until = guard.record_failure(session, customer_id, options) if throttle else None
@@ -97,7 +104,11 @@ def redeem(host: Host, code: str, customer_id: int, *, actor: str, throttle: boo
 
 
 def redeemable(session: Session, code: str, customer, lock_partner: bool) -> Card:
-    """The card ``code`` names if ``customer`` may redeem it now, else :class:`RedeemRefused`."""
+    """The card ``code`` names if ``customer`` may redeem it now, else :class:`RedeemRefused`.
+
+    A partner's card is refused to other partners' customers when its series is locked to the
+    partner or ``lock_partner`` (the add-on setting) locks every series.
+    """
     if not code:
         raise RedeemRefused("Enter the card's code.")
     if not codes.looks_like_code(code):
@@ -106,6 +117,9 @@ def redeemable(session: Session, code: str, customer, lock_partner: bool) -> Car
     card = session.execute(select(Card).where(Card.full_code == code)).scalar_one_or_none()
     if card is None:
         raise RedeemRefused("No refill card has this code. Check the code and try again.")
+    if card.status == USED and card.customer_id == customer.id:
+        when = f" on {card.activated_at:%Y-%m-%d %H:%M} UTC" if card.activated_at else ""
+        raise AlreadyRedeemed(f"This refill card was already redeemed for your account{when}.")
     if card.status == USED:
         raise RedeemRefused("This refill card has already been used.")
     if card.status == DISABLED:
@@ -113,7 +127,8 @@ def redeemable(session: Session, code: str, customer, lock_partner: bool) -> Car
     if card.valid_till < date.today():
         raise RedeemRefused(f"This refill card expired on {card.valid_till.isoformat()}.")
     partner_id = card.series.partner_id
-    if lock_partner and partner_id is not None and partner_id != customer.partner_id:
+    locked = lock_partner or card.series.locked_to_partner
+    if locked and partner_id is not None and partner_id != customer.partner_id:
         raise RedeemRefused("This refill card was issued by another provider and cannot be used for this account.")
     return card
 

@@ -39,6 +39,8 @@ class SeriesInput:
     price: Decimal
     partner_id: int | None
     valid_till: date
+    #: cards of a partner's series redeemable by that partner's customers only
+    locked_to_partner: bool = True
 
 
 def parse_price(raw: str, errors: dict[str, str]) -> Decimal | None:
@@ -75,6 +77,12 @@ def parse_partner(session: Session, raw, errors: dict[str, str]) -> int | None:
     return partner_id
 
 
+def parse_lock(form) -> bool:
+    """"Lock cards to the partner": on unless unticked (the form sends a hidden 0 before the checkbox's 1)."""
+    values = form.getlist("lock_partner") if hasattr(form, "getlist") else [str(form.get("lock_partner", "1"))]
+    return not values or "1" in values
+
+
 def parse_generate(session: Session, form) -> SeriesInput:
     """Validate the Generate form (or CLI options); raise :class:`InputError` naming each bad field."""
     errors: dict[str, str] = {}
@@ -90,7 +98,8 @@ def parse_generate(session: Session, form) -> SeriesInput:
     valid_till = parse_date(form.get("valid_till"), errors)
     if errors:
         raise InputError(errors)
-    return SeriesInput(quantity, prefix, price, partner_id, valid_till)
+    return SeriesInput(quantity, prefix, price, partner_id, valid_till,
+                       locked_to_partner=partner_id is not None and parse_lock(form))
 
 
 def next_series_id(host: Host, session: Session, on: date) -> int:
@@ -105,7 +114,8 @@ def generate(host: Host, session: Session, data: SeriesInput, options: VoucherOp
     except codes.CodeSpaceError as exc:
         raise InputError({"quantity": str(exc)}) from None
     series = Series(id=next_series_id(host, session, date.today()), prefix=data.prefix, price=data.price,
-                    partner_id=data.partner_id, valid_till=data.valid_till, created_by=actor)
+                    partner_id=data.partner_id, locked_to_partner=data.locked_to_partner,
+                    valid_till=data.valid_till, created_by=actor)
     session.add(series)
     session.flush()
     rows = card_rows(series, parts)
@@ -113,7 +123,8 @@ def generate(host: Host, session: Session, data: SeriesInput, options: VoucherOp
     for start in range(0, len(rows), INSERT_CHUNK):
         connection.execute(statement, rows[start:start + INSERT_CHUNK])
     host.audit(session, actor, "refill_cards.generate", f"series:{series.id}",
-           {"quantity": data.quantity, "prefix": data.prefix, "price": str(data.price)})
+           {"quantity": data.quantity, "prefix": data.prefix, "price": str(data.price),
+            "partner_id": data.partner_id, "locked_to_partner": data.locked_to_partner})
     return series
 
 

@@ -33,11 +33,12 @@ def make_series(refill):
     """Generate a series through the add-on's service; returns ``(series_id, [full codes])``."""
 
     def make(quantity: int = 5, *, prefix: str = "PROMO", price: str = "10.00", partner_id=None,
-             valid_till: date | None = None):
+             valid_till: date | None = None, lock_partner: bool = True):
         valid_till = valid_till or date.today() + timedelta(days=365)
         with refill.db.transaction() as session:
             data = parse_generate(session, {"quantity": str(quantity), "prefix": prefix, "price": price,
-                                            "partner_id": partner_id or "", "valid_till": valid_till.isoformat()})
+                                            "partner_id": partner_id or "", "valid_till": valid_till.isoformat(),
+                                            "lock_partner": "1" if lock_partner else "0"})
             series = generate(refill, session, data, options(refill, session), actor="test")
             series_id = series.id
         with refill.db.transaction() as session:

@@ -78,7 +78,8 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     page.get_by_label("Quantity").fill("30")
     page.get_by_label("Prefix").fill("PROMO")
     page.get_by_label("Price").fill("10.00")
-    page.get_by_label("Partner").select_option(label="Riverside")
+    page.get_by_label("Partner", exact=True).select_option(label="Riverside")
+    expect(page.get_by_role("checkbox", name="Lock to the partner")).to_be_checked()  # ticked unless unticked
     page.get_by_label("Valid until").fill((date.today() + timedelta(days=180)).isoformat())
     shot(page, "01-generate")
     page.get_by_role("button", name="Generate").click()

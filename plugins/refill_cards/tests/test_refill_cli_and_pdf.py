@@ -41,7 +41,7 @@ def test_cli_generate_export_redeem_report(refill, run, factory, tmp_path):
     assert redeemed.exit_code == 0 and "redeemed: 5.25 credited" in redeemed.output
     assert balance_of(refill.db, customer.id) == Decimal("5.25")
     again = run("refill-cards", "redeem", rows[3]["Full code"], "--customer", str(customer.id))
-    assert again.exit_code == 1 and "already been used" in again.output
+    assert again.exit_code == 1 and "already redeemed for your account" in again.output
     report = run("refill-cards", "report").output.splitlines()
     assert report[1].split()[:9] == [str(series_id), "Any", "5.25", "12", "1", "11", "0", "0", "5.25"]
     pdf = tmp_path / "cards.pdf"

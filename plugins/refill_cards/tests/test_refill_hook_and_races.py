@@ -42,7 +42,7 @@ def test_payment_service_redeems_through_the_hook_and_books_once(refill, make_se
         again = refill.payments.reconcile(outcome.attempt_id)
         assert again.approved and again.payment_id == outcome.payment_id
         second = _pay(refill, customer.id, code, "25.00")
-        assert not second.approved and "already been used" in second.message
+        assert not second.approved and "already redeemed for your account" in second.message
     assert balance_of(refill.db, customer.id) == Decimal("25.00")
 
 

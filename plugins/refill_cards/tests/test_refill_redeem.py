@@ -123,10 +123,24 @@ def test_operators_are_not_throttled(refill, make_series, factory, set_setting):
     redeem(refill, code, customer.id, actor="admin:root", throttle=False)
 
 
-def test_partner_lock_refuses_cards_of_another_partner(refill, make_series, factory, set_setting):
+def test_a_series_generated_for_a_partner_is_locked_to_it_unless_unticked(refill, make_series, factory):
     north, south = factory.partner(), factory.partner()
     customer = factory.customer(partner=south)
-    _, (code, spare) = make_series(2, partner_id=str(north.id))
+    _, (locked, *_) = make_series(1, partner_id=str(north.id))
+    _, (unlocked, *_) = make_series(1, partner_id=str(north.id), lock_partner=False)
+    _, (any_partner, *_) = make_series(1, lock_partner=True)  # "Any": nothing to lock to
+    with pytest.raises(RedeemRefused, match="another provider"):
+        redeem(refill, locked, customer.id, actor="test")
+    redeem(refill, unlocked, customer.id, actor="test")
+    redeem(refill, any_partner, customer.id, actor="test")
+    redeem(refill, locked, factory.customer(partner=north).id, actor="test")
+    assert balance_of(refill.db, customer.id) == Decimal("20.00")
+
+
+def test_the_setting_locks_every_partner_series(refill, make_series, factory, set_setting):
+    north, south = factory.partner(), factory.partner()
+    customer = factory.customer(partner=south)
+    _, (code, spare) = make_series(2, partner_id=str(north.id), lock_partner=False)
     _, (any_partner, *_) = make_series(1)
     set_setting(lock_partner="1")
     with pytest.raises(RedeemRefused, match="another provider"):

@@ -1,6 +1,7 @@
 """Admin and portal pages through the Flask test client: menus, forms, exports, enable/disable."""
 
 import re
+import threading
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from hostapp.models import Payment
 from hostapp.services.jobs import job_status
-from splynx_refill_cards.models import Card, Export, Series
+from splynx_refill_cards.models import Card, Export, RedeemGuard, Series
 from tests.fixtures import portal_login
 
 NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
@@ -77,6 +78,17 @@ def test_generate_form_creates_a_series_and_shows_its_cards(refill, admin, facto
     assert page.count(f"<td class=\"mono\">{series_id}-NORTH-") == 25  # the first page of 25 rows
     listing = admin.get("/refill-cards/admin/series?q=north").get_data(as_text=True)
     assert f'data-series="{series_id}"' in listing and "North" in listing
+
+
+def test_the_generate_form_locks_a_partner_series_unless_unticked(refill, admin, factory):
+    partner = factory.partner("North")
+    form = {"quantity": "1", "prefix": "P", "price": "5.00", "partner_id": str(partner.id), "valid_till": NEXT_YEAR}
+    assert 'name="lock_partner" value="1" checked' in admin.get("/refill-cards/admin/generate").get_data(as_text=True)
+    assert admin.post("/refill-cards/admin/generate", data={**form, "lock_partner": ["0", "1"]}).status_code == 302
+    assert admin.post("/refill-cards/admin/generate", data={**form, "lock_partner": "0"}).status_code == 302
+    with refill.db.transaction() as session:
+        locks = session.execute(select(Series.locked_to_partner).order_by(Series.id)).scalars().all()
+    assert locks == [True, False]
 
 
 def test_generate_form_shows_errors_and_keeps_the_input(refill, admin):
@@ -183,3 +195,37 @@ def test_portal_lockout_message(refill, refill_app, factory, set_setting, set_po
     client.post("/refill-cards/portal/redeem", data={"code": "202601-X-WRONG001"})
     locked = client.post("/refill-cards/portal/redeem", data={"code": "202601-X-WRONG002"}).get_data(as_text=True)
     assert "Too many wrong codes. Redeeming refill cards is locked for your account until" in locked
+
+
+def test_double_submits_of_a_valid_code_are_not_counted_as_wrong_codes(refill, refill_app, make_series, factory,
+                                                                       set_setting):
+    customer = factory.customer()
+    set_setting(portal_methods=["refill_card"], max_failures=2)
+    _, (code, *_) = make_series(1, price="10.00")
+    browser = portal_login(refill_app, customer)
+    clients = [refill_app.test_client() for _ in range(6)]  # tabs of one browser: one session cookie
+    for client in clients:
+        client.set_cookie("session", browser.get_cookie("session").value)
+    barrier = threading.Barrier(len(clients))
+    answers: list[str] = []
+
+    def submit(client):
+        barrier.wait()
+        answers.append(client.post("/refill-cards/portal/redeem", data={"code": code},
+                                   follow_redirects=True).get_data(as_text=True))
+
+    threads = [threading.Thread(target=submit, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    again = [clients[0].post("/refill-cards/portal/redeem", data={"code": code}) for _ in range(3)]  # resent later
+    assert sum("was added to your account balance" in a for a in answers) == 1
+    assert all(a.status_code == 422 and "already redeemed for your account" in a.get_data(as_text=True)
+               for a in again)
+    assert balance_of(refill.db, customer.id) == Decimal("10.00")
+    with refill.db.transaction() as session:
+        guard = session.get(RedeemGuard, customer.id)
+        assert guard is None or (guard.failures == 0 and guard.locked_until is None)
+    wrong = clients[0].post("/refill-cards/portal/redeem", data={"code": "202601-X-WRONG001"})
+    assert "No refill card has this code" in wrong.get_data(as_text=True)  # one wrong code: not locked out

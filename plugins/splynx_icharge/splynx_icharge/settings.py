@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from core.gateway.settings import change_method_field, direct_link_field, fee_fields, service_fee, timeout_fields
-from core.settings import Field, FieldType, Section, SettingsSchema
+from core.settings import Field, FieldType, Section, SettingsSchema, UrlRule
 from core.host import Host
 
 from .server_ip import server_ip_text
@@ -24,6 +24,10 @@ ACCOUNT_TYPES = (("card", "Credit card"),)
 CURRENCIES = (("AUD", "AUD, Australian dollar"), ("NZD", "NZD, New Zealand dollar"), ("USD", "USD, US dollar"),
               ("GBP", "GBP, Pound sterling"), ("EUR", "EUR, Euro"))
 
+#: the Gateway URL: https (plain http only to the simulators on loopback); the credentials sent
+#: there must be typed again when it moves to another host
+GATEWAY_URL_RULE = UrlRule(secrets=("api_key",))
+
 SETTINGS = SettingsSchema((
     Section("gateway", "Xilo iCharge xServ", (
         Field("merchant_id", "Merchant ID", FieldType.TEXT, required=True,
@@ -32,8 +36,9 @@ SETTINGS = SettingsSchema((
               description="The xServ API key of the merchant account; stored encrypted, never shown again."),
         Field("mode", "Mode", FieldType.SELECT, default="test", required=True,
               choices=(("test", "Test (no bank connection, dummy cards)"), ("live", "Live"))),
-        Field("gateway_url", "Gateway URL", FieldType.URL,
-              description=f"Leave empty to use xServ's URL for the mode ({TEST_URL} or {LIVE_URL})."),
+        Field("gateway_url", "Gateway URL", FieldType.URL, url_rule=GATEWAY_URL_RULE,
+              description=f"Leave empty to use xServ's URL for the mode ({TEST_URL} or {LIVE_URL}). "
+                          "An https:// address; a new host needs the API key typed again."),
         Field("server_ip", "Server IP address", FieldType.INFO, default=server_ip_text,
               description="Xilo takes requests only from the IP addresses listed in your xServ settings: "
                           "add this one there (log in to PayManager → xServ settings)."),

@@ -32,6 +32,7 @@ from core.gateway.transport import AlreadyReceived, BadAnswer, ClientPool, HttpR
 
 from .protocol import ALREADY_RECEIVED, ApiError, Payment, ProtocolError, Refund, Token, error_from, loads, \
     payment_from, refund_from, token_from
+from .settings import GATEWAY_URL_RULE
 
 #: statuses the proposal answers with (2xx results, 4xx error envelopes); 5xx is always a failure
 ANSWERS = range(200, 500)
@@ -72,7 +73,7 @@ class XservApi:
         self.config = config
         secret = base64.b64encode(f"{config.merchant_id}:{config.api_key}".encode()).decode()
         self.transport = HttpTransport(config.url.rstrip("/"), connect_timeout=config.connect_timeout,
-                                       read_timeout=config.read_timeout, name="iCharge",
+                                       read_timeout=config.read_timeout, name="iCharge", url_rule=GATEWAY_URL_RULE,
                                        headers={"Authorization": f"Basic {secret}", "Accept": "application/json"})
 
     # -- HTTP -------------------------------------------------------------------------

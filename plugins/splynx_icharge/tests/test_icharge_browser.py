@@ -213,6 +213,9 @@ def test_save_and_manage_cards_in_finance(page, server, icharge_host, factory):
 def test_direct_link_pays_an_invoice_without_login(page, server, icharge_host, factory):
     invoice = factory.invoice(factory.customer(), "59.00")
     page.goto(f"{server.url}/icharge/direct-pay-invoice?item_id={invoice.number}")
+    page.get_by_label("Invoice total").fill("59.00")  # an unsigned link: the holder confirms the total
+    shot(page, "10b-direct-link-confirm")
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator("#pay-saved")).to_have_count(0)
     card = page.locator("#pay-card")
     card.get_by_label("Cardholder name").fill("Jane Payer")

@@ -1,10 +1,11 @@
-"""Direct payment links: anyone may pay with a typed card, saved cards need the host's signature."""
+"""Direct payment links: the document's holder pays with a typed card, saved cards need the host's signature."""
 
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from hostapp.models import Invoice, Payment, PaymentAccount, ProformaInvoice
+from tests.gateway_kit import confirm_document
 
 CARD = {"method": "card", "holder": "Jane Payer", "card_number": "4242424242424242", "exp_month": "11",
         "exp_year": "2030", "cvv": "7193"}
@@ -15,6 +16,7 @@ def test_stranger_with_an_invoice_number_cannot_use_saved_cards(icharge_app, ich
     account = add_card(customer)
     invoice = factory.invoice(customer, "30.00")
     stranger = icharge_app.test_client()
+    confirm_document(stranger, f"/icharge/direct-pay-invoice?item_id={invoice.number}", invoice)
     page = stranger.get(f"/icharge/direct-pay-invoice?item_id={invoice.number}").get_data(as_text=True)
     assert "Total to pay" in page and "30.00" in page and "Visa ending 1111" not in page
     forged = stranger.post(f"/icharge/direct-pay-invoice?item_id={invoice.number}&expires=9999999999&sig=forged",
@@ -43,6 +45,7 @@ def test_anyone_can_pay_with_a_typed_card_which_is_never_kept(icharge_app, ichar
     customer = factory.customer()
     invoice = factory.invoice(customer, "30.00")
     client = icharge_app.test_client()
+    confirm_document(client, f"/icharge/direct-pay-invoice?item_id={invoice.number}", invoice)
     bad = client.post(f"/icharge/direct-pay-invoice?item_id={invoice.number}", data={**CARD, "cvv": ""})
     assert bad.status_code == 422 and "security code" in bad.get_data(as_text=True)
     assert "4242424242424242" not in bad.get_data(as_text=True)
@@ -57,13 +60,16 @@ def test_anyone_can_pay_with_a_typed_card_which_is_never_kept(icharge_app, ichar
         as_text=True)
 
 
-def test_proforma_links_and_unknown_documents(icharge_app, icharge_host, factory):
+def test_proforma_links_and_unknown_documents_ask_the_same_question(icharge_app, icharge_host, factory):
     proforma = factory.proforma(factory.customer(), "50.00")
     client = icharge_app.test_client()
-    assert client.get(f"/icharge/direct-pay-proforma-by-id?item_id={proforma.id}").status_code == 200
+    assert "Confirm your proforma invoice" in client.get(
+        f"/icharge/direct-pay-proforma-by-id?item_id={proforma.id}").get_data(as_text=True)
+    confirm_document(client, f"/icharge/direct-pay-proforma-by-id?item_id={proforma.id}", proforma)
     done = client.post(f"/icharge/direct-pay-proforma?item_id={proforma.number}", data=CARD).get_data(as_text=True)
     assert "Success!" in done
     with icharge_host.db.transaction() as s:
         assert s.get(ProformaInvoice, proforma.id).status == "paid"
-    assert client.get("/icharge/direct-pay-invoice?item_id=nope").status_code == 404
-    assert client.get("/icharge/direct-pay-invoice-by-id?item_id=99999999999999999999").status_code == 404
+    for unknown in ("/icharge/direct-pay-invoice?item_id=nope",
+                    "/icharge/direct-pay-invoice-by-id?item_id=99999999999999999999"):
+        assert "Confirm your invoice" in client.get(unknown).get_data(as_text=True)

@@ -26,6 +26,8 @@ def test_every_table_and_log_line_is_free_of_card_data(icharge_app, icharge_host
         client.post(f"/icharge/pay-invoice?item_id={invoices[0].id}", data={"account_id": saved})
         client.post(f"/icharge/pay-invoice?item_id={invoices[1].id}",
                     data={"account_id": "new", "card_number": PANS[1], "cvv": CVVS[2], "save_card": "1", **card})
+        for doc, path in ((invoices[2], "invoice"), (invoices[3], "invoice"), (proforma, "proforma")):
+            gateway_kit.confirm_document(stranger, f"/icharge/direct-pay-{path}?item_id={doc.number}", doc)
         sim.faults.arm("garbage", only="ProcessPayment")
         stranger.post(f"/icharge/direct-pay-invoice?item_id={invoices[2].number}",
                       data={"method": "card", "card_number": PANS[2], "cvv": CVVS[0], **card})

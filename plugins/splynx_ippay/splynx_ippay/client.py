@@ -16,6 +16,7 @@ from core.gateway.masking import NUMBER_FIELDS, SECRET_FIELDS, Scrubber
 from core.gateway.transport import BadAnswer, ClientPool, HttpTransport
 
 from .protocol import CONTENT_TYPE, Element, ProtocolError, Response, build_request, parse_response
+from .settings import GATEWAY_URL_RULE
 
 __all__ = ["BankDetails", "CardDetails", "GatewayConfig", "IppayClient", "clients"]
 
@@ -55,7 +56,7 @@ class IppayClient:
         self.config = config
         self.transport = HttpTransport(config.url, connect_timeout=config.connect_timeout,
                                        read_timeout=config.read_timeout, scrubber=SCRUBBER, name="IPpay",
-                                       headers={"Accept": "text/xml"})
+                                       headers={"Accept": "text/xml"}, url_rule=GATEWAY_URL_RULE)
 
     def send(self, transaction_type: str, fields: dict) -> Response:
         """Post one transaction and parse the answer; garbage becomes :class:`BadAnswer`."""

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from core.gateway.settings import change_method_field, direct_link_field, fee_fields, service_fee, timeout_fields
-from core.settings import Field, FieldType, Section, SettingsSchema
+from core.settings import Field, FieldType, Section, SettingsSchema, UrlRule
 from core.host import Host
 
 ADDON_ID = "ippay"
@@ -18,6 +18,10 @@ LIVE_URL = "https://gtwy.ippay.com/ippay"
 CARD_METHOD, BANK_METHOD = "IPpay credit card", "IPpay bank account"
 ACCOUNT_TYPES = (("card", "Credit card"), ("bank", "Bank account"))
 
+#: the Gateway URL: https (plain http only to the simulators on loopback); the credentials sent
+#: there must be typed again when it moves to another host
+GATEWAY_URL_RULE = UrlRule(secrets=("terminal_id", "password"))
+
 SETTINGS = SettingsSchema((
     Section("gateway", "IPpay gateway", (
         Field("terminal_id", "Terminal ID", FieldType.SECRET, required=True,
@@ -26,9 +30,10 @@ SETTINGS = SettingsSchema((
               description="Only if IPpay arranged a password for your terminal; leave empty otherwise."),
         Field("mode", "Mode", FieldType.SELECT, default="test", required=True,
               choices=(("test", "Test (testgtwy.ippay.com)"), ("live", "Live (gtwy.ippay.com)"))),
-        Field("gateway_url", "Gateway URL", FieldType.URL,
-              description="Leave empty to use IPpay's URL for the mode. IPpay accepts requests only from "
-                          "allowlisted addresses: give them this server's public IP address."),
+        Field("gateway_url", "Gateway URL", FieldType.URL, url_rule=GATEWAY_URL_RULE,
+              description="Leave empty to use IPpay's URL for the mode. An https:// address; a new host "
+                          "needs the Terminal ID (and password) typed again. IPpay accepts requests only "
+                          "from allowlisted addresses: give them this server's public IP address."),
         Field("ach_sec", "ACH SEC code", FieldType.SELECT, default="WEB", required=True,
               choices=(("WEB", "WEB (authorised on the internet)"), ("PPD", "PPD (signed authorisation)"),
                        ("CCD", "CCD (business accounts)"))),

@@ -1,4 +1,4 @@
-"""Direct payment links: anyone may pay with typed details, saved ones need the host's signature."""
+"""Direct payment links: the document's holder pays with typed details, saved ones need the host's signature."""
 
 from decimal import Decimal
 
@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from hostapp.models import Invoice, Payment, ProformaInvoice
+from tests.fixtures import portal_login
+from tests.gateway_kit import confirm_document
 
 CARD = {"method": "card", "holder": "Jane Payer", "card_number": "4242424242424242", "exp_month": "11",
         "exp_year": "2030", "cvv": "7193"}
@@ -35,7 +37,9 @@ def test_stranger_with_an_invoice_number_cannot_use_saved_credentials(ippay_app,
     account = add_card(customer)
     invoice = factory.invoice(customer, "30.00")
     stranger = ippay_app.test_client()
-    page = stranger.get(f"/ippay/direct-pay-invoice?item_id={invoice.number}").get_data(as_text=True)
+    url = f"/ippay/direct-pay-invoice?item_id={invoice.number}"
+    confirm_document(stranger, url, invoice)
+    page = stranger.get(url).get_data(as_text=True)
     assert "Total to pay" in page and "30.00" in page
     assert "Pay by your saved card" not in page and "Visa ending 1111" not in page
     forged = stranger.post(f"/ippay/direct-pay-invoice?item_id={invoice.number}&expires=9999999999&sig=forged",
@@ -62,6 +66,7 @@ def test_signed_link_pays_with_the_saved_card(ippay_app, ippay_host, factory, ad
 def test_anyone_can_pay_with_a_typed_card_without_storing_it(ippay_app, ippay_host, factory, sim):
     invoice = factory.invoice(factory.customer(), "30.00")
     client = ippay_app.test_client()
+    confirm_document(client, f"/ippay/direct-pay-invoice?item_id={invoice.number}", invoice)
     bad = client.post(f"/ippay/direct-pay-invoice?item_id={invoice.number}", data={**CARD, "cvv": ""})
     assert bad.status_code == 422 and "security code" in bad.get_data(as_text=True)
     assert "4242424242424242" not in bad.get_data(as_text=True)
@@ -78,7 +83,10 @@ def test_anyone_can_pay_with_a_typed_card_without_storing_it(ippay_app, ippay_ho
 def test_proforma_links_by_number_and_id_and_a_bank_account(ippay_app, ippay_host, factory):
     proforma = factory.proforma(factory.customer(), "50.00")
     client = ippay_app.test_client()
-    assert client.get(f"/ippay/direct-pay-proforma-by-id?item_id={proforma.id}").status_code == 200
+    confirm_document(client, f"/ippay/direct-pay-proforma-by-id?item_id={proforma.id}", proforma)
+    assert "Total to pay" in client.get(f"/ippay/direct-pay-proforma-by-id?item_id={proforma.id}").get_data(
+        as_text=True)
+    confirm_document(client, f"/ippay/direct-pay-proforma?item_id={proforma.number}", proforma)
     done = client.post(f"/ippay/direct-pay-proforma?item_id={proforma.number}", data={
         "method": "bank", "first_name": "Jane", "last_name": "Payer", "account_number": "84736251",
         "routing_number": "071025661", "account_type": "CHECKING"}).get_data(as_text=True)
@@ -87,13 +95,66 @@ def test_proforma_links_by_number_and_id_and_a_bank_account(ippay_app, ippay_hos
         assert s.get(ProformaInvoice, proforma.id).status == "paid"
 
 
-def test_unknown_or_deleted_documents_are_not_found(ippay_app, factory):
+def test_an_anonymous_visitor_sees_nothing_of_a_document_until_they_prove_they_hold_it(ippay_app, factory):
+    invoice = factory.invoice(factory.customer(), "30.00")
+    deleted = factory.invoice(factory.customer(), "40.00", status="deleted")
     client = ippay_app.test_client()
-    assert client.get("/ippay/direct-pay-invoice?item_id=nope").status_code == 404
-    assert client.get("/ippay/direct-pay-invoice-by-id?item_id=999").status_code == 404
-    assert client.get("/ippay/direct-pay-invoice-by-id?item_id=99999999999999999999").status_code == 404
-    deleted = factory.invoice(factory.customer(), status="deleted")
-    assert client.get(f"/ippay/direct-pay-invoice-by-id?item_id={deleted.id}").status_code == 404
+    pages = [client.get(f"/ippay/direct-pay-invoice-by-id?item_id={item}") for item in
+             (invoice.id, deleted.id, 999, "99999999999999999999", "nope")]
+    assert {page.status_code for page in pages} == {200}
+    for page in pages:  # the same question whether the document exists or not
+        text = page.get_data(as_text=True)
+        assert "Confirm your invoice" in text and invoice.number not in text and "30.00" not in text
+    by_id = f"/ippay/direct-pay-invoice-by-id?item_id={invoice.id}"
+    wrong = client.post(by_id, data={"step": "confirm", "number": invoice.number, "total": "31.00"})
+    assert wrong.status_code == 422 and "No invoice has this number and total." in wrong.get_data(as_text=True)
+    paying = client.post(by_id, data={"step": "confirm", "method": "card", **CARD})  # no proof: nothing charged
+    assert paying.status_code == 422 and "Total to pay" not in paying.get_data(as_text=True)
+    confirm_document(client, by_id, invoice)
+    assert "Total to pay" in client.get(by_id).get_data(as_text=True)
+    assert client.post(f"/ippay/direct-pay-invoice-by-id?item_id={deleted.id}", data={
+        "step": "confirm", "number": deleted.number, "total": "40.00"}).status_code == 422
+
+
+def test_wrong_answers_are_throttled_per_address_with_the_wait(ippay_app, factory):
+    invoice = factory.invoice(factory.customer(), "30.00")
+    client = ippay_app.test_client()
+    url = f"/ippay/direct-pay-invoice?item_id={invoice.number}"
+    codes = [client.post(url, data={"step": "confirm", "total": f"{guess}.00"}).status_code for guess in range(1, 12)]
+    assert codes == [422] * 10 + [429]
+    refused = client.post(url, data={"step": "confirm", "total": "30.00"})  # even the right answer waits
+    assert refused.status_code == 429 and "Try again in" in refused.get_data(as_text=True)
+    assert int(refused.headers["Retry-After"]) > 60
+
+
+def test_the_logged_in_owner_sees_the_document_at_once(ippay_app, factory, add_card):
+    customer = factory.customer()
+    add_card(customer)
+    invoice = factory.invoice(customer, "30.00")
+    owner = portal_login(ippay_app, customer)
+    page = owner.get(f"/ippay/direct-pay-invoice-by-id?item_id={invoice.id}").get_data(as_text=True)
+    assert "Total to pay" in page and "Visa ending 1111" in page
+    other = portal_login(ippay_app, factory.customer())
+    assert "Confirm your invoice" in other.get(f"/ippay/direct-pay-invoice-by-id?item_id={invoice.id}").get_data(
+        as_text=True)
+
+
+def test_pay_pages_send_no_referrer(ippay_app, factory):
+    invoice = factory.invoice(factory.customer(), "30.00")
+    answer = ippay_app.test_client().get(f"/ippay/direct-pay-invoice?item_id={invoice.number}&expires=1&sig=x")
+    assert answer.headers["Referrer-Policy"] == "no-referrer" and answer.headers["Cache-Control"] == "no-store"
+
+
+def test_card_attempts_on_a_pay_page_are_throttled_per_address(ippay_app, factory, sim):
+    invoice = factory.invoice(factory.customer(), "30.00")
+    client = ippay_app.test_client()
+    url = f"/ippay/direct-pay-invoice?item_id={invoice.number}"
+    confirm_document(client, url, invoice)
+    codes = [client.post(url, data={**CARD, "cvv": ""}).status_code for _ in range(11)]  # refused by the form
+    assert codes == [422] * 10 + [429]
+    refused = client.post(url, data=CARD)
+    assert refused.status_code == 429 and "Try again in" in refused.get_data(as_text=True)
+    assert sim.app.journal() == []  # nothing reached the gateway
 
 
 def test_the_owner_logged_in_to_the_portal_pays_a_plain_link_with_the_saved_card(ippay_app, ippay_host, factory,

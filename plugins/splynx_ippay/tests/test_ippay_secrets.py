@@ -32,6 +32,8 @@ def test_every_table_and_log_line_is_free_of_card_data(ippay_app, ippay_host, fa
         client.post(f"/ippay/pay-invoice?item_id={invoices[0].id}", data={"account_id": account_ids[0]})
         client.post(f"/ippay/pay-invoice?item_id={invoices[1].id}", data={"account_id": account_ids[1]})
         card = {"method": "card", "holder": "Jane", "exp_month": "11", "exp_year": "2030"}
+        for doc, path in ((invoices[2], "invoice"), (invoices[3], "invoice"), (proforma, "proforma")):
+            gateway_kit.confirm_document(stranger, f"/ippay/direct-pay-{path}?item_id={doc.number}", doc)
         sim.faults.arm("garbage", only="SALE")
         stranger.post(f"/ippay/direct-pay-invoice?item_id={invoices[2].number}",
                       data={**card, "card_number": PANS[2], "cvv": CVVS[0]})

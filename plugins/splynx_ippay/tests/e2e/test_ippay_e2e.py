@@ -202,6 +202,9 @@ def test_direct_link_pays_an_invoice_without_login(page, server, ippay_host, fac
     page.goto(f"{server.url}/ippay/direct-pay-invoice?item_id={invoice.number}")
     expect(page.locator(".public-head")).to_contain_text("Northwind Broadband")
     assert page.locator(".public-head img.isp-logo").evaluate("(img) => img.complete && img.naturalWidth") == 8
+    page.get_by_label("Invoice total").fill("59.00")  # an unsigned link: the holder confirms the total
+    shot(page, "12b-direct-link-confirm")
+    page.get_by_role("button", name="Continue").click()
     expect(page.locator("#pay-saved")).to_have_count(0)  # no signature: saved cards stay out of reach
     card = page.locator("#pay-card")
     card.get_by_label("Cardholder name").fill("Jane Payer")
