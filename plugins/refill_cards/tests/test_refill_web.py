@@ -198,9 +198,10 @@ def test_portal_lockout_message(refill, refill_app, factory, set_setting, set_po
 
 
 def test_double_submits_of_a_valid_code_are_not_counted_as_wrong_codes(refill, refill_app, make_series, factory,
-                                                                       set_setting):
+                                                                       set_setting, set_portal_methods):
     customer = factory.customer()
-    set_setting(portal_methods=["refill_card"], max_failures=2)
+    set_portal_methods(["refill_card"])
+    set_setting(max_failures=2)
     _, (code, *_) = make_series(1, price="10.00")
     browser = portal_login(refill_app, customer)
     clients = [refill_app.test_client() for _ in range(6)]  # tabs of one browser: one session cookie
