@@ -2,6 +2,7 @@
 
 from flask import abort, render_template, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.web import admin_customer_or_404, current_host, requires, scope_partners
 from ...models import Customer, Invoice, Payment, PaymentAccount, ProformaInvoice, Transaction
@@ -15,7 +16,8 @@ TABS = ("information", "billing", "transactions", "payments", "accounts")
 @requires("customers.view")
 def customers():
     db = current_host().db.session
-    statement = scope_partners(select(Customer).order_by(Customer.id), Customer.partner_id)
+    statement = scope_partners(select(Customer).options(joinedload(Customer.partner), joinedload(Customer.location))
+                               .order_by(Customer.id), Customer.partner_id)
     if request.args.get("status"):
         statement = statement.where(Customer.status == request.args["status"])
     page = paginate(db, statement, (Customer.id, Customer.login, Customer.name, Customer.email, Customer.phone))
