@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from flask import request
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from .viewers import current_host
@@ -54,7 +54,7 @@ def paginate(session: Session, statement, search_columns=(), *, prefix_columns=(
     if q and (search_columns or prefix_columns):
         pattern = f"%{q.lower()}%"
         statement = statement.where(or_(*(func.lower(cast(c, String)).like(pattern) for c in search_columns),
-                                        *(c.startswith(q, autoescape=True) for c in prefix_columns)))
+                                        *(_starts_with(c, q) for c in prefix_columns)))
     counted = statement.order_by(None).limit(COUNT_CAP + 1).subquery()
     total = session.execute(select(func.count()).select_from(counted)).scalar_one()
     capped = total > COUNT_CAP
@@ -63,6 +63,14 @@ def paginate(session: Session, statement, search_columns=(), *, prefix_columns=(
     result = session.execute(statement.limit(per_page).offset((page - 1) * per_page))
     items = list(result.scalars() if scalars else result)
     return Page(items, page, per_page, total, q, capped)
+
+
+def _starts_with(column, prefix: str):
+    """``column`` begins with ``prefix``, as a range every B-tree index on the column serves."""
+    last = ord(prefix[-1])
+    if last >= 0x10FFFF:
+        return column >= prefix
+    return and_(column >= prefix, column < prefix[:-1] + chr(last + 1))
 
 
 def _requested_page(total: int) -> tuple[int, int]:

@@ -57,13 +57,11 @@ class _Document(Timestamped):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple:
-        """Indexes in the order of the list pages (newest first, by status) and for number prefix search."""
+        """Indexes in the order of the list pages: newest first, and newest first of one status."""
         table = cls.__tablename__
         return (
             Index(f"ix_{table}_date_created_id", "date_created", "id"),
             Index(f"ix_{table}_status_date_created_id", "status", "date_created", "id"),
-            Index(f"ix_{table}_number_prefix", "number", postgresql_ops={"number": "varchar_pattern_ops"})
-            .ddl_if(dialect="postgresql"),
         )
 
     @property

@@ -1,4 +1,4 @@
-"""indexes matching the invoice list pages' order and filters; number prefix search on PostgreSQL
+"""indexes matching the invoice list pages' order and status filter
 
 Revision ID: host0009_list_indexes
 Revises: host0004
@@ -19,14 +19,9 @@ def upgrade() -> None:
     for table in TABLES:
         op.create_index(f'ix_{table}_date_created_id', table, ['date_created', 'id'])
         op.create_index(f'ix_{table}_status_date_created_id', table, ['status', 'date_created', 'id'])
-        if op.get_bind().dialect.name == 'postgresql':
-            op.create_index(f'ix_{table}_number_prefix', table, ['number'],
-                            postgresql_ops={'number': 'varchar_pattern_ops'})
 
 
 def downgrade() -> None:
     for table in TABLES:
-        if op.get_bind().dialect.name == 'postgresql':
-            op.drop_index(f'ix_{table}_number_prefix', table_name=table)
         op.drop_index(f'ix_{table}_status_date_created_id', table_name=table)
         op.drop_index(f'ix_{table}_date_created_id', table_name=table)
