@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -166,6 +167,7 @@ def run_size(invoices: int, database_url: str, requests: int) -> dict:
     figures["bare Flask page"] = measure(bare_app(host).test_client(), "/", host.db.engine, requests)
     figures["load"] = os.getloadavg()[0]
     host.db.dispose()
+    shutil.rmtree(instance)
     return figures
 
 
