@@ -67,10 +67,12 @@ def paginate(session: Session, statement, search_columns=(), *, prefix_columns=(
 
 def _starts_with(column, prefix: str):
     """``column`` begins with ``prefix``, as a range every B-tree index on the column serves."""
-    last = ord(prefix[-1])
-    if last >= 0x10FFFF:
+    following = ord(prefix[-1]) + 1
+    if following > 0x10FFFF:
         return column >= prefix
-    return and_(column >= prefix, column < prefix[:-1] + chr(last + 1))
+    if 0xD800 <= following <= 0xDFFF:  # no string may hold a surrogate: the next character is U+E000
+        following = 0xE000
+    return and_(column >= prefix, column < prefix[:-1] + chr(following))
 
 
 def _requested_page(total: int) -> tuple[int, int]:
