@@ -7,6 +7,7 @@ by the same client in the same run. Run: ``.venv/bin/python benchmarks/portal_da
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -130,7 +131,8 @@ def main(seconds: float = 5.0, clients: int = 4) -> None:
         bare_proc.terminate()
     print(f"portal dashboard, 3 widget entry points: {dashboard:8.1f} req/s")
     print(f"bare Flask page, same server and client: {bare:8.1f} req/s")
-    print(f"ratio dashboard / bare:                  {dashboard / bare:8.2f}")
+    print(f"ratio dashboard / bare:                  {dashboard / bare:8.2f} "
+          f"(goal >= 0.5: {'met' if dashboard / bare >= 0.5 else 'NOT met'}; load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from hostapp.db import Database
 from hostapp.host import Host
 from hostapp.services.bootstrap import seed_reference_data
 from hostapp.services.migrations import Migrator
+from hostapp.services.numbering import drop_sequences
 
 from tests.factories import Factory
 
@@ -57,6 +58,7 @@ def _drop_everything(db: Database) -> None:
         if db.engine.dialect.name == "mysql":
             conn.execute(text("SET FOREIGN_KEY_CHECKS=0"))
         meta.drop_all(bind=conn)
+        drop_sequences(conn)
 
 
 def empty_tables(db: Database) -> None:
@@ -64,6 +66,7 @@ def empty_tables(db: Database) -> None:
     meta.reflect(bind=db.engine)
     tables = [t for t in reversed(meta.sorted_tables) if t.name != "alembic_version"]
     with db.engine.begin() as conn:
+        drop_sequences(conn)
         if db.engine.dialect.name == "postgresql":
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
             return

@@ -1,4 +1,8 @@
-"""Server-side search and paging for every list page."""
+"""Server-side search and paging for every list page.
+
+The count under a list stops at :data:`COUNT_CAP` rows ("of 10,000+ entries"): counting a
+million rows on every view costs more than the page itself, and nobody pages that far.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,13 @@ from dataclasses import dataclass
 from math import ceil
 
 from flask import request
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from .viewers import current_host
+
+#: rows a list page counts at most; beyond it the pager says "10,000+" and pages that far
+COUNT_CAP = 10_000
 
 
 @dataclass
@@ -21,6 +28,8 @@ class Page:
     per_page: int
     total: int
     query: str
+    #: ``total`` stopped at :data:`COUNT_CAP`; there are more rows
+    capped: bool = False
 
     @property
     def pages(self) -> int:
@@ -35,17 +44,35 @@ class Page:
         return min(self.total, self.page * self.per_page)
 
 
-def paginate(session: Session, statement, search_columns=(), *, scalars: bool = True) -> Page:
-    """Apply ``?q=`` (case-insensitive, any of ``search_columns``) and ``?page=`` to a select."""
+def paginate(session: Session, statement, search_columns=(), *, prefix_columns=(), scalars: bool = True) -> Page:
+    """Apply ``?q=`` and ``?page=`` to a select.
+
+    ``q`` matches anywhere in any of ``search_columns`` (case-insensitive), or the beginning
+    of any of ``prefix_columns`` (document numbers: an index finds them, also in a million rows).
+    """
     q = request.args.get("q", "").strip()[:100]
-    if q and search_columns:
+    if q and (search_columns or prefix_columns):
         pattern = f"%{q.lower()}%"
-        statement = statement.where(or_(*(func.lower(cast(c, String)).like(pattern) for c in search_columns)))
-    total = session.execute(select(func.count()).select_from(statement.order_by(None).subquery())).scalar_one()
+        statement = statement.where(or_(*(func.lower(cast(c, String)).like(pattern) for c in search_columns),
+                                        *(_starts_with(c, q) for c in prefix_columns)))
+    counted = statement.order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
+    capped = total > COUNT_CAP
+    total = min(total, COUNT_CAP)
     page, per_page = _requested_page(total)
     result = session.execute(statement.limit(per_page).offset((page - 1) * per_page))
     items = list(result.scalars() if scalars else result)
-    return Page(items, page, per_page, total, q)
+    return Page(items, page, per_page, total, q, capped)
+
+
+def _starts_with(column, prefix: str):
+    """``column`` begins with ``prefix``, as a range every B-tree index on the column serves."""
+    following = ord(prefix[-1]) + 1
+    if following > 0x10FFFF:
+        return column >= prefix
+    if 0xD800 <= following <= 0xDFFF:  # no string may hold a surrogate: the next character is U+E000
+        following = 0xE000
+    return and_(column >= prefix, column < prefix[:-1] + chr(following))
 
 
 def _requested_page(total: int) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.models import ZERO, Base, Timestamped, utcnow
@@ -54,6 +54,15 @@ class _Document(Timestamped):
     @declared_attr
     def customer_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("customers.id"), index=True)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        """Indexes in the order of the list pages: newest first, and newest first of one status."""
+        table = cls.__tablename__
+        return (
+            Index(f"ix_{table}_date_created_id", "date_created", "id"),
+            Index(f"ix_{table}_status_date_created_id", "status", "date_created", "id"),
+        )
 
     @property
     def paid_amount(self) -> Decimal:

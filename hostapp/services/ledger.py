@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -35,19 +35,50 @@ class LedgerError(ValueError):
     """A booking that would break the ledger's rules; nothing was written."""
 
 
-def category(session: Session, name: str) -> TransactionCategory:
-    found = session.execute(select(TransactionCategory).where(TransactionCategory.name == name)).scalar_one_or_none()
+#: ``session.info`` key of the reference-data ids (categories, methods) a booking looked up
+REFERENCE_IDS = "ledger.reference_ids"
+
+
+def reference_ids(session: Session) -> dict:
+    """The ids of ledger categories and payment methods known to this session's bookings.
+
+    A caller booking many payments (a charge batch) puts one dict in every session's
+    ``info`` under :data:`REFERENCE_IDS`, so each name is looked up once per batch; otherwise
+    it lives as long as the session. Any rollback empties it (an id it held may be gone).
+    """
+    return session.info.setdefault(REFERENCE_IDS, {})
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_reference_ids(session: Session, _previous) -> None:
+    if REFERENCE_IDS in session.info:
+        session.info[REFERENCE_IDS].clear()
+
+
+def category_id(session: Session, name: str) -> int:
+    """The id of the ledger category ``name``, created if it does not exist."""
+    known = reference_ids(session)
+    found = known.get(("category", name))
     if found is None:
-        found = TransactionCategory(name=name)
-        session.add(found)
-        session.flush()
+        found = session.execute(select(TransactionCategory.id).where(TransactionCategory.name == name)).scalar()
+        if found is None:
+            created = TransactionCategory(name=name)
+            session.add(created)
+            session.flush()
+            found = created.id
+        known["category", name] = found
     return found
 
 
-def payment_method(session: Session, name: str) -> PaymentMethod:
-    found = session.execute(select(PaymentMethod).where(PaymentMethod.name == name)).scalar_one_or_none()
+def payment_method_id(session: Session, name: str) -> int:
+    """The id of the payment method ``name``; :class:`LedgerError` if there is none."""
+    known = reference_ids(session)
+    found = known.get(("method", name))
     if found is None:
-        raise LedgerError(f"payment method {name!r} does not exist (Config → Finance → Payment methods)")
+        found = session.execute(select(PaymentMethod.id).where(PaymentMethod.name == name)).scalar()
+        if found is None:
+            raise LedgerError(f"payment method {name!r} does not exist (Config → Finance → Payment methods)")
+        known["method", name] = found
     return found
 
 
@@ -59,7 +90,7 @@ def _post(session: Session, customer: Customer, kind: str, amount: Decimal, cate
           description: str, on: date, **links) -> Transaction:
     """Write one ledger line and move the (locked) customer's balance with it."""
     customer.balance = (customer.balance + (amount if kind == "credit" else -amount)).quantize(Decimal("0.01"))
-    line = Transaction(customer_id=customer.id, type=kind, date=on, category=category(session, category_name),
+    line = Transaction(customer_id=customer.id, type=kind, date=on, category_id=category_id(session, category_name),
                        description=description, total=amount, balance_after=customer.balance, **links)
     session.add(line)
     return line
@@ -110,12 +141,12 @@ def record_payment(session: Session, booking: PaymentBooking) -> Payment:
         if existing is not None:
             return existing
     customer = _locked_customer(session, booking.customer_id)
-    method = payment_method(session, booking.method)
+    method_id = payment_method_id(session, booking.method)
     gateway_fields = list(booking.fields)[:5] + [""] * (5 - min(len(booking.fields), 5))
     payment = Payment(
         customer_id=customer.id, invoice_id=booking.invoice.id if booking.invoice else None,
-        proforma_id=booking.proforma.id if booking.proforma else None, payment_method_id=method.id,
-        receipt_number=receipt_number(session, method.id, booking.on), date=booking.on, amount=booking.amount,
+        proforma_id=booking.proforma.id if booking.proforma else None, payment_method_id=method_id,
+        receipt_number=receipt_number(session, method_id, booking.on), date=booking.on, amount=booking.amount,
         comment=booking.comment, note=booking.note, gateway=booking.gateway,
         gateway_reference=booking.gateway_reference, approval_code=booking.approval_code,
         added_by=booking.added_by, **{f"field_{i + 1}": v[:128] for i, v in enumerate(gateway_fields)},

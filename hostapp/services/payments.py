@@ -210,16 +210,24 @@ class PaymentService:
             raise PaymentInProgress("A refund of this payment is already in progress.") from None
         return self.execute(attempt.id, request)
 
-    @staticmethod
-    def refundable(session: Session, payment_id: int) -> Decimal:
+    @classmethod
+    def refundable(cls, session: Session, payment_id: int) -> Decimal:
         """The payment's amount less refunds booked (negative payments) and refunds in flight."""
-        paid = session.get(Payment, payment_id).amount
-        booked = session.execute(select(func.coalesce(func.sum(Payment.amount), 0))
-                                 .where(Payment.refund_of_id == payment_id)).scalar_one()
-        in_flight = session.execute(select(func.coalesce(func.sum(PaymentAttempt.amount), 0)).where(
-            PaymentAttempt.target_kind == REFUND, PaymentAttempt.target_id == payment_id,
-            PaymentAttempt.status.in_(OPEN))).scalar_one()
-        return paid + Decimal(booked) - Decimal(in_flight)
+        return cls.refundable_many(session, [session.get(Payment, payment_id)])[payment_id]
+
+    @staticmethod
+    def refundable_many(session: Session, payments: list[Payment]) -> dict[int, Decimal]:
+        """:meth:`refundable` of several payments in two queries: ``{payment id: amount}``."""
+        ids = [payment.id for payment in payments]
+        if not ids:
+            return {}
+        booked = dict(session.execute(select(Payment.refund_of_id, func.sum(Payment.amount)).where(
+            Payment.refund_of_id.in_(ids)).group_by(Payment.refund_of_id)).all())
+        in_flight = dict(session.execute(select(PaymentAttempt.target_id, func.sum(PaymentAttempt.amount)).where(
+            PaymentAttempt.target_kind == REFUND, PaymentAttempt.target_id.in_(ids),
+            PaymentAttempt.status.in_(OPEN)).group_by(PaymentAttempt.target_id)).all())
+        return {payment.id: payment.amount + Decimal(booked.get(payment.id) or 0) - Decimal(in_flight.get(payment.id) or 0)
+                for payment in payments}
 
     @staticmethod
     def _attempt_of(session: Session, payment: Payment) -> PaymentAttempt | None:

@@ -1,11 +1,12 @@
 """Turning batch items into payment attempts (the write-ahead step) and finding items in flight.
 
-:func:`claim_items` runs :meth:`PaymentService.open_attempt` for each queued item, each in
-its own savepoint of one transaction: the invoice is locked and checked, an attempt with a
-fresh key is written and the invoice shows *Pending*, and the item moves from *queued* to
-*charging* with a compare-and-set, all or nothing per item. An invoice that is paid by now
-is skipped ("already paid"); one with another open attempt (the unique ``open_target``) is
-skipped too, never charged twice.
+:func:`claim_items` claims a chunk's queued items set-based, in one transaction of a few
+statements whatever the chunk's size: the payable invoices move to *Pending* with one
+compare-and-set ``UPDATE`` (the same check :meth:`PaymentService.open_attempt` makes), one
+attempt with a fresh key is inserted per invoice taken, and the items move from *queued* to
+*charging* with one compare-and-set. An invoice that is paid by now is skipped ("already
+paid"); one with another open attempt (its status is *Pending*, and the attempts' unique
+``open_target`` stands behind that) is skipped too, never charged twice.
 
 :func:`in_flight` sorts the items of a chunk taken over from a dead worker (or of a resumed
 batch) that already have an attempt: those whose attempt is still open (pending, unknown)
@@ -16,14 +17,13 @@ log line.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from core.payments import ChargeItem
-
-from core.payments import PaymentError, PaymentInProgress
+from core.models import ZERO
+from core.payments import ChargeItem, new_attempt_key
 
 from ...models import ChargeBatchItem, Customer, PaymentAccount, PaymentAttempt
 from ..payments import DOCUMENTS, payer_of, saved_account
@@ -52,7 +52,7 @@ class Claimed:
 
 
 class _LostItem(Exception):
-    """The item was no longer queued (another worker claimed it first)."""
+    """An item was no longer queued (another worker claimed it first): the claim is rolled back."""
 
 
 def default_accounts(session: Session, gateway: str, customer_ids: set[int]) -> dict[int, PaymentAccount]:
@@ -77,42 +77,104 @@ def _charge_item(batch: BatchInfo, item: ChargeBatchItem, key: str, amount, acco
                       target_kind=batch.target_kind, partner_id=customer.partner_id, payer=payer_of(customer))
 
 
-def _skip(session: Session, item_id: int, message: str) -> None:
-    session.execute(update(ChargeBatchItem).where(ChargeBatchItem.id == item_id, ChargeBatchItem.status == "queued")
+def _skip(session: Session, item_ids: list[int], message: str) -> None:
+    session.execute(update(ChargeBatchItem).where(ChargeBatchItem.id.in_(item_ids), ChargeBatchItem.status == "queued")
                     .values(status="skipped", message=message))
 
 
+def _take_documents(session: Session, model, items: list[ChargeBatchItem]) -> dict[int, Decimal]:
+    """Move the payable documents of ``items`` to *Pending* in one statement: ``{document id: due}``.
+
+    A compare-and-set on the documents' status: a document paid meanwhile or with another open
+    attempt (its status is *Pending* then) is left alone. PostgreSQL and SQLite answer with
+    ``UPDATE … RETURNING``; MariaDB (no RETURNING on UPDATE) locks the rows with a ``SELECT …
+    FOR UPDATE`` first.
+    """
+    customer_of = {item.target_id: item.customer_id for item in items}
+    payable = (model.id.in_(customer_of), model.status == "not_paid", model.due > ZERO)
+    take = update(model).where(*payable).values(status="pending").execution_options(synchronize_session=False)
+    if session.get_bind().dialect.update_returning:
+        rows = session.execute(take.returning(model.id, model.customer_id, model.due)).all()
+    else:
+        rows = session.execute(select(model.id, model.customer_id, model.due).where(*payable).with_for_update()).all()
+        if rows:
+            session.execute(take.where(model.id.in_([row.id for row in rows])))
+    foreign = [row.id for row in rows if customer_of[row.id] != row.customer_id]
+    if foreign:  # never charge a customer for another customer's document
+        session.execute(update(model).where(model.id.in_(foreign)).values(status="not_paid")
+                        .execution_options(synchronize_session=False))
+    return {row.id: row.due for row in rows if customer_of[row.id] == row.customer_id}
+
+
+def _skip_the_rest(session: Session, batch: BatchInfo, model, items: list[ChargeBatchItem]) -> None:
+    """Skip the items whose documents could not be taken, each with the reason."""
+    documents = {row.id: row for row in session.execute(select(model.id, model.customer_id, model.status,
+                                                               model.number).where(
+        model.id.in_([item.target_id for item in items])))}
+    reasons: dict[str, list[int]] = {}
+    for item in items:
+        document = documents.get(item.target_id)
+        if document is None or document.customer_id != item.customer_id:
+            reason = "Not charged: This document does not exist."
+        elif document.status == "pending":
+            reason = IN_PROGRESS
+        else:
+            reason = f"Not charged: {batch.target_kind.capitalize()} {document.number} is already paid."
+        reasons.setdefault(reason, []).append(item.id)
+    for reason, item_ids in reasons.items():
+        _skip(session, item_ids, reason)
+
+
 def claim_items(host, batch: BatchInfo, items: list[ChargeBatchItem]) -> list[Claimed]:
-    """Write an attempt per payable queued item; skip the others with the reason."""
-    claimed: list[Claimed] = []
+    """Write an attempt per payable queued item; skip the others with the reason.
+
+    Set-based, in one transaction: the documents move to *Pending* in one statement, the
+    attempts are inserted in one statement, the items move from *queued* to *charging* in one
+    compare-and-set. If an item was not *queued* any more (another worker got to it), the
+    whole claim is rolled back and made again from what is committed now.
+    """
+    model = DOCUMENTS[batch.target_kind]
+    while items:
+        try:
+            return _claim(host, batch, model, items)
+        except _LostItem:
+            with host.db.reading() as session:
+                items = list(session.execute(select(ChargeBatchItem).where(
+                    ChargeBatchItem.id.in_([item.id for item in items]), ChargeBatchItem.status == "queued",
+                ).order_by(ChargeBatchItem.id)).scalars())
+    return []
+
+
+def _claim(host, batch: BatchInfo, model, items: list[ChargeBatchItem]) -> list[Claimed]:
     with host.db.transaction() as session:
-        accounts = default_accounts(session, batch.handler, {item.customer_id for item in items})
-        customers = _customers(session, items)
-        for item in items:
+        dues = _take_documents(session, model, items)
+        taken = [item for item in items if item.target_id in dues]
+        if len(taken) < len(items):
+            _skip_the_rest(session, batch, model, [item for item in items if item.target_id not in dues])
+        if not taken:
+            return []
+        accounts = default_accounts(session, batch.handler, {item.customer_id for item in taken})
+        customers = _customers(session, taken)
+        rows = []
+        for item in taken:
             account = accounts.get(item.customer_id)
-            try:
-                with session.begin_nested():
-                    attempt = host.payments.open_attempt(
-                        session, gateway=batch.handler, customer_id=item.customer_id, target_kind=batch.target_kind,
-                        target_id=item.target_id, amount=None, account_id=account.id if account else None,
-                        source=account.kind if account else "card", initiated_by=f"charge batch #{batch.id}",
-                        batch_id=batch.id)
-                    won = session.execute(update(ChargeBatchItem).where(
-                        ChargeBatchItem.id == item.id, ChargeBatchItem.status == "queued",
-                    ).values(status="charging", attempt_id=attempt.id)).rowcount
-                    if won != 1:
-                        raise _LostItem
-            except _LostItem:
-                continue
-            except (PaymentInProgress, IntegrityError):
-                _skip(session, item.id, IN_PROGRESS)
-                continue
-            except PaymentError as exc:
-                _skip(session, item.id, f"Not charged: {exc}")
-                continue
-            claimed.append(Claimed(item.id, attempt.id, _charge_item(
-                batch, item, attempt.key, attempt.amount, account, customers[item.customer_id])))
-    return claimed
+            rows.append(dict(key=new_attempt_key(), gateway=batch.handler, customer_id=item.customer_id,
+                             target_kind=batch.target_kind, target_id=item.target_id, amount=dues[item.target_id],
+                             source=account.kind if account else "card", account_id=account.id if account else None,
+                             open_target=f"{batch.target_kind}:{item.target_id}", status="pending",
+                             initiated_by=f"charge batch #{batch.id}", batch_id=batch.id))
+        attempt_ids = session.execute(insert(PaymentAttempt).returning(
+            PaymentAttempt.id, sort_by_parameter_order=True), rows).scalars().all()
+        won = session.execute(update(ChargeBatchItem).where(
+            ChargeBatchItem.id.in_([item.id for item in taken]), ChargeBatchItem.status == "queued",
+        ).values(status="charging", attempt_id=case(
+            {item.id: attempt_id for item, attempt_id in zip(taken, attempt_ids)}, value=ChargeBatchItem.id,
+        )).execution_options(synchronize_session=False)).rowcount
+        if won != len(taken):
+            raise _LostItem
+        return [Claimed(item.id, attempt_id, _charge_item(batch, item, row["key"], row["amount"],
+                                                          accounts.get(item.customer_id), customers[item.customer_id]))
+                for item, attempt_id, row in zip(taken, attempt_ids, rows)]
 
 
 def in_flight(session: Session, batch: BatchInfo, items: list[ChargeBatchItem]) -> tuple[list[Claimed], list[tuple]]:

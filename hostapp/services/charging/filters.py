@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from core.inputs import parse_amount, parse_id
@@ -220,18 +220,16 @@ class Preview:
 
 
 def preview(session: Session, filters: ChargeFilters, handler: str = "", *, sample: int = 10) -> Preview:
-    """Count and sum the selection (SQL aggregates; nothing is locked or written)."""
+    """Count and sum the selection in one pass over it (SQL aggregates; nothing is locked or written)."""
     model = filters.model
     base = select(model).join(Customer, Customer.id == model.customer_id).where(*filters.conditions()).subquery()
-    count, total_sum, due_sum = session.execute(
-        select(func.count(), func.coalesce(func.sum(base.c.total), 0), func.coalesce(func.sum(base.c.due), 0))
-    ).one()
-    in_progress = session.execute(select(func.count()).select_from(base).where(base.c.status == "pending")).scalar_one()
-    without_account = 0
-    if handler:
-        has_account = select(PaymentAccount.id).where(PaymentAccount.customer_id == base.c.customer_id,
-                                                      PaymentAccount.gateway == handler).exists()
-        without_account = session.execute(select(func.count()).select_from(base).where(~has_account)).scalar_one()
+    has_account = select(PaymentAccount.id).where(PaymentAccount.customer_id == base.c.customer_id,
+                                                  PaymentAccount.gateway == handler).exists()
+    count, total_sum, due_sum, in_progress, without_account = session.execute(select(
+        func.count(), func.coalesce(func.sum(base.c.total), 0), func.coalesce(func.sum(base.c.due), 0),
+        func.count(case((base.c.status == "pending", 1))),
+        func.count(case((~has_account, 1))) if handler else literal(0),
+    )).one()
     numbers = list(session.execute(select(base.c.number).order_by(base.c.date_created, base.c.id).limit(sample))
                    .scalars())
     return Preview(count, Decimal(total_sum).quantize(Decimal("0.01")), Decimal(due_sum).quantize(Decimal("0.01")),

@@ -5,12 +5,14 @@ The add-on streams :class:`core.payments.ChargeItemResult` s; the lane hands eac
 state-transition gate, the payment and its ledger lines) and write the item's log line, so
 the thread reading the add-on's results never waits on the database.
 
-Results that queue up are booked in groups: on SQLite (one writer, a commit costs an fsync)
-a group is one transaction in which each result is booked in its own savepoint, through a
-:class:`PaymentService` whose "database" is that transaction (:class:`_Savepoints`); on
-MariaDB and PostgreSQL several threads book one result per transaction. Either way a result
-that is not committed leaves its attempt open: the invoice stays *Pending* and a resumed
-batch asks the gateway again with the same key, which never charges twice.
+Results that queue up are booked in groups: a group is one transaction (one commit, one
+fsync) in which each result is booked in its own savepoint, through a :class:`PaymentService`
+whose "database" is that transaction (:class:`_Savepoints`). Ledger categories and payment
+methods are looked up once per batch (:func:`hostapp.services.ledger.reference_ids`). On
+SQLite (one writer) one thread books; on MariaDB and PostgreSQL several threads book groups
+side by side. A result that is not committed leaves its attempt open: the invoice stays
+*Pending* and a resumed batch asks the gateway again with the same key, which never charges
+twice.
 """
 
 from __future__ import annotations
@@ -28,12 +30,13 @@ from sqlalchemy.orm import Session
 from core.payments import PaymentResult, TransitionError
 
 from ...models import ChargeBatchItem
+from ..ledger import REFERENCE_IDS
 from ..payments import PaymentService
 from .claims import Claimed
 
 log = logging.getLogger(__name__)
 
-#: results booked in one SQLite transaction, at most
+#: results booked in one transaction, at most
 GROUP_SIZE = 32
 #: tries of one booking that hit a transient database error (deadlock, lock wait timeout)
 RETRIES = 3
@@ -64,10 +67,11 @@ class Recorder:
 
     def __init__(self, host, threads: int) -> None:
         self.host = host
-        self.grouped = host.db.is_sqlite
         self._queue: queue.Queue = queue.Queue()
         self.failures: list[str] = []
-        count = 1 if self.grouped else max(1, threads)
+        #: ids of ledger categories and payment methods, shared by every group of the batch
+        self.reference: dict = {}
+        count = 1 if host.db.is_sqlite else max(1, threads)
         self._threads = [threading.Thread(target=self._work, name=f"charge-book-{n}", daemon=True)
                          for n in range(count)]
         for thread in self._threads:
@@ -96,7 +100,7 @@ class Recorder:
             if entry is _STOP:
                 return
             group = [entry]
-            while self.grouped and len(group) < GROUP_SIZE:
+            while len(group) < GROUP_SIZE:
                 try:
                     entry = self._queue.get_nowait()
                 except queue.Empty:
@@ -106,7 +110,7 @@ class Recorder:
                     break
                 group.append(entry)
             try:
-                self._book_group(group) if self.grouped else self._book_one(group[0])
+                self._book_group(group)
             except Exception as exc:  # noqa: BLE001 - the attempts stay open; a resume re-asks the gateway
                 log.exception("could not commit %d charge result(s)", len(group))
                 self.failures.extend(f"{self._name(e)}: {type(exc).__name__}: {exc}" for e in group)
@@ -118,16 +122,11 @@ class Recorder:
 
     def _book_group(self, group: list) -> None:
         with self.host.db.transaction() as session:
+            session.info[REFERENCE_IDS] = self.reference
             payments = PaymentService(_Savepoints(session), self.host.payments.hooks)
             rows = [row for row in (self._apply(payments, entry) for entry in group) if row]
             if rows:
                 session.execute(update(ChargeBatchItem), rows)
-
-    def _book_one(self, entry) -> None:
-        row = self._apply(self.host.payments, entry)
-        if row:
-            with self.host.db.transaction() as session:
-                session.execute(update(ChargeBatchItem), [row])
 
     def _apply(self, payments: PaymentService, entry) -> dict | None:
         """Book one result (in its own transaction or savepoint); the item row to write, if any."""

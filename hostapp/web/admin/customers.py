@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from core.web import admin_customer_or_404, admin_sees_partner, current_host, requires, scope_partners
 from ...models import Customer, Invoice, Location, Partner, Payment, PaymentAccount, PaymentMethod, ProformaInvoice, \
@@ -20,7 +21,8 @@ TABS = ("information", "billing", "transactions", "payments", "accounts")
 @requires("customers.view")
 def customers():
     db = current_host().db.session
-    statement = scope_partners(select(Customer).order_by(Customer.id), Customer.partner_id)
+    statement = scope_partners(select(Customer).options(joinedload(Customer.partner), joinedload(Customer.location))
+                               .order_by(Customer.id), Customer.partner_id)
     if request.args.get("status"):
         statement = statement.where(Customer.status == request.args["status"])
     page = paginate(db, statement, (Customer.id, Customer.login, Customer.name, Customer.email, Customer.phone))

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import abort, render_template, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.web import admin_customer_or_404, current_host, parse_id, requires, scope_customers, scope_partners
 from ...models import Customer, Invoice, Partner, Payment, ProformaInvoice, Transaction
@@ -37,8 +38,9 @@ def document_filters(model, statement):
 
 def _documents_page(model, template: str, title: str):
     db = current_host().db.session
-    statement = document_filters(model, select(model).order_by(model.date_created.desc(), model.id.desc()))
-    page = paginate(db, statement, (model.number,))
+    statement = document_filters(model, select(model).options(joinedload(model.customer))
+                                 .order_by(model.date_created.desc(), model.id.desc()))
+    page = paginate(db, statement, prefix_columns=(model.number,))
     partners = db.execute(scope_partners(select(Partner).order_by(Partner.name), Partner.id)).scalars().all()
     return render_template(template, page=page, partners=partners, title=title)
 
@@ -69,7 +71,9 @@ def invoice(invoice_id: int):
 @requires("finance.view")
 def payments():
     db = current_host().db.session
-    page = paginate(db, scope_customers(select(Payment).where(Payment.refund_of_id.is_(None))
+    page = paginate(db, scope_customers(select(Payment).options(
+        joinedload(Payment.customer), joinedload(Payment.method), joinedload(Payment.invoice),
+        joinedload(Payment.proforma)).where(Payment.refund_of_id.is_(None))
                                         .order_by(Payment.id.desc()), Payment.customer_id),
                     (Payment.receipt_number, Payment.comment, Payment.gateway_reference))
     return render_template("admin/payments.html", page=page, rows=refund_rows(db, page.items))
@@ -79,6 +83,7 @@ def payments():
 @requires("finance.view")
 def transactions():
     db = current_host().db.session
-    page = paginate(db, scope_customers(select(Transaction).order_by(Transaction.id.desc()), Transaction.customer_id),
+    page = paginate(db, scope_customers(select(Transaction).options(joinedload(Transaction.category))
+                                        .order_by(Transaction.id.desc()), Transaction.customer_id),
                     (Transaction.description,))
     return render_template("admin/transactions.html", page=page)

@@ -49,9 +49,10 @@ def refund_rows(session, payments: list[Payment]) -> list[RefundRow]:
                 PaymentAttempt.target_kind == REFUND, PaymentAttempt.target_id.in_(ids)).order_by(PaymentAttempt.id)
         ).scalars():
             attempts.setdefault(attempt.target_id, []).append(attempt)
+    refundable_of = host.payments.refundable_many(session, [p for p in payments if p.id in ids])
     rows = []
     for payment in payments:
-        refundable = host.payments.refundable(session, payment.id) if payment.id in ids else Decimal("0.00")
+        refundable = refundable_of.get(payment.id, Decimal("0.00"))
         can_refund = payment.gateway in gateways and refundable > 0
         rows.append(RefundRow(payment, refundable, attempts.get(payment.id, []),
                               host.intents.issue(PURPOSE, payment.id) if can_refund else ""))
