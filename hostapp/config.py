@@ -37,6 +37,16 @@ class HostConfig:
     reconcile_seconds: int = field(default_factory=lambda: int(_env("RECONCILE_SECONDS", "60")))
     #: payment attempts: seconds a *pending* attempt may wait for its gateway before the reconciler asks
     attempt_lease_seconds: int = field(default_factory=lambda: int(_env("ATTEMPT_LEASE_SECONDS", "300")))
+    #: e-mail: seconds before the first retry of a message the SMTP server refused for now (doubles each time)
+    mail_retry_seconds: float = field(default_factory=lambda: float(_env("MAIL_RETRY_SECONDS", "60")))
+    #: e-mail: the longest wait between two tries of one message, seconds
+    mail_retry_max_seconds: float = field(default_factory=lambda: float(_env("MAIL_RETRY_MAX_SECONDS", "3600")))
+    #: e-mail: tries of one message before it is marked failed (temporary errors only; 5xx fails at once)
+    mail_max_attempts: int = field(default_factory=lambda: int(_env("MAIL_MAX_ATTEMPTS", "48")))
+    #: e-mail: seconds between two sweeps of the outbox (``splynx serve``, ``splynx worker``)
+    mail_poll_seconds: float = field(default_factory=lambda: float(_env("MAIL_POLL_SECONDS", "30")))
+    #: e-mail: a CA bundle (PEM) trusted for the SMTP server's certificate besides the system's
+    mail_ca_file: str = field(default_factory=lambda: _env("MAIL_CA_FILE", ""))
     #: the public base URL used in direct payment links (no trailing slash)
     public_url: str = field(default_factory=lambda: _env("PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"))
     #: currency symbol shown next to amounts

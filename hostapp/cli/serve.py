@@ -17,6 +17,7 @@ def run_server(host, bind: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from ..services.charging.service import ResumeWatch
+    from ..services.mail.service import watch as mail_watch
     from ..services.reconciler import watch
     from ..wsgi import LiveApp
 
@@ -24,6 +25,7 @@ def run_server(host, bind: str, port: int) -> None:
     if not host.config.broker_url:  # charge batches run in this process: carry on interrupted ones
         ResumeWatch(host, "serve").start()
     watch(host).start()
+    mail_watch(host).start()
     run_simple(bind, port, LiveApp(host), threaded=True, use_reloader=False)
 
 

@@ -1,0 +1,37 @@
+"""Fixtures of the e-mail tests: a real SMTP server on loopback and the host's e-mail settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from hostapp.services.mail import MailService
+from hostapp.services.mail.settings import NAMESPACE, SETTINGS
+from hostapp.services.settings_store import SettingsStore
+from tests.machine import require_module
+
+
+@pytest.fixture
+def smtp_server():
+    require_module("aiosmtpd")
+    from tests.mail.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def configure_mail(host, port: int, *, partner_id: int = 0, **values) -> None:
+    """Store e-mail settings as Config → Main → Email would (the password sealed)."""
+    raw = {"smtp_host": "127.0.0.1", "smtp_port": str(port), "smtp_security": "none", "sender_name": "Billing",
+           "sender_address": "billing@isp.example", "smtp_timeout": "5", **values}
+    with host.db.transaction() as session:
+        store = SettingsStore(session, host.box)
+        result = store.validate(NAMESPACE, SETTINGS, raw, partner_id)
+        assert result.ok, result.errors
+        store.save(NAMESPACE, SETTINGS, result.values, actor="test", partner_id=partner_id)
+
+
+@pytest.fixture
+def mail(host, smtp_server) -> MailService:
+    configure_mail(host, smtp_server.port)
+    return MailService(host)
