@@ -27,6 +27,7 @@ PATHS = {
     "undo": "M9 14L4 9l5-5M4 9h10a6 6 0 0 1 0 12h-3",
     "bolt": "M13 2L4 14h7l-1 8 9-12h-7z",
     "file": "M6 2h8l5 5v15H6zM14 2v5h5",
+    "mail": "M3 5h18v14H3zM3 6l9 7 9-7",
     "puzzle": "M10 3h4v3a2 2 0 1 0 4 0V3h3v7h-3a2 2 0 1 0 0 4h3v7h-7v-3a2 2 0 1 0-4 0v3H3v-7h3a2 2 0 1 0 0-4H3V3z",
     "logout": "M15 4h4v16h-4M10 8l-4 4 4 4M6 12h11",
 }

@@ -26,7 +26,7 @@ def configure_mail(host, port: int, *, partner_id: int = 0, **values) -> None:
            "sender_address": "billing@isp.example", "smtp_timeout": "5", **values}
     with host.db.transaction() as session:
         store = SettingsStore(session, host.box)
-        result = store.validate(NAMESPACE, SETTINGS, raw, partner_id)
+        result = store.validate(NAMESPACE, SETTINGS, raw, partner_id, keys=set(raw))
         assert result.ok, result.errors
         store.save(NAMESPACE, SETTINGS, result.values, actor="test", partner_id=partner_id)
 

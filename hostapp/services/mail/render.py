@@ -66,6 +66,16 @@ def _line(exc: BaseException) -> int | None:
     return frames[-1].lineno if frames else None
 
 
+def check_syntax(template: MailTemplate) -> None:
+    """Compile every part without rendering; raises :class:`TemplateError` at the first syntax error."""
+    for part in PARTS:
+        source = getattr(template, part)
+        try:
+            _environment(part == "html", {part: source}, "").get_template(part)
+        except TemplateSyntaxError as exc:
+            raise TemplateError(part, exc.lineno, exc.message or "syntax error") from exc
+
+
 def render(template: MailTemplate, variables: dict) -> Rendered:
     """Render the template's parts with ``variables``; raises :class:`TemplateError`."""
     parts = {"subject": template.subject, "html": template.html, "text": template.text}
