@@ -77,9 +77,16 @@ def load(session: Session, box: SecretBox, partner_id: int | None) -> MailSettin
 
 
 def automatic(session: Session, key: str, partner_id: int) -> bool:
-    """One of the "Automatic sending" toggles for a partner, read without opening any secret."""
-    rows = dict(session.execute(select(ModuleSetting.partner_id, ModuleSetting.value).where(
-        ModuleSetting.addon_id == NAMESPACE, ModuleSetting.key == key,
-        ModuleSetting.partner_id.in_((DEFAULT_PARTNER, partner_id)))).all())
-    stored = rows.get(partner_id, rows.get(DEFAULT_PARTNER))
-    return bool(SETTINGS.field(key).default if stored is None else json.loads(stored))
+    """Whether a partner sends one kind of automatic message (read without opening any secret).
+
+    Both the toggle ``key`` and the e-mail settings themselves are needed: a host whose
+    e-mail is not set up yet queues no automatic messages (that would send a backlog of old
+    invoices the day the SMTP server is entered).
+    """
+    keys = (key, "smtp_host", "sender_address")
+    rows = session.execute(select(ModuleSetting.partner_id, ModuleSetting.key, ModuleSetting.value).where(
+        ModuleSetting.addon_id == NAMESPACE, ModuleSetting.key.in_(keys),
+        ModuleSetting.partner_id.in_((DEFAULT_PARTNER, partner_id)))).all()
+    layered = {k: v for _, k, v in sorted(rows, key=lambda row: row[0] == partner_id and partner_id != 0)}
+    values = {k: SETTINGS.field(k).default if k not in layered else json.loads(layered[k]) for k in keys}
+    return bool(values[key] and values["smtp_host"] and values["sender_address"])
