@@ -1,34 +1,11 @@
-"""Fixtures of the e-mail tests: a real SMTP server on loopback and the host's e-mail settings."""
+"""Fixtures of the e-mail tests (the SMTP server itself is ``smtp_server`` in tests/fixtures.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from hostapp.services.mail import MailService
-from hostapp.services.mail.settings import NAMESPACE, SETTINGS
-from hostapp.services.settings_store import SettingsStore
-from tests.machine import require_module
-
-
-@pytest.fixture
-def smtp_server():
-    require_module("aiosmtpd")
-    from tests.mail.smtp_server import SmtpServer
-
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-def configure_mail(host, port: int, *, partner_id: int = 0, **values) -> None:
-    """Store e-mail settings as Config → Main → Email would (the password sealed)."""
-    raw = {"smtp_host": "127.0.0.1", "smtp_port": str(port), "smtp_security": "none", "sender_name": "Billing",
-           "sender_address": "billing@isp.example", "smtp_timeout": "5", **values}
-    with host.db.transaction() as session:
-        store = SettingsStore(session, host.box)
-        result = store.validate(NAMESPACE, SETTINGS, raw, partner_id, keys=set(raw))
-        assert result.ok, result.errors
-        store.save(NAMESPACE, SETTINGS, result.values, actor="test", partner_id=partner_id)
+from tests.mail.configure import configure_mail
 
 
 @pytest.fixture

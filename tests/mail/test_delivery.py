@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from hostapp.models import MailMessage
 from hostapp.services.mail import MailService, PermanentFailure, Subject
 from hostapp.services.mail.outbox import deliver_due
-from tests.mail.conftest import configure_mail
+from tests.mail.configure import configure_mail
 
 
 def test_the_test_email_reports_the_servers_answer(mail, smtp_server):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from hostapp.config import HostConfig
 from hostapp.host import Host
 from hostapp.models import Invoice
-from tests.mail.conftest import configure_mail
+from tests.mail.configure import configure_mail
 
 SPLYNX = [sys.executable, "-c", "from hostapp.cli import main; main()"]
 

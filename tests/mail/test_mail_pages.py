@@ -8,7 +8,7 @@ from html import escape
 from sqlalchemy import select
 
 from hostapp.models import Job, MailMessage, ModuleSetting
-from tests.mail.conftest import configure_mail
+from tests.mail.configure import configure_mail
 
 
 def wait_for_jobs(host, seconds: float = 30) -> None:

@@ -10,7 +10,7 @@ from hostapp.models import Customer, Invoice, MailMessage, MailTemplateRecord
 from hostapp.services.mail import MailService, NotSent, Subject, TemplateError
 from hostapp.services.mail.outbox import deliver_due
 from hostapp.services.mail.render import render
-from tests.mail.conftest import configure_mail
+from tests.mail.configure import configure_mail
 
 
 def test_a_template_error_names_the_part_and_line_and_sends_nothing(host, factory, mail, smtp_server):
