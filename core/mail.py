@@ -28,21 +28,22 @@ EVENTS = {
     "payment_failed": "Payment failed in a charge batch",
 }
 
-#: the variables every finance template may use, with what each holds
+#: the variables every finance template may use, with what each holds (shown on the template page;
+#: each entry of ``pay_links`` is a :class:`PayLink`)
 TEMPLATE_VARIABLES = {
     "customer": "the customer: id, login, name, email, phone, street, zip_code, city, balance, partner (name)",
-    "document": "the invoice or proforma invoice (or ``None``): kind, label, number, date_created, date_till, "
+    "document": "the invoice or proforma invoice (or none): kind, label, number, date_created, date_till, "
                 "total, due, status, url (its page in the customer portal)",
     "items": "the document's lines: description, quantity, unit, price, tax, amount, period_from, period_to",
-    "amount_due": "what is left to pay of the document, formatted with the currency (\"$30.00\")",
-    "payment": "the payment or refund (or ``None``): receipt_number, date, amount, method, comment",
-    "reason": "why a charge failed (the gateway's answer), for ``payment_failed``",
-    "pay_links": "one signed direct payment link per enabled gateway add-on (:class:`core.mail.PayLink`): "
-                 "gateway, title, url, expires; the link offers the customer's saved cards and accounts",
+    "amount_due": "what is left to pay of the document, formatted with the currency (\"30.00 $\")",
+    "payment": "the payment or refund (or none): receipt_number, date, amount, method, comment",
+    "reason": "why a charge failed (the gateway's answer), for “Payment failed in a charge batch”",
+    "pay_links": "one signed direct payment link per enabled gateway add-on: gateway, title, url, expires; "
+                 "the link offers the customer's saved cards and accounts",
     "company": "the sender: name and email from Config → Main → Email",
     "portal_url": "the customer portal's address",
     "currency": "the currency sign",
-    "addons": "variables add-ons added, by add-on id (``addons.ippay.*``)",
+    "addons": "variables add-ons added, by add-on id (addons.ippay.…)",
 }
 
 

@@ -57,17 +57,20 @@ def test_template_preview_with_a_real_customer_and_an_error_with_its_line(host, 
     assert b"New invoice" in listing.data and b"Payment failed in a charge batch" in listing.data
     page = admin_client.get("/admin/config/templates/invoice_new")
     assert page.status_code == 200 and b"pay_links" in page.data
-    preview = admin_client.post("/admin/config/templates/invoice_new", data={
-        "action": "preview", "customer_id": str(customer.id), "subject": "Bill {{ document.number }}",
+    preview = admin_client.post("/admin/config/templates/invoice_new/preview", data={
+        "customer_id": str(customer.id), "subject": "Bill {{ document.number }}",
         "html": "<p>Dear {{ customer.name }}, pay {{ amount_due }}</p>", "text": ""})
     assert preview.status_code == 200
     assert f"Bill {invoice.number}".encode() in preview.data and b"Ada Lovelace" in preview.data
+    assert preview.headers["Content-Security-Policy"].startswith("sandbox;")
+    runtime = admin_client.post("/admin/config/templates/invoice_new/preview", data={
+        "customer_id": str(customer.id), "subject": "Bill", "html": "<p>\n{{ customer.nope }}</p>", "text": ""})
+    assert runtime.status_code == 422 and b"HTML body, line 2: " in runtime.data
     broken = admin_client.post("/admin/config/templates/invoice_new", data={
-        "action": "save", "customer_id": str(customer.id), "subject": "Bill",
-        "html": "<p>ok</p>\n<p>{% for x in %}</p>", "text": ""})
+        "action": "save", "subject": "Bill", "html": "<p>ok</p>\n<p>{% for x in %}</p>", "text": ""})
     assert broken.status_code == 422 and b"Not saved: HTML body, line 2:" in broken.data
     saved = admin_client.post("/admin/config/templates/invoice_new", data={
-        "action": "save", "customer_id": "", "subject": "Bill {{ document.number }}", "html": "<p>Hi</p>", "text": ""})
+        "action": "save", "subject": "Bill {{ document.number }}", "html": "<p>Hi</p>", "text": ""})
     assert saved.status_code == 302
     assert admin_client.get("/admin/config/templates/no_such").status_code == 404
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from core.mail import TEMPLATE_VARIABLES
-from core.web import current_host, parse_id, requires
+from core.web import admin_sees_partner, current_host, parse_id, requires
 
 from ...models import Customer, Invoice, MailTemplateRecord, Payment, ProformaInvoice
 from ...services.audit import record
@@ -126,10 +126,17 @@ def _preview_subject(db, key: str, customer: Customer) -> Subject:
     return Subject(customer, payment.invoice or payment.proforma, payment)
 
 
+def _draft(base):
+    """The template as the form holds it (unsaved)."""
+    form = {part: request.form.get(part, "")[:MAX_TEMPLATE] for part in ("subject", "html", "text")}
+    form["subject"] = form["subject"][:255]
+    return form, type(base)(base.key, base.title, form["subject"], form["html"], form["text"], base.description)
+
+
 @bp.route("/config/templates/<key>", methods=["GET", "POST"])
 @requires("config.manage")
 def mail_template(key: str):
-    """Edit one template (per partner), preview it with a real customer's data, reset it to the built-in text."""
+    """Edit one template (per partner) and save it if it compiles, or reset it to the built-in text."""
     host = current_host()
     db = host.db.session
     service = MailService(host)
@@ -138,50 +145,66 @@ def mail_template(key: str):
     stored = service.templates.stored(db, key, partner_id)
     current = service.templates.effective(db, key, partner_id)
     form = {"subject": current.subject, "html": current.html, "text": current.text}
-    preview = error = None
-    customer_id = parse_id(request.values.get("customer_id"))
+    error = None
+    if request.method == "POST" and request.form.get("action") == "reset":
+        if stored is not None:
+            db.delete(stored)
+            record(db, actor(), "mail.template_reset", f"{key}/partner:{partner_id}")
+            db.commit()
+        flash("The template is the built-in one again." if not partner_id
+              else "The partner uses the Default partner's template again.", "success")
+        return redirect(url_for(".mail_template", key=key, partner=partner_id or None))
     if request.method == "POST":
-        action = request.form.get("action", "preview")
-        if action == "reset":
-            if stored is not None:
-                db.delete(stored)
-                record(db, actor(), "mail.template_reset", f"{key}/partner:{partner_id}")
-                db.commit()
-            flash("The template is the built-in one again." if not partner_id
-                  else "The partner uses the Default partner's template again.", "success")
-            return redirect(url_for(".mail_template", key=key, partner=partner_id or None))
-        form = {part: request.form.get(part, "")[:MAX_TEMPLATE] for part in ("subject", "html", "text")}
-        form["subject"] = form["subject"][:255]
-        draft = type(base)(key, base.title, form["subject"], form["html"], form["text"], base.description)
-        customer = _preview_customer(db, customer_id, partner_id)
+        form, draft = _draft(base)
         try:
             check_syntax(draft)
-            if customer is not None:
-                preview = service.render(db, key, _preview_subject(db, key, customer), template=draft)
-            elif action == "preview":
-                error = "Enter the id of a customer of this partner to preview with."
-        except (TemplateError, NotSent) as exc:
-            error = f"Not saved: {exc}" if action == "save" else str(exc)
-        if action == "save" and error is None:
+        except TemplateError as exc:
+            error = f"Not saved: {exc}"
+        else:
             row = stored or MailTemplateRecord(key=key, partner_id=partner_id)
             row.subject, row.html, row.text, row.updated_by = form["subject"], form["html"], form["text"], actor()
             db.add(row)
             record(db, actor(), "mail.template_saved", f"{key}/partner:{partner_id}")
             db.commit()
             flash(f"Template “{base.title}” saved.", "success")
-            return redirect(url_for(".mail_template", key=key, partner=partner_id or None,
-                                    customer_id=customer_id or None))
-    return render_template("admin/mail_template.html", template=base, form=form, preview=preview, error=error,
-                           partners=_partners(), partner_id=partner_id, customer_id=customer_id or "",
+            return redirect(url_for(".mail_template", key=key, partner=partner_id or None))
+    return render_template("admin/mail_template.html", template=base, form=form, error=error,
+                           partners=_partners(), partner_id=partner_id, customer_id=request.args.get("customer_id", ""),
                            edited=stored is not None, variables=TEMPLATE_VARIABLES, parts=PART_LABELS), \
         422 if error else 200
+
+
+@bp.post("/config/templates/<key>/preview")
+@requires("config.manage")
+def mail_template_preview(key: str):
+    """The form's (unsaved) template rendered with a real customer's data, for the page's sandboxed frame."""
+    host = current_host()
+    db = host.db.session
+    service = MailService(host)
+    base = service.templates.available().get(key) or abort(404)
+    _, draft = _draft(base)
+    customer = _preview_customer(db, parse_id(request.form.get("customer_id")), _partner_id())
+    preview = error = None
+    if customer is None:
+        error = "Enter the id of a customer of this partner to preview with."
+    else:
+        try:
+            preview = service.render(db, key, _preview_subject(db, key, customer), template=draft)
+        except (TemplateError, NotSent) as exc:
+            error = str(exc)
+    response = make_response(render_template("admin/mail_preview.html", preview=preview, error=error,
+                                             customer=customer), 422 if error else 200)
+    response.headers["Content-Security-Policy"] = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; "
+                                                   "img-src data:; frame-ancestors 'self'")
+    return response
 
 
 def _preview_customer(db, customer_id: int | None, partner_id: int) -> Customer | None:
     if customer_id is None:
         return None
     customer = db.get(Customer, customer_id)
-    if customer is None or (partner_id and customer.partner_id != partner_id):
+    if customer is None or (partner_id and customer.partner_id != partner_id) \
+            or not admin_sees_partner(customer.partner_id):
         return None
     return customer
 
