@@ -103,3 +103,17 @@ def test_send_from_the_invoice_list_queues_and_the_log_shows_and_resends(host, f
         assert session.execute(select(MailMessage.status).order_by(MailMessage.id)).scalars().all()[0] == "sent"
         assert len(session.execute(select(MailMessage)).scalars().all()) == 2
     assert admin_client.get("/admin/finance/invoice/send?ids=abc").status_code == 404
+
+
+def test_the_customer_page_turns_finance_emails_off(host, factory, admin_client, smtp_server):
+    configure_mail(host, smtp_server.port)
+    customer = factory.customer()
+    page = admin_client.get(f"/admin/customers/{customer.id}")
+    assert b"Stop sending" in page.data
+    done = admin_client.post(f"/admin/customers/{customer.id}/finance-notifications", data={"send": "0"},
+                             follow_redirects=True)
+    assert b"no longer gets finance e-mails" in done.data
+    factory.invoice(customer)
+    from hostapp.services.mail import MailService
+
+    assert MailService(host).deliver().sent == [] and smtp_server.inbox.messages == []

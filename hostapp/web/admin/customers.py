@@ -1,12 +1,14 @@
 """Customers: the searchable list and one customer's tabs (Information, Billing, ...)."""
 
-from flask import abort, render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from core.web import admin_customer_or_404, current_host, requires, scope_partners
+from ...services.audit import record
 from ...models import Customer, Invoice, Payment, PaymentAccount, ProformaInvoice, Transaction
 from core.web.tables import paginate
 from . import bp
+from .integrations import actor
 
 TABS = ("information", "billing", "transactions", "payments", "accounts")
 
@@ -46,3 +48,18 @@ def customer(customer_id: int):
         data["accounts"] = db.execute(select(PaymentAccount).where(PaymentAccount.customer_id == customer.id)
                                       .order_by(PaymentAccount.gateway, PaymentAccount.id)).scalars().all()
     return render_template("admin/customer.html", customer=customer, tab=tab, **data)
+
+
+@bp.post("/customers/<int:customer_id>/finance-notifications")
+@requires("customers.manage")
+def customer_finance_notifications(customer_id: int):
+    """Turn the customer's finance e-mails (invoices, payments, refunds) on or off."""
+    db = current_host().db.session
+    customer = admin_customer_or_404(customer_id)
+    customer.send_finance_notification = request.form.get("send") == "1"
+    record(db, actor(), "customer.finance_notifications", f"customer:{customer.id}",
+           {"send": customer.send_finance_notification})
+    db.commit()
+    flash(f"{customer.name} {'gets' if customer.send_finance_notification else 'no longer gets'} finance e-mails.",
+          "success")
+    return redirect(url_for(".customer", customer_id=customer.id))
