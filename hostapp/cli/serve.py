@@ -76,14 +76,46 @@ def start_simulators(plugins: Path) -> list[str]:
     return notes
 
 
+DEMO_SMTP_PORT = 8025
+
+
+def start_mail_sink(host, port: int) -> list[str]:
+    """A local SMTP server (aiosmtpd) that keeps what the demo sends in ``<instance>/demo-mail`` (a Maildir).
+
+    The Default partner's e-mail settings point at it unless an SMTP host is already set.
+    """
+    from ..services.mail.settings import NAMESPACE, SETTINGS
+    from ..services.settings_store import SettingsStore
+
+    try:
+        import aiosmtpd  # noqa: F401 - the demo environment installs it (requirements/simulators.txt)
+    except ImportError:
+        return ["  No demo SMTP server (pip install aiosmtpd); set one in Config → Main → Email."]
+    maildir = host.config.instance_path / "demo-mail"
+    process = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                                "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(process.terminate)
+    with host.db.transaction() as session:
+        store = SettingsStore(session, host.box)
+        if not store.values(NAMESPACE, SETTINGS)["smtp_host"]:
+            values = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none",
+                      "sender_name": "Demo ISP billing", "sender_address": "billing@demo-isp.example"}
+            store.save(NAMESPACE, SETTINGS, values, actor="demo")
+    return [f"  E-mail:          a local SMTP server on 127.0.0.1:{port} keeps what is sent in {maildir} "
+            "(Config → Main → Email points at it)"]
+
+
 @click.command()
 @click.option("--host", "bind", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--smtp-port", default=DEMO_SMTP_PORT, show_default=True, type=int,
+              help="Port of the demo's local SMTP server (0: none).")
 @click.option("--no-serve", is_flag=True, help="Seed and print the credentials, then exit.")
 @click.option("--plugins", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of add-on source trees to build the wheelhouse from (the Add-ons page installs them).")
 @click.pass_obj
-def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None) -> None:
+def demo(obj, bind: str, port: int, smtp_port: int, no_serve: bool, plugins: Path | None) -> None:
     """Seed demo data (admin, customers, invoices) and serve the web app."""
     from ..demo import ADMIN_LOGIN, ADMIN_PASSWORD, CUSTOMER_PASSWORD, seed_demo
 
@@ -102,5 +134,7 @@ def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None) -> Non
         # a terminated demo still runs its exit handlers, which stop the simulators
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         for note in start_simulators(plugins) if plugins is not None else ():
+            click.echo(note)
+        for note in start_mail_sink(host, smtp_port) if smtp_port else ():
             click.echo(note)
         run_server(host, bind, port)
