@@ -1,6 +1,7 @@
 """``splynx serve`` and ``splynx demo``."""
 
 import atexit
+import importlib.util
 import os
 import signal
 import subprocess
@@ -87,9 +88,7 @@ def start_mail_sink(host, port: int) -> list[str]:
     from ..services.mail.settings import NAMESPACE, SETTINGS
     from ..services.settings_store import SettingsStore
 
-    try:
-        import aiosmtpd  # noqa: F401 - the demo environment installs it (requirements/simulators.txt)
-    except ImportError:
+    if importlib.util.find_spec("aiosmtpd") is None:  # the demo environment installs it (requirements/simulators.txt)
         return ["  No demo SMTP server (pip install aiosmtpd); set one in Config → Main → Email."]
     maildir = host.config.instance_path / "demo-mail"
     process = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
 import threading
 
 import pytest
@@ -145,7 +144,3 @@ def test_a_permanent_refusal_fails_the_message_with_the_answer(host, factory, sm
     with host.db.reading() as session:
         row = session.execute(select(MailMessage)).scalar_one()
         assert (row.status, row.last_answer, row.attempts) == ("failed", "554 5.7.1 Message rejected as spam", 1)
-
-
-def test_smtplib_is_what_talks_to_the_server():
-    assert smtplib.SMTP.data  # the transport is the standard library's, not a hand-written protocol

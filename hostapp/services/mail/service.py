@@ -172,10 +172,10 @@ class MailService:
         self.host.jobs.context.setdefault("host", self.host)
         self.host.jobs.submit(JOB_HANDLER, "Send queued e-mail", kind="mail", lane="mail")
 
-    def send_test(self, address: str, partner_id: int | None, *, sender_override=None) -> str:
+    def send_test(self, address: str, partner_id: int | None) -> str:
         """Send a test message now, past the queue; the server's answer, or :class:`DeliveryFailure`."""
         with self.host.db.reading() as session:
-            settings = sender_override or mail_settings.load(session, self.host.box, partner_id)
+            settings = mail_settings.load(session, self.host.box, partner_id)
         row = MailMessage(message_id=make_msgid(domain=message_domain(settings.sender_address)), template="test",
                           to_address=address, from_address=settings.sender_address,
                           subject="Test e-mail from splynx-host", created_at=utcnow(),

@@ -8,13 +8,12 @@ from sqlalchemy import select
 from core.mail import TEMPLATE_VARIABLES
 from core.web import admin_sees_partner, current_host, parse_id, requires
 
-from ...models import Customer, Invoice, MailTemplateRecord, Payment, ProformaInvoice
+from ...models import Customer, Invoice, MailTemplateRecord, Partner, Payment, ProformaInvoice
 from ...services.audit import record
 from ...services.mail import DeliveryFailure, MailService, NotSent, Subject, TemplateError
 from ...services.mail.render import PART_LABELS, check_syntax
 from ...services.mail.settings import NAMESPACE, SETTINGS
 from ...services.settings_store import DEFAULT_PARTNER, SettingsStore, host_choices
-from ...models import Partner
 from . import bp
 from .integrations import actor
 from .module_settings import submitted_settings
