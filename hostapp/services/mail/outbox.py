@@ -8,7 +8,8 @@ server is down: the row waits. :func:`deliver_due` is the one way a message leav
    ``sending`` with a claim that ran out because its worker died); only the worker whose
    update changed the row sends it, so parallel workers never send one message twice;
 2. it sends it and records the server's answer: ``sent``; a temporary failure puts it back
-   to ``queued`` with a doubled wait (``SPLYNX_MAIL_RETRY_SECONDS``, at most
+   to ``queued`` with a doubled wait (a server that cannot be reached is not tried again for
+   the other messages of the same sweep) (``SPLYNX_MAIL_RETRY_SECONDS``, at most
    ``SPLYNX_MAIL_RETRY_MAX_SECONDS``) until ``SPLYNX_MAIL_MAX_ATTEMPTS``; a permanent
    failure marks it ``failed``.
 
@@ -34,7 +35,7 @@ from core.models import utcnow
 
 from ...models import MailMessage
 from . import settings as mail_settings
-from .smtp import DeliveryFailure, send
+from .smtp import DeliveryFailure, Unreachable, send
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +77,19 @@ class DeliveryReport:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    #: not tried in this sweep: their server did not answer a message before them
+    deferred: list[int] = field(default_factory=list)
 
     def describe(self) -> str:
-        return f"{len(self.sent)} sent, {len(self.retrying)} waiting to retry, {len(self.failed)} failed"
+        text = f"{len(self.sent)} sent, {len(self.retrying)} waiting to retry, {len(self.failed)} failed"
+        return text + (f", {len(self.deferred)} left for the next sweep (server unreachable)" if self.deferred
+                       else "")
 
 
-def due_ids(session, now: datetime, limit: int) -> list[int]:
-    return list(session.execute(select(MailMessage.id).where(_claimable(now)).order_by(
-        MailMessage.next_attempt_at, MailMessage.id).limit(limit)).scalars())
+def due(session, now: datetime, limit: int) -> list[tuple[int, int]]:
+    """(message id, partner id) of the messages a sweep may claim, oldest due first."""
+    return [tuple(row) for row in session.execute(select(MailMessage.id, MailMessage.partner_id).where(
+        _claimable(now)).order_by(MailMessage.next_attempt_at, MailMessage.id).limit(limit))]
 
 
 def _claimable(now: datetime):
@@ -108,8 +114,8 @@ def _finish(host, message_id: int, owner: str, **values) -> None:
                         .execution_options(synchronize_session=False))
 
 
-def deliver_one(host, message_id: int, owner: str, report: DeliveryReport) -> None:
-    """Send one claimed message and record what the server said."""
+def deliver_one(host, message_id: int, owner: str, report: DeliveryReport) -> DeliveryFailure | None:
+    """Send one claimed message and record what the server said; the failure, if any."""
     with host.db.reading() as session:
         row = session.get(MailMessage, message_id)
         settings = mail_settings.load(session, host.box, row.partner_id)
@@ -128,21 +134,39 @@ def deliver_one(host, message_id: int, owner: str, report: DeliveryReport) -> No
             _finish(host, message_id, owner, status="failed", last_answer=exc.answer[:2000])
             report.failed.append(message_id)
             log.warning("mail %s failed: %s", message_id, exc.answer)
-        return
+        return exc
     _finish(host, message_id, owner, status="sent", last_answer=answer[:2000], sent_at=utcnow())
     report.sent.append(message_id)
+    return None
 
 
 def deliver_due(host, *, limit: int = 500, owner: str | None = None) -> DeliveryReport:
-    """Send every message that is due (up to ``limit``); returns what happened."""
+    """Send every message that is due (up to ``limit``); returns what happened.
+
+    When a server cannot be reached, the sweep leaves the rest of its messages alone (they
+    keep their place and their count of tries) instead of knocking on a closed door once
+    per message; the next sweep tries again.
+    """
     owner = owner or worker_name()
     report = DeliveryReport()
+    servers: dict[int, tuple[str, int]] = {}
+    unreachable: set[tuple[str, int]] = set()
     with host.db.reading() as session:
-        candidates = due_ids(session, utcnow(), limit)
-    for message_id in candidates:
-        if claim(host, message_id, owner):
-            try:
-                deliver_one(host, message_id, owner, report)
-            except Exception:  # noqa: BLE001 - leave the claim to run out; the message is tried again
-                log.exception("mail %s: sending failed unexpectedly", message_id)
+        candidates = due(session, utcnow(), limit)
+        for partner_id in {partner_id for _, partner_id in candidates}:
+            settings = mail_settings.load(session, host.box, partner_id)
+            servers[partner_id] = (settings.host, settings.port)
+    for message_id, partner_id in candidates:
+        if servers[partner_id] in unreachable:
+            report.deferred.append(message_id)
+            continue
+        if not claim(host, message_id, owner):
+            continue
+        try:
+            failure = deliver_one(host, message_id, owner, report)
+        except Exception:  # noqa: BLE001 - leave the claim to run out; the message is tried again
+            log.exception("mail %s: sending failed unexpectedly", message_id)
+            continue
+        if isinstance(failure, Unreachable):
+            unreachable.add(servers[partner_id])
     return report

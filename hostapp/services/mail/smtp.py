@@ -1,7 +1,7 @@
 """Talking to the SMTP server with :mod:`smtplib`: one message, the server's answer, and what kind of failure.
 
-A failure is *temporary* (:class:`TemporaryFailure`: a 4xx answer, a refused or dropped
-connection, a timeout; the message waits and is tried again) or *permanent*
+A failure is *temporary* (:class:`TemporaryFailure`: a 4xx answer, or :class:`Unreachable`: a
+refused or dropped connection, a timeout; the message waits and is tried again) or *permanent*
 (:class:`PermanentFailure`: a 5xx answer, a certificate that does not verify, a missing
 setting; the message is marked failed with the answer and an operator may resend it).
 """
@@ -32,6 +32,10 @@ class TemporaryFailure(DeliveryFailure):
     """Try again later: the server answered 4xx or could not be reached."""
 
     temporary = True
+
+
+class Unreachable(TemporaryFailure):
+    """The server could not be reached at all (refused, timed out, dropped): it is down for everyone."""
 
 
 class PermanentFailure(DeliveryFailure):
@@ -107,6 +111,6 @@ def send(settings: MailSettings, message: EmailMessage, *, ca_file: str = "") ->
     except smtplib.SMTPNotSupportedError as exc:
         raise PermanentFailure(f"The server does not support this: {exc}") from exc
     except (smtplib.SMTPServerDisconnected, socket.timeout, ConnectionError) as exc:
-        raise TemporaryFailure(f"{settings.host}:{settings.port}: {exc or type(exc).__name__}") from exc
+        raise Unreachable(f"{settings.host}:{settings.port}: {exc or type(exc).__name__}") from exc
     except OSError as exc:  # no route, name not resolved: may pass (DNS, network)
-        raise TemporaryFailure(f"{settings.host}:{settings.port}: {exc.strerror or exc}") from exc
+        raise Unreachable(f"{settings.host}:{settings.port}: {exc.strerror or exc}") from exc
