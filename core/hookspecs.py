@@ -17,7 +17,7 @@ Two families of hooks, with different failure rules:
 
 * **UI and registration hooks** (``configure_module``, ``register_entry_points``,
   ``register_routes``, ``render_entry_point``, ``entry_point_visible``,
-  ``register_commands``, ``lifecycle``) are
+  ``register_commands``, ``lifecycle``, ``mail_templates``, ``mail_variables``) are
   called *fail-soft* per add-on by :class:`core.manager.AddonHooks`: an exception is logged,
   attached to that add-on, and the other add-ons still run. A broken widget shows an
   error box; the page still renders.
@@ -255,4 +255,45 @@ def splynx_bulk_charge(host, batch):
     :failure: fail-loud per item: a per-invoice problem ("Customer payment account is
         empty!") is a declined item result; an exception stops the batch, and the host
         resolves unfinished items as ``unknown``.
+    """
+
+
+# --- e-mail ---------------------------------------------------------------------------
+
+
+@hookspec
+def splynx_mail_templates(host):
+    """Return the e-mail templates the add-on adds to *Config → Templates*.
+
+    Called when the templates page is built and when a message of one of these templates
+    is rendered. An operator may edit a template; the edit is stored by the host and kept
+    across upgrades of the add-on.
+
+    :param host: the running host.
+    :returns: a list of :class:`core.mail.MailTemplate` (keys prefixed with the add-on id),
+        or ``None``.
+    :money: never.
+    :failure: fail-soft: the add-on's templates are missing and the error is recorded.
+    """
+
+
+@hookspec
+def splynx_mail_variables(host, template: str, customer, document):
+    """Add variables to an e-mail being rendered (a gateway adds its payment link).
+
+    Called once per enabled add-on each time the host renders a template: when a message
+    is queued, when an operator previews a template and for the test e-mail of a template.
+    A gateway add-on returns a signed direct payment link for ``document`` (see
+    :func:`core.gateway.mail.pay_links`), which offers the customer's saved credentials.
+
+    :param host: the running host.
+    :param template: the template key (``invoice_new``, ``proforma_new``, ``payment_received``,
+        ``refund_made``, ``payment_failed`` or an add-on's own).
+    :param customer: the ``Customer`` record the message is for.
+    :param document: the ``Invoice`` or ``ProformaInvoice`` record, or ``None``; its
+        ``kind`` attribute says which.
+    :returns: a :class:`core.mail.MailVariables` or ``None``.
+    :money: never.
+    :failure: fail-soft: the error is logged and recorded on the add-on; the message is
+        rendered without that add-on's variables.
     """

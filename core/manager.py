@@ -32,6 +32,7 @@ from . import hookspecs
 from .entry_points import EntryPoint, render_code
 from .identity import AddonIdentity, IdentityError
 from .manifest import AddonManifest, ModuleSpec
+from .mail import MailTemplate, MailVariables
 from .payments import ChargeBatch, ChargeItemResult, PaymentRequest, PaymentResult
 from .version import API_VERSION
 
@@ -291,6 +292,25 @@ class AddonHooks:
         """Whether the add-on shows ``point`` to this viewer; a failing hook hides it."""
         visible = self._call_soft(addon_id, "splynx_entry_point_visible", point=point, context=context)
         return visible is not _NOT_CALLED and visible is not False
+
+    def mail_templates(self, addon_id: str) -> list[MailTemplate]:
+        """The add-on's e-mail templates; none when the hook failed or returned something else."""
+        templates = self._call_soft(addon_id, "splynx_mail_templates")
+        if templates is _NOT_CALLED or templates is None:
+            return []
+        return [t for t in templates if isinstance(t, MailTemplate)]
+
+    def mail_variables(self, addon_id: str, template: str, customer, document) -> MailVariables | None:
+        """What the add-on adds to an e-mail being rendered; ``None`` when nothing or the hook failed."""
+        added = self._call_soft(addon_id, "splynx_mail_variables", template=template, customer=customer,
+                                document=document)
+        if added is _NOT_CALLED or added is None:
+            return None
+        if not isinstance(added, MailVariables):
+            self._manager.record_ui_error(addon_id, "splynx_mail_variables",
+                                          TypeError(f"returned {type(added).__name__}, not MailVariables"))
+            return None
+        return added
 
     def render_entry_point(self, addon_id: str, point: EntryPoint, context: dict) -> Markup:
         """HTML of a code point; an error box naming the add-on if rendering fails."""

@@ -18,6 +18,7 @@ from .host import Host
 from .models import Module
 from .web import access_log, branding_views, entry_point_views, errors, filters, headers, icon_set, input_guard, throttling
 from .web.auth import SessionViewers, current_admin, current_customer
+from .web.roles import role_of
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,8 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     @app.context_processor
     def _logged_in_users():
         """Who is logged in, for every template (host pages and add-on pages alike)."""
-        return {"current_admin": current_admin(), "current_customer": current_customer()}
+        return {"current_admin": current_admin(), "current_customer": current_customer(),
+                "current_admin_can": _admin_can}
 
     @app.teardown_appcontext
     def _close_session(_exc):
@@ -104,3 +106,9 @@ def _mount_addons(app: Flask, host: Host) -> dict[str, str]:
             continue
         mounted[blueprint.name] = addon_id
     return mounted
+
+
+def _admin_can(permission: str) -> bool:
+    """Whether the logged-in administrator's role grants ``permission`` (templates hide what it does not)."""
+    admin = current_admin()
+    return admin is not None and role_of(admin).allows(permission)

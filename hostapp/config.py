@@ -43,6 +43,16 @@ class HostConfig:
     #: Font Awesome 4.7 (its css/ and fonts/ folders); found by itself when unset: the
     #: XStatic-Font-Awesome distribution (pip) or Debian's fonts-font-awesome
     font_awesome_dir: str = field(default_factory=lambda: _env("FONT_AWESOME_DIR", ""))
+    #: e-mail: seconds before the first retry of a message the SMTP server refused for now (doubles each time)
+    mail_retry_seconds: float = field(default_factory=lambda: float(_env("MAIL_RETRY_SECONDS", "60")))
+    #: e-mail: the longest wait between two tries of one message, seconds
+    mail_retry_max_seconds: float = field(default_factory=lambda: float(_env("MAIL_RETRY_MAX_SECONDS", "3600")))
+    #: e-mail: tries of one message before it is marked failed (temporary errors only; 5xx fails at once)
+    mail_max_attempts: int = field(default_factory=lambda: int(_env("MAIL_MAX_ATTEMPTS", "48")))
+    #: e-mail: seconds between two sweeps of the outbox (``splynx serve``, ``splynx worker``)
+    mail_poll_seconds: float = field(default_factory=lambda: float(_env("MAIL_POLL_SECONDS", "30")))
+    #: e-mail: a CA bundle (PEM) trusted for the SMTP server's certificate besides the system's
+    mail_ca_file: str = field(default_factory=lambda: _env("MAIL_CA_FILE", ""))
     #: currency symbol shown next to amounts
     currency: str = field(default_factory=lambda: _env("CURRENCY", "$"))
     #: rows per page in admin and portal tables

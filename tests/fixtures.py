@@ -23,6 +23,7 @@ from hostapp.services.migrations import Migrator
 from hostapp.services.numbering import drop_sequences
 
 from tests.factories import Factory
+from tests.machine import require_module
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +112,17 @@ def install_addon(host):
         return host.addons.loaded[plugin.MANIFEST.id]
 
     return install
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepted (tests/mail/smtp_server.py)."""
+    require_module("aiosmtpd")
+    from tests.mail.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

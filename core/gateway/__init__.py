@@ -17,4 +17,5 @@
   concurrency and Splynx's log lines.
 * :mod:`.pages`: the pay, top-up and direct-link page logic every gateway shares.
 * :mod:`.links`: signed direct payment links (only a signed link may use saved credentials).
+* :mod:`.mail`: the gateway's signed payment link in the host's invoice e-mails.
 """

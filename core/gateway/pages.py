@@ -36,9 +36,10 @@ from .. import models as records
 from ..entry_points import render_code
 from ..payments import SAVE_CREDENTIALS, PaymentError, PaymentOutcome
 from ..host import Host
-from ..web import check_attempts, count_attempt, current_customer, current_host, money, parse_amount, parse_id, public_url
+from ..web import check_attempts, count_attempt, current_customer, current_host, money, parse_amount, parse_id
 from .forms import safe_form
 from .intents import FIELD as INTENT_FIELD
+from .mail import signed_document_url
 
 #: the host record of each document kind (resolved when a page is served)
 RECORDS = {"invoice": "Invoice", "proforma": "ProformaInvoice"}
@@ -301,11 +302,9 @@ class GatewayPages:
     def direct_links(self, quote: Quote) -> list[tuple[str, str]]:
         """Signed direct payment links for e-mails: (label, URL) by number and by id."""
         host = current_host()
-        signer = host.direct_links
         kind, found, days = quote.kind, quote.document, quote.settings.direct_link_days
-        base = f"{public_url()}{self.prefix}/direct-pay-{kind}"
-        return [("By number", signer.url(base, kind, found.id, found.number, days=days)),
-                ("By id", signer.url(base + "-by-id", kind, found.id, found.id, days=days))]
+        return [(label, signed_document_url(host, self.prefix, kind, found, days=days, by=by)[0])
+                for label, by in (("By number", "number"), ("By id", "id"))]
 
     # -- dashboard ----------------------------------------------------------------------
 

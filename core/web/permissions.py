@@ -24,6 +24,7 @@ PERMISSIONS = {
     "finance.pay": "Take a payment for a customer through a gateway",
     "finance.refund": "Refund payments",
     "finance.charge": "Charge invoices in bulk and edit auto charge filters",
+    "finance.mail": "Send invoices and proforma invoices by e-mail and resend messages of the e-mail log",
     "prepaid.view": "See refill card series, cards and reports",
     "prepaid.manage": "Generate, edit, export, delete and redeem refill cards",
     "jobs.view": "Follow background jobs (installs, exports, charge batches)",

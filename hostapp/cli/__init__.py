@@ -11,6 +11,7 @@ from .addons import addons
 from .admins import admins
 from .charge import charge
 from .database import db
+from .mail import mail
 from .payments import payments
 from .serve import demo, serve
 from .worker import worker
@@ -68,6 +69,7 @@ cli.add_command(admins)
 cli.add_command(charge)
 cli.add_command(worker)
 cli.add_command(payments)
+cli.add_command(mail)
 
 
 def main() -> None:

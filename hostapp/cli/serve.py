@@ -1,6 +1,9 @@
 """``splynx serve`` and ``splynx demo``."""
 
+import atexit
+import importlib.util
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +18,7 @@ def run_server(host, bind: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from ..services.charging.service import ResumeWatch
+    from ..services.mail.service import watch as mail_watch
     from ..services.reconciler import watch
     from ..wsgi import LiveApp
 
@@ -22,6 +26,7 @@ def run_server(host, bind: str, port: int) -> None:
     if not host.config.broker_url:  # charge batches run in this process: carry on interrupted ones
         ResumeWatch(host, "serve").start()
     watch(host).start()
+    mail_watch(host).start()
     run_simple(bind, port, LiveApp(host), threaded=True, use_reloader=False)
 
 
@@ -48,9 +53,39 @@ def build_demo_wheelhouse(host, plugins: Path) -> None:
     click.echo("  " + (", ".join(f"{w.name} {w.version}" for w in built) if built else "all up to date"))
 
 
+DEMO_SMTP_PORT = 8025
+
+
+def start_mail_sink(host, port: int) -> list[str]:
+    """A local SMTP server (aiosmtpd) that keeps what the demo sends in ``<instance>/demo-mail`` (a Maildir).
+
+    The Default partner's e-mail settings point at it unless an SMTP host is already set.
+    """
+    from ..services.mail.settings import NAMESPACE, SETTINGS
+    from ..services.settings_store import SettingsStore
+
+    if importlib.util.find_spec("aiosmtpd") is None:  # the demo environment installs it (requirements/simulators.txt)
+        return ["  No demo SMTP server (pip install aiosmtpd); set one in Config → Main → Email."]
+    maildir = host.config.instance_path / "demo-mail"
+    process = subprocess.Popen([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                                "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    atexit.register(process.terminate)
+    with host.db.transaction() as session:
+        store = SettingsStore(session, host.box)
+        if not store.values(NAMESPACE, SETTINGS)["smtp_host"]:
+            values = {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none",
+                      "sender_name": "Demo ISP billing", "sender_address": "billing@demo-isp.example"}
+            store.save(NAMESPACE, SETTINGS, values, actor="demo")
+    return [f"  E-mail:          a local SMTP server on 127.0.0.1:{port} keeps what is sent in {maildir} "
+            "(Config → Main → Email points at it)"]
+
+
 @click.command()
 @click.option("--host", "bind", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--smtp-port", default=DEMO_SMTP_PORT, show_default=True, type=int,
+              help="Port of the demo's local SMTP server (0: none).")
 @click.option("--no-serve", is_flag=True, help="Seed and print the credentials, then exit.")
 @click.option("--plugins", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder of add-on source trees to build the wheelhouse from (the Add-ons page installs them).")
@@ -58,8 +93,9 @@ def build_demo_wheelhouse(host, plugins: Path) -> None:
               help="Port of a gateway simulator, e.g. ippay=8122 (repeatable; default: the ports after --port, "
                    "in add-on id order).")
 @click.pass_obj
-def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, simulator_ports: tuple[str, ...]) -> None:
-    """Seed demo data (admin, customers, invoices), start the gateway simulators and serve the web app."""
+def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, smtp_port: int,
+         simulator_ports: tuple[str, ...]) -> None:
+    """Seed demo data (admin, customers, invoices), start the gateway simulators and a local SMTP server, and serve the web app."""
     from ..demo import ADMIN_LOGIN, ADMIN_PASSWORD, CUSTOMER_PASSWORD, seed_demo
 
     host = obj.host
@@ -87,4 +123,6 @@ def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, simula
         for addon_id, url in started:
             click.echo(f"  Simulator ({addon_id}): {url}  → after installing the add-on, set its Gateway URL "
                        "(Modules list → Edit) to this address")
+        for note in start_mail_sink(host, smtp_port) if smtp_port else ():
+            click.echo(note)
         run_server(host, bind, port)

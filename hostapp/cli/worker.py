@@ -4,6 +4,7 @@ import click
 
 from ..services.charging import ChargeService
 from ..services.charging.service import ResumeWatch
+from ..services.mail.service import watch as mail_watch
 from ..services.reconciler import watch
 
 
@@ -25,4 +26,5 @@ def worker(obj, concurrency: int, hostname: str | None, loglevel: str) -> None:
         click.echo(f"Resumed interrupted charge batches: {', '.join(f'#{i}' for i in resumed)}")
     ResumeWatch(host, "worker").start()
     watch(host).start()
+    mail_watch(host).start()
     run_worker(host, concurrency=concurrency, hostname=hostname, loglevel=loglevel)

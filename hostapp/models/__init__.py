@@ -17,6 +17,7 @@ from .finance import (
     TransactionCategory,
 )
 from .gateway import PaymentAccount, PaymentAccountType, PaymentAttempt
+from .mail import MAIL_STATUSES, MailMessage, MailTemplateRecord
 from .ops import AuditEntry, Job
 from .people import Admin, Customer, Location, Partner
 from .registry import EntryPointRecord, Module, ModuleSetting
@@ -24,7 +25,7 @@ from .registry import EntryPointRecord, Module, ModuleSetting
 __all__ = [
     "DEFAULT_PAYMENT_METHODS", "DEFAULT_TRANSACTION_CATEGORIES", "Admin", "AuditEntry", "AutoChargeFilter", "Base",
     "ChargeBatch", "ChargeBatchItem", "ChargeChunk", "ChargeLane", "Customer",
-    "EntryPointRecord", "Invoice", "InvoiceItem", "Job", "Location", "Module", "ModuleSetting", "NumberSequence",
+    "EntryPointRecord", "Invoice", "InvoiceItem", "Job", "Location", "MAIL_STATUSES", "MailMessage", "MailTemplateRecord", "Module", "ModuleSetting", "NumberSequence",
     "Partner", "Payment", "PaymentAccount", "PaymentAccountType", "PaymentAllocation", "PaymentAttempt",
     "PaymentMethod", "ProformaInvoice", "ProformaItem", "Transaction", "TransactionCategory", "utcnow",
 ]

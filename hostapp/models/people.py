@@ -82,6 +82,8 @@ class Customer(Timestamped, Base):
     balance: Mapped[Decimal] = mapped_column(default=ZERO)
     #: changes on every login, logout and password change; a session holding another one is over
     session_token: Mapped[str] = mapped_column(String(64), default="")
+    #: whether the customer gets finance e-mails (invoices, payments, refunds); Splynx's name
+    send_finance_notification: Mapped[bool] = mapped_column(default=True)
 
     partner: Mapped[Partner] = relationship()
     location: Mapped[Location] = relationship()

@@ -29,6 +29,7 @@ from ..models import (
 )
 from core.models import ZERO
 from .numbering import receipt_number
+from .mail.events import record_event
 
 
 class LedgerError(ValueError):
@@ -97,11 +98,17 @@ def _post(session: Session, customer: Customer, kind: str, amount: Decimal, cate
 
 
 def issue_invoice(session: Session, invoice: Invoice, on: date | None = None) -> Transaction:
-    """Debit the customer for a new invoice (call after the invoice and its items are added)."""
+    """Debit the customer for a new invoice (call after the invoice and its items are added).
+
+    The "new invoice" e-mail is queued in the same transaction when the partner sends it.
+    """
     session.flush()
     customer = _locked_customer(session, invoice.customer_id)
-    return _post(session, customer, "debit", invoice.total, "Service", f"Invoice {invoice.number}",
+    line = _post(session, customer, "debit", invoice.total, "Service", f"Invoice {invoice.number}",
                  on or invoice.date_created, invoice_id=invoice.id, source="auto")
+    record_event(session, "invoice_new", customer.id, setting="send_on_invoice", event_key=f"invoice_new:{invoice.id}",
+                 document=invoice)
+    return line
 
 
 @dataclass

@@ -48,6 +48,7 @@ from ..db import Database
 from ..models import Customer, Invoice, Payment, PaymentAccount, PaymentAttempt, ProformaInvoice
 from .audit import record
 from .ledger import PaymentBooking, record_payment, record_refund
+from .mail.events import record_event
 
 log = logging.getLogger(__name__)
 
@@ -331,6 +332,7 @@ class PaymentService:
             attempt.open_target = None
             if document is not None and document.status == "pending":
                 document.status = "not_paid"
+        _queue_mail(session, attempt, document, result.status)
         booked = session.get(Payment, attempt.payment_id).amount.copy_abs() if attempt.payment_id else None
         return PaymentOutcome(attempt.id, result.status, result.message, attempt.payment_id, booked)
 
@@ -371,3 +373,19 @@ class PaymentService:
         if attempt_id is None:
             raise PaymentError("No payment attempt has this key.")
         return self.reconcile(attempt_id)
+
+
+def _queue_mail(session: Session, attempt: PaymentAttempt, document, status: PaymentStatus) -> None:
+    """Queue the customer's e-mail about an attempt's end, in its booking transaction (if the partner sends it)."""
+    event_key = f"payment:{attempt.key}"
+    if attempt.target_kind == REFUND:
+        if status is PaymentStatus.APPROVED:
+            record_event(session, "refund_made", attempt.customer_id, setting="send_on_refund", event_key=event_key,
+                         payment_id=attempt.payment_id)
+    elif status is PaymentStatus.APPROVED:
+        record_event(session, "payment_received", attempt.customer_id, event_key=event_key, document=document,
+                     setting="send_on_charge" if attempt.batch_id else "send_on_payment",
+                     payment_id=attempt.payment_id)
+    elif status is PaymentStatus.DECLINED and attempt.batch_id and document is not None:
+        record_event(session, "payment_failed", attempt.customer_id, setting="send_on_charge", event_key=event_key,
+                     document=document)

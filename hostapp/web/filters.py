@@ -17,7 +17,7 @@ STATUS_CLASSES = {
     "running": "warning", "succeeded": "success", "failed": "danger", "approved": "success",
     "declined": "danger", "unknown": "warning", "pending": "warning", "refunded": "muted",
     "Ready": "success", "Error": "danger", "Running": "warning", "Queued": "info", "Cancelled": "muted",
-    "skipped": "muted", "not charged": "muted",
+    "skipped": "muted", "not charged": "muted", "new": "info", "sending": "warning", "sent": "success",
 }
 
 

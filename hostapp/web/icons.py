@@ -26,7 +26,7 @@ RENAMED = {
     "card": "credit-card", "puzzle": "puzzle-piece", "cogs": "cogs", "gear": "cog", "gears": "cogs",
     "xmark": "times", "close": "times", "circle-info": "info-circle", "house": "home", "ban": "ban",
     "ticket-alt": "ticket", "ticket-simple": "ticket", "list-ul": "list-ul", "download": "download",
-    "upload": "upload", "bolt": "bolt", "bolt-lightning": "bolt", "wallet": "credit-card",
+    "upload": "upload", "mail": "envelope", "bolt": "bolt", "bolt-lightning": "bolt", "wallet": "credit-card",
 }
 
 def fa_name(name: str | None) -> str:

@@ -5,8 +5,8 @@ role                   may
 =====================  ==========================================================================
 Super administrator    everything, and only they manage administrators, add-ons and gateway settings
 Administrator          everything else: customers, finance, charging, refunds, refill cards, audit log
-Manager                customers, finance and refill cards of their partners; issue invoices, take payments
-Financial manager      see customers; finance: invoices, payments, refunds, bulk charges; see refill cards
+Manager                customers, finance and refill cards of their partners; issue invoices, take payments, send e-mails
+Financial manager      see customers; finance: invoices, payments, refunds, bulk charges, e-mails; see refill cards
 Viewer                 see customers, finance and refill cards; change nothing
 =====================  ==========================================================================
 
@@ -44,10 +44,10 @@ ROLES = {role.key: role for role in (
     Role(SUPER, "Super administrator", frozenset(PERMISSIONS)),
     Role("admin", "Administrator", frozenset(PERMISSIONS) - _SUPER_ONLY),
     Role("manager", "Manager",
-         (_SEE - {"jobs.view"}) | {"customers.manage", "finance.issue", "finance.pay", "prepaid.manage"},
+         (_SEE - {"jobs.view"}) | {"customers.manage", "finance.issue", "finance.pay", "finance.mail", "prepaid.manage"},
          limited_to_partners=True),
     Role("financial", "Financial manager",
-         _SEE | {"finance.issue", "finance.pay", "finance.refund", "finance.charge"}),
+         _SEE | {"finance.issue", "finance.pay", "finance.refund", "finance.charge", "finance.mail"}),
     Role("viewer", "Viewer", _SEE),
 )}
 

@@ -13,7 +13,8 @@ import shlex
 from chroot import Root
 
 MAX_EXPOSURE = 2.5
-BOUNDED = ("splynx-web.service", "splynx-worker.service", "splynx-charge.service", "splynx-reconcile.service")
+BOUNDED = ("splynx-web.service", "splynx-worker.service", "splynx-charge.service", "splynx-reconcile.service",
+           "splynx-mail.service")
 _OVERALL = re.compile(r"Overall exposure level for (?P<unit>\S+): (?P<score>\d+(?:\.\d+)?) (?P<verdict>\S+)")
 
 

@@ -148,3 +148,33 @@ def test_a_worker_on_rabbitmq_charges_a_batch(charging, host, rabbitmq, http_gat
         worker.stop()
     assert (summary.status, summary.approved) == ("ready", 60), worker.log_path.read_text()[-3000:]
     assert approved_per_invoice(http_gateway) == {invoice_id: 1 for invoice_id in seeded.invoice_ids}
+
+
+def test_a_worker_sends_the_mail_queue_when_asked(host, broker, factory, smtp_server, fakepay_dist, database_url,
+                                                  instance_dir, tmp_path):
+    from hostapp.models import Customer
+    from hostapp.services.mail import MailService, Subject
+    from tests.mail.configure import configure_mail
+
+    configure_mail(host, smtp_server.port, send_on_invoice="0")
+    partner, location = factory.partner(), factory.location()
+    invoices = [factory.invoice(factory.customer(partner=partner, location=location)) for _ in range(20)]
+    service = MailService(host)
+    with host.db.transaction() as session:
+        for invoice in invoices:
+            document = session.get(Invoice, invoice.id)
+            service.queue(session, "invoice_new", Subject(session.get(Customer, invoice.customer_id), document),
+                          created_by="test")
+    # the worker's own sweep waits an hour: only the task the dispatch sends can deliver now
+    env = with_settings(host, database_url, instance_dir, fakepay_dist, {**broker, "mail_poll_seconds": 3600})
+    worker = Worker(env, "mail1", tmp_path)
+    try:
+        worker.wait_ready()
+        service.dispatch()
+        deadline = time.monotonic() + 60
+        while len(smtp_server.inbox.messages) < 20 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+    ids = smtp_server.inbox.message_ids()
+    assert len(ids) == 20 == len(set(ids)), worker.log_path.read_text()[-3000:]

@@ -129,3 +129,28 @@ def splynx_register_commands():
         click.echo("hello from widgets")
 
     return group
+
+
+#: what ``splynx_mail_variables`` answers next: values, or an exception to raise
+MAIL = {"values": {"points": 7}, "raise": None}
+
+
+@hookimpl
+def splynx_mail_templates():
+    from core.mail import MailTemplate
+
+    return [MailTemplate("widgets_digest", "Widget digest", "Digest for {{ customer.name }}",
+                         "<p>{{ addons.widgets.points }} widget points</p>", description="The widgets' own e-mail.")]
+
+
+@hookimpl
+def splynx_mail_variables(template, customer, document):
+    from datetime import datetime, timezone
+
+    from core.mail import MailVariables, PayLink
+
+    if MAIL["raise"] is not None:
+        raise MAIL["raise"]
+    link = PayLink("widgets", "Pay with widgets", f"https://pay.example/{customer.id}?sig=ABCDEFGHIJKLMNOP",
+                   datetime(2030, 1, 1, tzinfo=timezone.utc))
+    return MailVariables(pay_links=(link,), values=dict(MAIL["values"]))

@@ -1,4 +1,4 @@
-"""Charge batches on Celery: the app, the lane task, and ``splynx worker``.
+"""Charge batches and e-mail on Celery: the app, the lane and mail tasks, and ``splynx worker``.
 
 With ``SPLYNX_BROKER_URL`` set (``redis://127.0.0.1:6379/0`` or
 ``amqp://guest:guest@127.0.0.1:5672//``) the web process sends one ``splynx.charge_lane``
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 LANE_TASK = "splynx.charge_lane"
 QUEUE = "splynx-charge"
+MAIL_TASK = "splynx.mail_deliver"
+MAIL_QUEUE = "splynx-mail"
 
 
 def charge_queue(prefix: str) -> str:
@@ -59,6 +61,11 @@ def send_lanes(config, batch_id: int, lanes: range) -> None:
     log.info("charge batch %s: sent %d lane task(s) to %s", batch_id, len(lanes), queue)
 
 
+def send_mail_delivery(config) -> None:
+    """Ask a worker to work the e-mail outbox now (queued messages wait in the database, not the broker)."""
+    sender(config.broker_url, config.broker_prefix).send_task(MAIL_TASK, queue=config.broker_prefix + MAIL_QUEUE)
+
+
 def worker_app(host) -> Celery:
     """The Celery app of a worker process: the lane task bound to this process's host."""
     from .runner import LaneRunner
@@ -72,6 +79,15 @@ def worker_app(host) -> Celery:
         log.info("charge batch %s lane %s: %s", batch_id, lane, outcome)
         return outcome
 
+    @app.task(name=MAIL_TASK)
+    def mail_deliver() -> str:
+        """Work the e-mail outbox once (see :mod:`hostapp.services.mail.outbox`)."""
+        from ..mail import MailService
+
+        report = MailService(host).deliver()
+        log.info("e-mail outbox: %s", report.describe())
+        return report.describe()
+
     return app
 
 
@@ -79,7 +95,7 @@ def run_worker(host, *, concurrency: int, hostname: str | None, loglevel: str) -
     """Run a worker in the foreground: a thread pool of ``concurrency`` lanes (blocking)."""
     app = worker_app(host)
     argv = ["worker", "--pool", "threads", "--concurrency", str(concurrency),
-            "--queues", charge_queue(host.config.broker_prefix),
+            "--queues", f"{charge_queue(host.config.broker_prefix)},{host.config.broker_prefix + MAIL_QUEUE}",
             "--loglevel", loglevel, "--without-gossip", "--without-mingle", "--without-heartbeat"]
     if hostname:
         argv += ["--hostname", hostname]

@@ -282,8 +282,10 @@
   });
 
   // one submit per form: a second click while the first is in flight does nothing
+  // (a button that submits into a frame, such as a preview, leaves the page and the form as they are)
   document.addEventListener("submit", function (ev) {
     const form = ev.target;
+    if (ev.submitter && ev.submitter.getAttribute("formtarget")) return;
     if (form.dataset.submitting) { ev.preventDefault(); return; }
     form.dataset.submitting = "1";
     // disabled after the browser collected the form data, so the clicked button's name=value is sent

@@ -30,6 +30,8 @@ from . import (  # noqa: E402,F401 - views register themselves on bp
     finance,
     integrations,
     jobs,
+    mail_config,
+    mail_log,
     module_settings,
     payment_attempts,
     portal_config,

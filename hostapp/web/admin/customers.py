@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from core.web import admin_customer_or_404, admin_sees_partner, current_host, requires, scope_partners
+from ...services.audit import record
 from ...models import Customer, Invoice, Location, Partner, Payment, PaymentAccount, PaymentMethod, ProformaInvoice, \
     Transaction
 from ...models.people import BILLING_TYPES, CUSTOMER_STATUSES
@@ -113,3 +114,18 @@ def _choices(db) -> dict:
         "billing_type": list(BILLING_TYPES.items()),
         "category": list(CATEGORIES.items()),
     }
+
+
+@bp.post("/customers/<int:customer_id>/finance-notifications")
+@requires("customers.manage")
+def customer_finance_notifications(customer_id: int):
+    """Turn the customer's finance e-mails (invoices, payments, refunds) on or off."""
+    db = current_host().db.session
+    customer = admin_customer_or_404(customer_id)
+    customer.send_finance_notification = request.form.get("send") == "1"
+    record(db, actor(), "customer.finance_notifications", f"customer:{customer.id}",
+           {"send": customer.send_finance_notification})
+    db.commit()
+    flash(f"{customer.name} {'gets' if customer.send_finance_notification else 'no longer gets'} finance e-mails.",
+          "success")
+    return redirect(url_for(".customer", customer_id=customer.id))

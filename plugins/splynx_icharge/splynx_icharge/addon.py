@@ -7,11 +7,12 @@ settings, saved accounts and payment service through it; none needs an applicati
 from __future__ import annotations
 
 from core import AddonManifest, ModuleSpec, PaymentAccountType, PortalMethod, hookimpl
+from core.gateway.mail import GatewayMail
 
 from . import bulk, refunds, widgets
 from .charging import Charger
 from .entry_points import default_entry_points
-from .settings import CARD_METHOD, SETTINGS
+from .settings import ADDON_ID, CARD_METHOD, SETTINGS, load_settings
 
 MANIFEST = AddonManifest(
     id="icharge", title="Splynx iCharge Add-on", requires_api=">=1.1,<2",
@@ -78,3 +79,12 @@ def splynx_refund_payment(host, request):
 def splynx_bulk_charge(host, batch):
     """Charge each invoice with the customer's default saved card, ``batch.concurrency`` at a time."""
     return bulk.charge_batch(host, batch)
+
+
+MAIL = GatewayMail(gateway=ADDON_ID, prefix="/icharge", title="Pay with iCharge", load_settings=load_settings)
+
+
+@hookimpl
+def splynx_mail_variables(host, customer, document):
+    """A signed direct payment link for the invoice or proforma the e-mail is about."""
+    return MAIL.variables(host, customer, document)

@@ -1,0 +1,14 @@
+"""Fixtures of the e-mail tests (the SMTP server itself is ``smtp_server`` in tests/fixtures.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hostapp.services.mail import MailService
+from tests.mail.configure import configure_mail
+
+
+@pytest.fixture
+def mail(host, smtp_server) -> MailService:
+    configure_mail(host, smtp_server.port)
+    return MailService(host)
