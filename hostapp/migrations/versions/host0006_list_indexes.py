@@ -1,14 +1,14 @@
 """indexes matching the invoice list pages' order and status filter
 
-Revision ID: host0009_list_indexes
-Revises: host0004
+Revision ID: host0006
+Revises: host0005
 Create Date: 2026-12-02
 """
 from alembic import op
 
 
-revision = 'host0009_list_indexes'
-down_revision = 'host0004'
+revision = 'host0006'
+down_revision = 'host0005'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """customers: payment due (days an invoice gives the customer to pay)
 
-Revision ID: host0008
+Revision ID: host0005
 Revises: host0004
 Create Date: 2026-12-02
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'host0008'
+revision = 'host0005'
 down_revision = 'host0004'
 branch_labels = None
 depends_on = None

@@ -1,15 +1,15 @@
 """e-mail: outbox, operators' templates, the customer's finance-notification opt-out
 
-Revision ID: host0010_mail
-Revises: host0004
+Revision ID: host0007
+Revises: host0006
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'host0010_mail'
-down_revision = 'host0004'
+revision = 'host0007'
+down_revision = 'host0006'
 branch_labels = None
 depends_on = None
 
