@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from core.manager import AddonManager
 from hostapp.models import AuditEntry, EntryPointRecord, ModuleSetting
-from tests.fixtures import make_test_app
+from splynx_testing.fixtures import make_test_app
 from tests.framework.distributions import SysPath, make_distribution
 from tests.plugins import widgets
 

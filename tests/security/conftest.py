@@ -11,7 +11,7 @@ from hostapp.web.auth import hash_password
 from splynx_icharge import addon as icharge
 from splynx_ippay import addon as ippay
 from splynx_refill_cards import addon as refill_cards
-from tests.fixtures import make_test_app
+from splynx_testing.fixtures import make_test_app
 
 PASSWORD = "role-password"
 

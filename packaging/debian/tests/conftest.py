@@ -1,14 +1,14 @@
 """The install test's steps build on each other: after a failed step the rest are skipped.
 
 The test needs root and the host tools ``ci-deps.sh`` installs (``make test-debian`` runs it
-first); without them it is skipped, or fails under ``CI=true`` (:mod:`tests.machine`).
+first); without them it is skipped, or fails under ``CI=true`` (:mod:`splynx_testing.machine`).
 """
 
 import os
 
 import pytest
 
-from tests.machine import missing, require_tool
+from splynx_testing.machine import missing, require_tool
 
 _FAILED_KEY = pytest.StashKey[str]()
 

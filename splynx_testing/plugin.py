@@ -1,0 +1,6 @@
+"""The ``pytest11`` entry point: every fixture of the kit, loaded by pytest in any project.
+
+An add-on's tests need no ``conftest.py`` line for them; see :mod:`splynx_testing` for the list.
+"""
+
+pytest_plugins = ["splynx_testing.fixtures", "splynx_testing.browser"]
