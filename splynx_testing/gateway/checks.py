@@ -39,6 +39,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from core.identity import AddonIdentity
 from core.payments import PaymentError, PaymentOutcome, PaymentStatus
 from hostapp.models import Customer, Invoice, Payment, PaymentAttempt
 
@@ -218,7 +219,7 @@ def check_topup_form_charges_once(h: GatewayHarness) -> None:
         browser = requests.Session()
         assert browser.post(f"{server.url}/portal/login", data={"login": customer.login,
                                                                  "password": "customer-password"}).ok
-        url = f"{server.url}/{h.gateway}/"
+        url = f"{server.url}{AddonIdentity(h.gateway).url_prefix}/"
         data = {"account_id": str(account.id), "amount": "20.00", "intent": form_intent(browser.get(url).text)}
         h.faults.arm("late", only=h.charge_kind, delay=0.5)  # the first post is at the gateway while the others arrive
         start, answers = threading.Barrier(TOPUP_POSTS), []
