@@ -51,6 +51,7 @@ class AddonNames:
             "gateway": self.kind == "gateway", "title": self.title,
             "class_prefix": "".join(part.title() for part in i.id.split("_")),
             "requires_api": f">={API_VERSION},<{major + 1}", "host_version": HOST_VERSION,
+            "api_range_text": f"{API_VERSION} or a later {major}.x",
             "today": date.today().isoformat(),
         }
 
