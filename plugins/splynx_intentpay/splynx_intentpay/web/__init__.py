@@ -9,7 +9,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
-from core.web import ADMIN, PORTAL, admin_required, current_customer, current_host, host_page, login_gate
+from core.web import (ADMIN, PORTAL, admin_required, current_customer, current_host, host_page, login_gate, paginate,
+                      scope_customers)
 
 from ..models import IntentpayTransaction as Record
 from ..settings import METHOD
@@ -19,6 +20,8 @@ bp = Blueprint("intentpay", __name__, template_folder="../templates")
 PORTAL_VIEWS = {"refill"}
 
 PAGE_SIZE = 50
+#: the columns the admin table's search box looks in
+SEARCHED = (Record.reference, Record.note)
 
 
 @bp.before_request
@@ -30,9 +33,10 @@ def _login_gate():
 @bp.get("/admin/")
 @admin_required("customers.view")
 def admin_index():
-    """Finance → IntentPay: the latest records, newest first."""
-    rows = current_host().db.session.execute(select(Record).order_by(Record.id.desc()).limit(PAGE_SIZE)).scalars()
-    return render_template("intentpay/admin/index.html", rows=list(rows))
+    """Finance → IntentPay: the records of the administrator's partners' customers, newest first, searchable."""
+    statement = scope_customers(select(Record).order_by(Record.id.desc()), Record.customer_id)
+    page = paginate(current_host().db.session, statement, SEARCHED)
+    return render_template("intentpay/admin/index.html", page=page)
 
 
 @bp.get("/portal/")
@@ -45,6 +49,4 @@ def portal_index():
     return render_template("intentpay/portal/index.html", rows=list(rows), title=METHOD)
 
 
-
 from . import paying  # noqa: E402,F401 - the views register themselves on bp
-
