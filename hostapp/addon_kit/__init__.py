@@ -1,6 +1,6 @@
 """The add-on kit: ``splynx addons new ID`` writes a complete add-on distribution.
 
-The distribution is rendered from Jinja templates shipped in this package (``templates/``),
+The distribution is rendered from Jinja templates shipped in this package (``skeleton/``),
 the engine the host already depends on (Flask's), so the kit adds no dependency to the host
 or its Debian package; cookiecutter and copier would each add one (and a prompt-driven
 workflow) for what is here a fixed tree. The templates use ``[[ ]]`` / ``[% %]`` delimiters,
@@ -24,7 +24,7 @@ from core.identity import AddonIdentity
 from core.version import API_VERSION, HOST_VERSION
 
 KINDS = ("feature", "gateway")
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent / "skeleton"
 #: template trees per kind: every add-on gets ``common``, a gateway also ``gateway``
 TREES = {"feature": ("common", "feature"), "gateway": ("common", "gateway")}
 
