@@ -15,6 +15,9 @@ from sqlalchemy import MetaData
 
 from hostapp.db import Database
 
+from .checks import check_decline
+from .harness import GatewayHarness
+
 
 class _Collector(logging.Handler):
     def __init__(self) -> None:
@@ -66,10 +69,8 @@ def assert_no_secrets(db: Database, log_lines: list[str], *, numbers: list[str],
 
 
 
-def check_no_card_data(h) -> None:
+def check_no_card_data(h: GatewayHarness) -> None:
     """Saved and typed cards, approved, declined and faulted payments, a refund: no number or CVV kept."""
-    from .checks import check_decline
-
     with captured_logs() as lines:
         customer = h.customer_with_account()
         paid = h.pay(customer, h.invoice(customer, h.approving_amount))
