@@ -2,7 +2,7 @@
 
 Usage: ``python3 .ci/skips.py REPORT.xml ...``. Prints one line per reason with its count and
 the runs it came from, then the total; exits 1 if any test was skipped, since under
-``CI=true`` a missing tool or service is an error (tests/machine.py) and nothing should skip.
+``CI=true`` a missing tool or service is an error (splynx_testing/machine.py) and nothing should skip.
 """
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ def build(instance: Path, database_url: str) -> Host:
                         session_secret="benchmark")
     host = Host.build(config, addons=AddonManager())
     if database_url:
-        from tests.fixtures import _drop_everything
+        from splynx_testing.fixtures import _drop_everything
 
         _drop_everything(host.db)
     prepare_database(host)

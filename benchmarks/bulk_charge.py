@@ -94,7 +94,7 @@ def build_host(instance: Path, database_url: str, concurrency: int) -> Host:
     manager.discover()
     host = Host.build(config, addons=manager)
     if database_url:
-        from tests.fixtures import _drop_everything
+        from splynx_testing.fixtures import _drop_everything
 
         _drop_everything(host.db)
     prepare_database(host)

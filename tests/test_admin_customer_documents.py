@@ -13,7 +13,7 @@ from core import AddonManifest, EntryPoint, ModuleSpec, hookimpl
 from core.web import CUSTOMER_LAYOUT, admin_customer_or_404, admin_required
 from hostapp.models import Admin, AuditEntry, Customer, Invoice, Partner, ProformaInvoice
 from hostapp.web.auth import hash_password
-from tests.fixtures import make_test_app, portal_login
+from splynx_testing.fixtures import make_test_app, portal_login
 
 PASSWORD = "manager-password"
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from hostapp.models import Admin, AuditEntry, Customer, Partner
 from hostapp.web.auth import hash_password, verify_password
-from tests.fixtures import portal_login
+from splynx_testing.fixtures import portal_login
 
 PASSWORD = "role-password"
 

@@ -6,7 +6,7 @@ from core.entry_points import Place
 from core.manager import AddonManager
 from hostapp.models import AuditEntry, EntryPointRecord, ModuleSetting
 from hostapp.services.entry_points import visible_points
-from tests.fixtures import make_test_app
+from splynx_testing.fixtures import make_test_app
 from tests.framework.distributions import SysPath, make_distribution
 from tests.plugins import widgets
 

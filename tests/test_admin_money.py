@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.payments import PaymentStatus
 from hostapp.models import AuditEntry, Invoice, Payment, PaymentAttempt
-from tests.gateway_kit import form_intent
+from splynx_testing.gateway import form_intent
 from tests.plugins import fakepay
 
 

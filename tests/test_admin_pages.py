@@ -48,7 +48,7 @@ def test_partner_form_refuses_duplicates_with_a_message(admin_client, host):
 
 def test_admin_pages_need_an_admin_login(app, factory):
     customer = factory.customer()
-    from tests.fixtures import portal_login
+    from splynx_testing.fixtures import portal_login
 
     portal = portal_login(app, customer)
     assert portal.get("/admin/customers").status_code == 302

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template_string
 from core import AddonManifest, EntryPoint, ModuleSpec, hookimpl
 from hostapp.web.auth import current_customer
 from hostapp.web.entry_point_views import host_page
-from tests.fixtures import make_test_app, portal_login
+from splynx_testing.fixtures import make_test_app, portal_login
 
 
 bp = Blueprint("gated", __name__)

@@ -17,7 +17,7 @@ from core.manager import AddonCallError
 from core.payments import PaymentError, PaymentInProgress
 from hostapp.cli import CLIContext, cli
 from hostapp.models import EntryPointRecord, Invoice, Module, Payment, PaymentAttempt, PaymentMethod
-from tests.fixtures import make_test_app, portal_login
+from splynx_testing.fixtures import make_test_app, portal_login
 from tests.plugins import fakepay, widgets
 
 

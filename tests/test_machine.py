@@ -1,8 +1,8 @@
-"""tests.machine: a missing tool, service or module skips with its remedy, or fails under CI=true."""
+"""splynx_testing.machine: a missing tool, service or module skips with its remedy, or fails under CI=true."""
 
 import pytest
 
-from tests.machine import require_module, require_service, require_tool
+from splynx_testing.machine import require_module, require_service, require_tool
 
 
 @pytest.fixture(params=["", "true"], ids=["outside CI", "CI=true"])

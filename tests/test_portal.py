@@ -1,6 +1,6 @@
 """Customer portal: own documents only, separate logins, menu from entry points."""
 
-from tests.fixtures import portal_login
+from splynx_testing.fixtures import portal_login
 
 
 def test_customer_sees_only_own_invoices_and_gets_404_for_others(app, factory):

@@ -1,6 +1,7 @@
-"""``splynx addons``: list, sync, install, upgrade, remove, purge, enable, disable, configure."""
+"""``splynx addons``: list, sync, install, upgrade, remove, purge, enable, disable, configure, new."""
 
 import time
+from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -228,3 +229,23 @@ def purge_data(obj, addon_id: str) -> None:
         raise click.ClickException(f"add-on {addon_id!r} is installed; remove its package first")
     obj.host.registry.purge(addon_id, ACTOR)
     click.echo(f"{addon_id}: tables, settings and entry points deleted.")
+
+
+@addons.command("new")
+@click.argument("addon_id", metavar="ID")
+@click.option("--kind", type=click.Choice(["feature", "gateway"]), default="feature", show_default=True,
+              help="gateway: also a client, a simulator and money hooks.")
+@click.option("--title", default="", help="Human title (default: from the id, 'demo_pay' -> 'Demo Pay').")
+@click.option("--dir", "target", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write (default: ./splynx-<id>, the distribution name).")
+def new(addon_id: str, kind: str, title: str, target: Path | None) -> None:
+    """Write a new add-on distribution ID from the add-on kit's templates."""
+    from ..addon_kit import KitError, new_addon
+
+    try:
+        folder = target or Path(AddonIdentity(addon_id).dist_name)
+        files = new_addon(addon_id, folder, kind=kind, title=title)
+    except (KitError, IdentityError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Wrote {len(files)} files of the {kind} add-on {addon_id!r} into {folder}/.")
+    click.echo(f"Next: cd {folder} && pip install -e '.[test]' && pytest")

@@ -43,11 +43,12 @@ from chroot import Root  # noqa: E402
 
 REPO = HERE.parent.parent
 HOST_DEBIAN = HERE / "splynx-host" / "debian"
-HOST_MODULES = {"core", "hostapp"}
+#: splynx_testing is the test kit add-on authors use (a pytest plugin); the build-time tests need it too
+HOST_MODULES = {"core", "hostapp", "splynx_testing"}
 #: where splynx-host and its add-ons install their Python packages (see debian/extra/splynx-run)
 PRIVATE_DIR = ("usr", "share", "splynx-host")
 PUBLIC_DIRS = (("usr", "lib", "python3"), ("usr", "local"))
-HOST_SOURCES = ("core", "hostapp", "tests", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
+HOST_SOURCES = ("core", "hostapp", "splynx_testing", "tests", "setup.cfg", "pyproject.toml", "README.md", "LICENSE")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist", ".pybuild",
                                 ".pytest_cache", "debian")
 

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from hostapp.models import PaymentAccount, PaymentAttempt
 from hostapp.services.settings_store import SettingsStore
 from tests.charging.seed import Seeded, seed_invoices
-from tests.machine import require_module
+from splynx_testing.machine import require_module
 from tests.plugins.fakepay_server import RunningGateway
 
 
@@ -128,7 +128,7 @@ class IppayGateway:
 
 
 def gateway_class(name: str):
-    """The gateway a test asked for by handler id; ``ippay`` needs splynx-ippay installed (tests.machine)."""
+    """The gateway a test asked for by handler id; ``ippay`` needs splynx-ippay installed (splynx_testing.machine)."""
     if name == "ippay":
         require_module("splynx_ippay")
     return {"fakepay": FakepayGateway, "ippay": IppayGateway}[name]

@@ -28,7 +28,7 @@ from tests.charging.conftest import approved_per_invoice, request, wait_finished
 from tests.charging.gateways import gateway_class
 from tests.charging.processes import Worker, host_env
 from tests.charging.seed import seed_invoices
-from tests.machine import require_module, require_service
+from splynx_testing.machine import require_module, require_service
 
 redis = require_module("redis")
 celery_app = require_module("hostapp.services.charging.celery_app")  # needs celery

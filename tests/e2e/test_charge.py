@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from hostapp.models import ChargeBatch, Invoice
 from tests.charging.gateways import gateway_class
-from tests.e2e.fixtures import modal_layer
+from splynx_testing.browser import modal_layer
 
 pytestmark = pytest.mark.e2e
 

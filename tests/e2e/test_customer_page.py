@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from splynx_ippay import addon as ippay
-from tests.e2e.fixtures import LiveServer, admin_login, screenshot
+from splynx_testing.browser import LiveServer, admin_login, screenshot
 
 pytestmark = pytest.mark.e2e
 

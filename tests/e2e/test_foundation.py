@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.fixtures import LiveServer, portal_page_for
+from splynx_testing.browser import LiveServer, portal_page_for
 from tests.plugins import widgets
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from hostapp.models import Invoice
 
 from tests.charging.gateways import FakepayGateway
-from tests.e2e.fixtures import modal_layer, screenshot
+from splynx_testing.browser import modal_layer, screenshot
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.fixtures import LiveServer, admin_login, assert_fits_phone, modal_layer, portal_page_for, screenshot
+from splynx_testing.browser import LiveServer, admin_login, assert_fits_phone, modal_layer, portal_page_for, screenshot
 from tests.plugins import widgets
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.fixtures import screenshot
+from splynx_testing.browser import screenshot
 
 pytestmark = pytest.mark.e2e
 

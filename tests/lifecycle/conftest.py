@@ -33,8 +33,8 @@ from hostapp.services.jobs import job_status
 
 SOURCES = Path(__file__).resolve().parents[1] / "addon_sources"
 #: ids of the test add-ons: their tables, modules and migration rows are scrubbed after each test
-TEST_ADDONS = ("demo_pay", "bad_migration", "broken_import", "future_host")
-TEST_REVISIONS = ("dp0001", "dp0002", "bm0001")
+TEST_ADDONS = ("demo_pay", "bad_migration", "broken_import", "future_host", "acme_pay")
+TEST_REVISIONS = ("dp0001", "dp0002", "bm0001", "acme_pay0001")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import inspect
 
 from hostapp.wsgi import LiveApp
-from tests.e2e.fixtures import LiveServer, portal_page_for, modal_layer
+from splynx_testing.browser import LiveServer, portal_page_for, modal_layer
 
 pytestmark = pytest.mark.e2e
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from hostapp.app import create_app
 from hostapp.models import AuditEntry
-from tests.fixtures import make_test_app
+from splynx_testing.fixtures import make_test_app
 
 from .conftest import wait_for_job
 

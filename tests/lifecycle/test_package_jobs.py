@@ -14,7 +14,7 @@ from hostapp.models import AuditEntry, EntryPointRecord, Module, ModuleSetting
 from hostapp.services import package_jobs
 from hostapp.services.addon_set import current_generation
 from hostapp.wsgi import LiveApp
-from tests.fixtures import make_test_app
+from splynx_testing.fixtures import make_test_app
 
 from .conftest import build_variant, run_package_job
 

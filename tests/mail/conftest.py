@@ -1,4 +1,4 @@
-"""Fixtures of the e-mail tests (the SMTP server itself is ``smtp_server`` in tests/fixtures.py)."""
+"""Fixtures of the e-mail tests (the SMTP server itself is the ``smtp_server`` fixture of splynx_testing)."""
 
 from __future__ import annotations
 

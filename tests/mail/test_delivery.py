@@ -23,7 +23,7 @@ def test_the_test_email_reports_the_servers_answer(mail, smtp_server):
 
 
 def test_a_refused_login_is_reported_with_the_servers_answer(host, tmp_path):
-    from tests.mail.smtp_server import SmtpServer
+    from splynx_testing.smtp import SmtpServer
 
     server = SmtpServer(login=("billing", "right")).start()
     try:
@@ -36,7 +36,7 @@ def test_a_refused_login_is_reported_with_the_servers_answer(host, tmp_path):
 
 
 def test_starttls_with_a_test_certificate_and_a_login(host, tmp_path, monkeypatch):
-    from tests.mail.smtp_server import SmtpServer, make_certificate
+    from splynx_testing.smtp import SmtpServer, make_certificate
 
     cert, key = make_certificate(tmp_path)
     server = SmtpServer(tls=(cert, key), login=("billing", "s3cret pass")).start()

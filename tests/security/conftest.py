@@ -9,17 +9,18 @@ from sqlalchemy import select
 from hostapp.models import Admin, Partner
 from hostapp.web.auth import hash_password
 from splynx_icharge import addon as icharge
+from splynx_intentpay import addon as intentpay
 from splynx_ippay import addon as ippay
 from splynx_refill_cards import addon as refill_cards
-from tests.fixtures import make_test_app
+from splynx_testing.fixtures import make_test_app
 
 PASSWORD = "role-password"
 
 
 @pytest.fixture
 def full_app(host, install_addon):
-    """The app with IPpay, iCharge and refill cards installed (every shipped route mounted)."""
-    for plugin in (ippay, icharge, refill_cards):
+    """The app with IPpay, iCharge, IntentPay and refill cards installed (every shipped route mounted)."""
+    for plugin in (ippay, icharge, intentpay, refill_cards):
         install_addon(plugin)
     return make_test_app(host)
 

@@ -13,8 +13,8 @@ import time
 import requests
 from werkzeug.serving import make_server
 
-from tests.fixtures import make_test_app
-from tests.machine import require_module
+from splynx_testing.fixtures import make_test_app
+from splynx_testing.machine import require_module
 
 SIGNED = "/ippay/direct-pay-invoice-by-id?item_id=7&expires=1893456000&sig=SECRETsig_value-123"
 

@@ -25,7 +25,7 @@ from splynx_ippay.charging import client_for
 from splynx_ippay.client import clients
 from splynx_ippay.settings import SETTINGS as IPPAY_SETTINGS
 from splynx_ippay.settings import load_settings as ippay_settings
-from tests.gateway_kit import save_settings
+from splynx_testing.gateway import save_settings
 
 from .conftest import login_as
 

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fixtures import portal_login
+from splynx_testing.fixtures import portal_login
 
 from .conftest import login_as
 

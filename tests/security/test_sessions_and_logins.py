@@ -13,7 +13,7 @@ from hostapp.config import HostConfig
 from hostapp.host import Host
 from hostapp.models import AuditEntry
 from hostapp.web.login_views import ACCOUNT_LIMIT
-from tests.fixtures import make_test_app, portal_login
+from splynx_testing.fixtures import make_test_app, portal_login
 
 
 def _copy_cookie(source, target) -> None:

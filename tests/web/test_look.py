@@ -11,7 +11,7 @@ import pytest
 from hostapp.services.branding import LogoError, image_kind
 from hostapp.web.icon_set import find_font_awesome, icon_names
 from hostapp.web.icons import icon
-from tests.fixtures import portal_login
+from splynx_testing.fixtures import portal_login
 from tests.images import png
 
 

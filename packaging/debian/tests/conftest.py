@@ -3,7 +3,7 @@
 The test needs root, the host tools ``ci-deps.sh`` installs (``make test-debian`` runs it
 first, piuparts included) and, for the purge of the host on an external database, PostgreSQL
 on 127.0.0.1:5432 (user postgres, trust); without them it is skipped, or fails under
-``CI=true`` (:mod:`tests.machine`).
+``CI=true`` (:mod:`splynx_testing.machine`).
 """
 
 import os
@@ -11,7 +11,7 @@ import subprocess
 
 import pytest
 
-from tests.machine import missing, require_service, require_tool
+from splynx_testing.machine import missing, require_service, require_tool
 
 _FAILED_KEY = pytest.StashKey[str]()
 

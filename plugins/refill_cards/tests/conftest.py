@@ -12,7 +12,7 @@ from splynx_refill_cards import addon
 from splynx_refill_cards.models import Card
 from splynx_refill_cards.series import generate, parse_generate
 from splynx_refill_cards.settings import ADDON_ID, SCHEMA, options
-from tests.fixtures import make_test_app
+from splynx_testing.fixtures import make_test_app
 
 
 @pytest.fixture

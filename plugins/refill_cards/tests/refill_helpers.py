@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from splynx_refill_cards.models import Card
-from tests.machine import require_tool
+from splynx_testing.machine import require_tool
 
 
 def expire_card(db, full_code: str) -> None:

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from refill_helpers import pdf_text
 
-from tests.e2e.fixtures import PHONE, LiveServer, assert_fits_phone, modal_layer, portal_page_for
+from splynx_testing.browser import PHONE, LiveServer, assert_fits_phone, modal_layer, portal_page_for
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ.get("SPLYNX_SCREENSHOTS", "test-artifacts/refill-cards"))

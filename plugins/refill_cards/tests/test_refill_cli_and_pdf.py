@@ -12,7 +12,7 @@ from refill_helpers import balance_of, pdf_text
 
 from hostapp.cli import CLIContext, cli
 from splynx_refill_cards.export.writers import FIXED_MASK_FROM, CardLine, write_pdf
-from tests.machine import require_tool
+from splynx_testing.machine import require_tool
 
 NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
 

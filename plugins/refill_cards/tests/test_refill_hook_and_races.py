@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from hostapp.models import Payment, PaymentAttempt
 from splynx_refill_cards.models import Card
 from splynx_refill_cards.redeem import RedeemRefused, redeem
-from tests.fixtures import make_test_app
+from splynx_testing.fixtures import make_test_app
 
 
 def _pay(host, customer_id, code, amount="10.00"):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from hostapp.models import Payment
 from hostapp.services.jobs import job_status
 from splynx_refill_cards.models import Card, Export, RedeemGuard, Series
-from tests.fixtures import portal_login
+from splynx_testing.fixtures import portal_login
 
 NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
 

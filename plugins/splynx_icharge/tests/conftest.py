@@ -11,8 +11,8 @@ from core.gateway.cards import CardDetails, Expiry
 from splynx_icharge import addon, simulator
 from splynx_icharge.settings import ADDON_ID, SETTINGS
 from splynx_icharge.xserv import apis
-from tests.fixtures import make_test_app
-from tests.gateway_kit import GatewayHarness, save_settings
+from splynx_testing.fixtures import make_test_app
+from splynx_testing.gateway import GatewayHarness, save_settings
 
 TEST_CARD = "4111111111111111"
 
@@ -79,8 +79,8 @@ def add_card(icharge_app):
 
 
 @pytest.fixture
-def harness(icharge_host, icharge_app, sim, factory, add_card):
-    """The gateway kit's view of this add-on (see tests/gateway_kit.py)."""
+def gateway_harness(icharge_host, icharge_app, sim, factory, add_card):
+    """The gateway kit's view of this add-on (:mod:`splynx_testing.gateway`)."""
     from splynx_icharge.models import IchargePayment
 
     def customer_with_account():
@@ -102,4 +102,5 @@ def harness(icharge_host, icharge_app, sim, factory, add_card):
         sim_kinds=lambda key: [e["kind"] for e in sim.app.journal() if e.get("reference") == key],
         journal_note=journal_note,
         make_unreachable=lambda: configure(icharge_host, gateway_url="http://127.0.0.1:9/api/v1"),  # discard port
+        card_numbers=(TEST_CARD,),
     )

@@ -88,7 +88,7 @@ def test_unconfigured_add_on_declines_without_calling_xilo(icharge_app, icharge_
         for row in s.execute(select(ModuleSetting).where(ModuleSetting.key == "merchant_id")).scalars():
             s.delete(row)
     invoice = factory.invoice(customer, Decimal("30.00"))
-    from tests.fixtures import portal_login
+    from splynx_testing.fixtures import portal_login
 
     page = portal_login(icharge_app, customer).post(f"/icharge/pay-invoice?item_id={invoice.id}",
                                                    data={"account_id": "new", "holder": "A B", "exp_month": "12",
@@ -100,7 +100,7 @@ def test_unconfigured_add_on_declines_without_calling_xilo(icharge_app, icharge_
 
 def test_admin_refunds_a_card_payment_from_its_row(icharge_app, icharge_host, factory, add_card, sim):
     from hostapp.models import Payment
-    from tests.gateway_kit import form_intent
+    from splynx_testing.gateway import form_intent
 
     admin = _admin(icharge_app, factory)
     customer = factory.customer()

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting, PaymentAccount
-from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot, modal_layer
+from splynx_testing.browser import LiveServer, admin_login, portal_page_for, screenshot, modal_layer
 
 pytestmark = pytest.mark.e2e
 

@@ -1,7 +1,7 @@
 """The Charge batch handler (splynx_bulk_charge): default cards, bounded concurrency, empty accounts.
 
 These tests hand the hook the batch the host's charge runner builds
-(``tests.gateway_kit.charge_batch_for``), as splynx-ippay's do. The browser walk through the
+(``splynx_testing.gateway.charge_batch_for``), as splynx-ippay's do. The browser walk through the
 host's Charge dialog (Finance → Invoices → Charge) is in test_icharge_browser.py.
 """
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.payments import PaymentStatus
 from hostapp.models import Invoice, Payment, PaymentAttempt
-from tests.gateway_kit import charge_batch_for
+from splynx_testing.gateway import charge_batch_for
 
 
 def test_bulk_charge_pays_with_default_cards_within_the_concurrency_limit(icharge_app, icharge_host, factory,

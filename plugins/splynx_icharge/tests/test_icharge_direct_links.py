@@ -5,7 +5,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from hostapp.models import Invoice, Payment, PaymentAccount, ProformaInvoice
-from tests.gateway_kit import confirm_document
+from splynx_testing.gateway import confirm_document
 
 CARD = {"method": "card", "holder": "Jane Payer", "card_number": "4242424242424242", "exp_month": "11",
         "exp_year": "2030", "cvv": "7193"}

@@ -5,8 +5,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from hostapp.models import Customer, EntryPointRecord, Invoice, Payment, PaymentAccount, PaymentMethod, Transaction
-from tests.fixtures import portal_login
-from tests.gateway_kit import form_intent
+from splynx_testing.fixtures import portal_login
+from splynx_testing.gateway import form_intent
 
 CARD_FORM = {"action": "add_card", "holder": "Tofu Beast", "card_number": "4111 1111 1111 1111",
              "exp_month": "12", "exp_year": "2031"}

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from splynx_ippay import addon, simulator
 from splynx_ippay.client import clients
 from splynx_ippay.settings import ADDON_ID, SETTINGS
-from tests.fixtures import make_test_app
-from tests.gateway_kit import save_settings
+from splynx_testing.fixtures import make_test_app
+from splynx_testing.gateway import save_settings
 
 
 @pytest.fixture(scope="session")
@@ -99,8 +99,8 @@ def sim_refunds(running) -> list[int]:
 
 
 @pytest.fixture
-def harness(ippay_host, ippay_app, sim, factory, add_card):
-    """The gateway kit's view of this add-on, paying by card (see tests/gateway_kit.py)."""
+def gateway_harness(ippay_host, ippay_app, sim, factory, add_card):
+    """The gateway kit's view of this add-on, paying by card (:mod:`splynx_testing.gateway`)."""
     return _harness(ippay_host, ippay_app, sim, factory, add_card, "SALE", "CREDIT")
 
 
@@ -113,7 +113,7 @@ def ach_harness(ippay_host, ippay_app, sim, factory, add_bank):
 def _harness(ippay_host, ippay_app, sim, factory, add_account, charge_kind: str, refund_kind: str):
     from decimal import Decimal
 
-    from tests.gateway_kit import GatewayHarness
+    from splynx_testing.gateway import GatewayHarness
 
     def customer_with_account():
         customer = factory.customer()
@@ -135,4 +135,5 @@ def _harness(ippay_host, ippay_app, sim, factory, add_account, charge_kind: str,
         sim_kinds=lambda key: [e["type"] for e in sim.app.journal() if e["transaction_id"] == key],
         journal_note=journal_note,
         make_unreachable=lambda: configure(ippay_host, gateway_url="http://127.0.0.1:9/ippay"),  # discard port
+        card_numbers=(TEST_CARD, TEST_BANK_ACCOUNT),
     )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from core.payments import PaymentStatus
 from hostapp.models import Invoice, Payment, PaymentAttempt
-from tests.gateway_kit import charge_batch_for
+from splynx_testing.gateway import charge_batch_for
 
 
 def test_bulk_charge_pays_with_default_accounts_within_the_concurrency_limit(ippay_app, ippay_host, factory,

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from hostapp.models import Invoice, Payment, ProformaInvoice
-from tests.fixtures import portal_login
-from tests.gateway_kit import confirm_document
+from splynx_testing.fixtures import portal_login
+from splynx_testing.gateway import confirm_document
 
 CARD = {"method": "card", "holder": "Jane Payer", "card_number": "4242424242424242", "exp_month": "11",
         "exp_year": "2030", "cvv": "7193"}
@@ -159,7 +159,7 @@ def test_card_attempts_on_a_pay_page_are_throttled_per_address(ippay_app, factor
 
 def test_the_owner_logged_in_to_the_portal_pays_a_plain_link_with_the_saved_card(ippay_app, ippay_host, factory,
                                                                                   add_card, sim):
-    from tests.fixtures import portal_login
+    from splynx_testing.fixtures import portal_login
 
     owner = factory.customer()
     account = add_card(owner)

@@ -1,39 +1,21 @@
-"""The unknown-outcome rules against the simulator's faults (real HTTP, real database).
+"""The gateway conformance suite (splynx_testing.gateway) against IPpay's simulator, by card and by ACH.
 
-Every check is the shared gateway kit's (tests/gateway_kit.py), run against IPpay's simulator:
-decline, time-out after charge, garbage and 5xx before and after charging, double click,
-dropped connections, a failing ENQ reconciled later (saved and typed cards), an unreachable
-gateway and a late answer.
+By card, every check of the suite: decline, time-out after charge, garbage and 5xx before and
+after charging, double click, dropped connections, a failing ENQ reconciled later (saved and
+typed cards), an unreachable gateway, a late answer, parallel top-up posts, the reconciler's
+thread, refunds, a resumed Charge batch, no card data kept, and the sweep. By bank account
+(ACH CHECK, refunds by REVERSAL), the refund checks.
 """
 
 import pytest
 
-from tests import gateway_kit
+from splynx_testing import gateway as kit
 
 
-@pytest.mark.parametrize("check", gateway_kit.FAULT_CHECKS, ids=lambda check: check.__name__)
-def test_gateway_conformance(harness, check):
-    check(harness)
+class TestConformance(kit.GatewayConformance):
+    """Every check of the suite, paying by card."""
 
 
-def test_parallel_posts_of_one_topup_form_charge_once(harness):
-    gateway_kit.check_topup_form_charges_once(harness)
-
-
-@pytest.mark.parametrize("check", gateway_kit.RECONCILER_CHECKS, ids=lambda check: check.__name__)
-def test_reconciler(harness, check):
-    check(harness)
-
-
-@pytest.mark.parametrize("check", gateway_kit.REFUND_CHECKS, ids=lambda check: check.__name__)
-def test_card_refunds(harness, check):
-    check(harness)
-
-
-@pytest.mark.parametrize("check", gateway_kit.REFUND_CHECKS, ids=lambda check: check.__name__)
+@pytest.mark.parametrize("check", kit.REFUND_CHECKS, ids=lambda check: check.__name__)
 def test_bank_account_refunds(ach_harness, check):
     check(ach_harness)
-
-
-def test_sweep_after_the_whole_fault_set(harness):
-    gateway_kit.check_sweep_after_the_fault_set(harness)

@@ -5,8 +5,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, Payment, PaymentAccount, PaymentMethod, Transaction
-from tests.fixtures import portal_login
-from tests.gateway_kit import form_intent
+from splynx_testing.fixtures import portal_login
+from splynx_testing.gateway import form_intent
 
 TEST_CARD, TEST_BANK_ACCOUNT, TEST_ROUTING = "4111111111111111", "84736251", "071025661"
 

@@ -3,8 +3,8 @@
 from sqlalchemy import select
 
 from hostapp.models import PaymentAccount
-from tests import gateway_kit
-from tests.fixtures import portal_login
+from splynx_testing import gateway as kit
+from splynx_testing.fixtures import portal_login
 
 PANS = ["4111111111111111", "5555555555554444", "4242424242424242", "378282246310005"]
 CVVS = ["7193", "8642"]
@@ -17,7 +17,7 @@ def test_every_table_and_log_line_is_free_of_card_data(ippay_app, ippay_host, fa
     proforma = factory.proforma(factory.customer(), "20.00")
     client = portal_login(ippay_app, customer)
     stranger = ippay_app.test_client()
-    with gateway_kit.captured_logs() as lines:
+    with kit.captured_logs() as lines:
         for number in PANS[:2]:
             client.post("/ippay/credentials", data={"action": "add_card", "holder": "Tofu Beast",
                                                     "card_number": number, "exp_month": "12", "exp_year": "2031"})
@@ -33,7 +33,7 @@ def test_every_table_and_log_line_is_free_of_card_data(ippay_app, ippay_host, fa
         client.post(f"/ippay/pay-invoice?item_id={invoices[1].id}", data={"account_id": account_ids[1]})
         card = {"method": "card", "holder": "Jane", "exp_month": "11", "exp_year": "2030"}
         for doc, path in ((invoices[2], "invoice"), (invoices[3], "invoice"), (proforma, "proforma")):
-            gateway_kit.confirm_document(stranger, f"/ippay/direct-pay-{path}?item_id={doc.number}", doc)
+            kit.confirm_document(stranger, f"/ippay/direct-pay-{path}?item_id={doc.number}", doc)
         sim.faults.arm("garbage", only="SALE")
         stranger.post(f"/ippay/direct-pay-invoice?item_id={invoices[2].number}",
                       data={**card, "card_number": PANS[2], "cvv": CVVS[0]})
@@ -49,4 +49,4 @@ def test_every_table_and_log_line_is_free_of_card_data(ippay_app, ippay_host, fa
     assert "CardNum" in text and "************1111" in text and "AccountNumber" in text, "the exchanges were logged"
     assert "<CVV2>***</CVV2>" in text
     assert [e["type"] for e in sim.app.journal()].count("SALE") >= 3
-    gateway_kit.assert_no_secrets(ippay_host.db, lines, numbers=PANS + ACCOUNTS, codes=CVVS)
+    kit.assert_no_secrets(ippay_host.db, lines, numbers=PANS + ACCOUNTS, codes=CVVS)

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hostapp.models import Invoice
-from tests.e2e.fixtures import LiveServer, portal_page_for, screenshot
+from splynx_testing.browser import LiveServer, portal_page_for, screenshot
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting
 from tests.images import png
-from tests.e2e.fixtures import LiveServer, admin_login, assert_fits_phone, modal_layer, portal_page_for, screenshot
+from splynx_testing.browser import LiveServer, admin_login, assert_fits_phone, modal_layer, portal_page_for, screenshot
 
 pytestmark = pytest.mark.e2e
 

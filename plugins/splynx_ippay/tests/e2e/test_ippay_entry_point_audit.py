@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from hostapp.models import AuditEntry, EntryPointRecord
 from splynx_ippay.entry_points import PROFORMA_WIDGET
-from tests.e2e.fixtures import LiveServer, admin_login, screenshot
+from splynx_testing.browser import LiveServer, admin_login, screenshot
 
 pytestmark = pytest.mark.e2e
 

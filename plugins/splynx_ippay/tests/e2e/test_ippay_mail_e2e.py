@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from hostapp.models import Invoice
 from hostapp.services.mail import MailService
-from tests.e2e.fixtures import LiveServer, screenshot
+from splynx_testing.browser import LiveServer, screenshot
 from tests.mail.configure import configure_mail
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.fixtures import LiveServer, admin_login, portal_page_for, screenshot
+from splynx_testing.browser import LiveServer, admin_login, portal_page_for, screenshot
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from hostapp.app import create_app
-from tests.machine import require_tool
+from splynx_testing.machine import require_tool
 
 CHROMIUM = os.environ.get("SPLYNX_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -123,3 +123,9 @@ def portal_page_for(page, live_server, customer, password: str = "customer-passw
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/portal/")
     return page
+
+
+@pytest.fixture
+def portal_page(page, live_server):
+    """``portal_page(customer)``: this browser page logged in to the customer portal."""
+    return lambda customer, password="customer-password": portal_page_for(page, live_server, customer, password)

@@ -1,4 +1,4 @@
-"""Fixtures for host, framework and add-on tests (loaded by the root conftest.py).
+"""Fixtures for host, framework and add-on tests (loaded by the ``pytest11`` plugin).
 
 The database is SQLite in a temporary folder unless ``SPLYNX_DATABASE_URL`` names a
 MariaDB or PostgreSQL database (CI runs the suite on all three). The schema is migrated
@@ -22,8 +22,8 @@ from hostapp.services.bootstrap import seed_reference_data
 from hostapp.services.migrations import Migrator
 from hostapp.services.numbering import drop_sequences
 
-from tests.factories import Factory
-from tests.machine import require_module
+from splynx_testing.factories import Factory
+from splynx_testing.machine import require_module
 
 
 @pytest.fixture(scope="session")
@@ -116,9 +116,9 @@ def install_addon(host):
 
 @pytest.fixture
 def smtp_server():
-    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepted (tests/mail/smtp_server.py)."""
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepted (:mod:`splynx_testing.smtp`)."""
     require_module("aiosmtpd")
-    from tests.mail.smtp_server import SmtpServer
+    from splynx_testing.smtp import SmtpServer
 
     server = SmtpServer().start()
     yield server
@@ -160,3 +160,23 @@ def portal_login(app, customer, password: str = "customer-password"):
     response = c.post("/portal/login", data={"login": customer.login, "password": password})
     assert response.status_code == 302, response.data
     return c
+
+
+@pytest.fixture
+def portal_client(app):
+    """``portal_client(customer)``: a test client logged in to the customer portal."""
+    return lambda customer, password="customer-password": portal_login(app, customer, password)
+
+
+@pytest.fixture
+def demo_data(host):
+    """The data set ``splynx demo`` seeds: an administrator, two partners, thirty customers with invoices.
+
+    Logins are those :mod:`hostapp.demo` prints (``admin`` / ``admin-demo``; ``demo01`` ...
+    ``demo30`` / ``portal-demo``).
+    """
+    from hostapp.demo import seed_demo
+
+    with host.db.transaction() as session:
+        seed_demo(session)
+    return host

@@ -1,0 +1,1 @@
+"""IntentPay: an add-on for splynx-host (id ``intentpay``, pages under ``/intentpay``)."""
