@@ -4,8 +4,8 @@ Builds the .debs (dh-python in a trixie build root), publishes them with reprepr
 throwaway key, unpacks a minimal trixie root (mmdebstrap, cached), adds the repository with
 Signed-By and then, inside the root: installs the add-on with apt-get (pulling splynx-host
 and Debian's python3 packages; the Python packages land in the private /usr/share/splynx-host),
-lists add-ons, shows that a failed database migration leaves splynx-host unconfigured until
-it is fixed, drops a shadowing ``core`` and ``hostapp`` into /usr/local and PYTHONPATH
+lists add-ons, builds and installs an add-on fresh from ``splynx addons new``, shows that a
+failed database migration leaves splynx-host unconfigured until it is fixed, drops a shadowing ``core`` and ``hostapp`` into /usr/local and PYTHONPATH
 (never imported), runs the web service as its unit says and fetches pages over HTTP, starts
 the add-on helper service as its unit says and checks who may ask it what, installs a second
 add-on from the web UI (apt backend, helper service) while the app runs, upgrades the add-on
@@ -132,6 +132,36 @@ def test_splynx_addons_list(world):
     row = next((line.split() for line in listing.splitlines() if line.startswith(world.primary.id + " ")), None)
     assert row, listing
     assert row[1:4] == [world.primary.deb, world.primary.source.version, "enabled"], listing
+
+
+def test_a_generated_addon_builds_and_installs(world):
+    """What ``splynx addons new`` writes builds into a lintian-clean .deb that apt installs beside the host.
+
+    The add-on's own tests run in tests/framework/test_addon_kit.py (they need the test kit, which
+    the build root has no reason to carry), so its build here skips them.
+    """
+    from click.testing import CliRunner
+
+    from core.identity import AddonIdentity
+    from hostapp.cli import cli
+
+    kit = AddonIdentity("acmepay")
+    folder = world.work / kit.dist_name
+    generated = CliRunner().invoke(cli, ["addons", "new", kit.id, "--kind", "gateway", "--dir", str(folder)])
+    assert generated.exit_code == 0, generated.output
+    out = world.work / "debs-generated"
+    with world.clock("build generated add-on"):
+        world.build_debs(out, "--plugin", str(folder), "--no-check")
+    [deb] = out.glob(f"{kit.deb_name}_*_all.deb")
+    assert f"splynx-addon-api (>= {api_version()})" in world.deb_field(deb, "Depends")
+    shutil.copy(deb, world.root.host_path(f"/tmp/{deb.name}"))
+    with world.clock("install generated add-on"):
+        world.apt("install", f"/tmp/{deb.name}")
+    listing = world.splynx("addons", "list").stdout
+    row = next((line.split() for line in listing.splitlines() if line.startswith(kit.id + " ")), None)
+    assert row and row[1] == kit.deb_name and row[3] == "enabled", listing
+    world.apt("purge", kit.deb_name)
+    assert world.dpkg_status(kit.deb_name)[0] == "not-installed"
 
 
 def test_failed_migration_leaves_the_host_unconfigured(world):
