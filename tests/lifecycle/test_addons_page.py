@@ -17,6 +17,8 @@ from hostapp.wsgi import LiveApp
 from splynx_testing.browser import LiveServer, portal_page_for, modal_layer
 
 pytestmark = pytest.mark.e2e
+#: the confirm dialog's plan is a pip dry run: seconds on a busy machine, so its wait is longer than expect's 5 s
+PLAN_WAIT = 30_000
 
 SHOTS = "test-artifacts/lifecycle"
 
@@ -49,7 +51,7 @@ def confirm(page, action: str, package: str, question: str, plan_text: str, shot
     page.get_by_role("button", name=f"{action} {package}").click()
     modal = modal_layer(page).locator(".modal")
     expect(modal).to_contain_text(question)
-    expect(modal.locator(".plan")).to_contain_text(plan_text)
+    expect(modal.locator(".plan")).to_contain_text(plan_text, timeout=PLAN_WAIT)
     expect(modal.get_by_role("button", name="No, cancel")).to_be_visible()
     page.screenshot(path=f"{SHOTS}/{shot}-confirm.png")
     modal.get_by_role("button", name="OK, confirm").click()
@@ -109,7 +111,7 @@ def test_a_reload_reconnects_to_the_running_job_and_shows_its_failure(page, serv
     open_addons(page, "broken-import")
     page.get_by_role("button", name="Install splynx-broken-import").click()
     modal = modal_layer(page).locator(".modal")
-    expect(modal.locator(".plan")).to_contain_text("splynx-broken-import")
+    expect(modal.locator(".plan")).to_contain_text("splynx-broken-import", timeout=PLAN_WAIT)
     # another package operation holds the machine lock, so the job waits where a reload can find it
     with open(lifecycle_host.config.instance_path / "package-operations.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -134,6 +136,7 @@ def test_a_host_too_old_is_refused_in_the_confirm_dialog(page, server, factory):
     open_addons(page, "future-host")
     page.get_by_role("button", name="Install splynx-future-host").click()
     modal = modal_layer(page).locator(".modal")
-    expect(modal.locator(".alert-error")).to_contain_text("needs splynx-host >=99.0, but this host runs 1.0.0")
+    expect(modal.locator(".alert-error")).to_contain_text("needs splynx-host >=99.0, but this host runs 1.0.0",
+                                                     timeout=PLAN_WAIT)
     expect(modal.get_by_role("button", name="OK, confirm")).to_be_disabled()
     page.screenshot(path=f"{SHOTS}/refused.png")
