@@ -86,7 +86,7 @@ def test_demo_refuses_a_taken_port_before_starting_anything(run):
     assert f"The ippay simulator cannot listen on 127.0.0.1:{port}: Address already in use." in result.stderr
     assert "Demo data" not in result.stdout  # nothing was seeded or started
     bad = run("demo", "--plugins", "plugins", "--simulator-port", "paypal=9000", ok=False)
-    assert bad.returncode == 2 and "'paypal' has no simulator here; the simulators are: icharge, ippay" in bad.stderr
+    assert bad.returncode == 2 and "'paypal' has no simulator here; the simulators are: icharge, intentpay, ippay" in bad.stderr
 
 
 def test_demo_prints_each_simulator_gateway_url_and_stops_them_on_exit(tmp_path):

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from splynx_testing.browser import screenshot
+from splynx_testing.browser import modal_layer, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -56,11 +56,11 @@ def test_operator_sets_up_email_previews_a_template_and_sends_an_invoice(admin_p
     page.locator(f"tr[data-number='{invoice.number}'] input[name=ids]").check()
     page.locator("details.dropdown summary").click()
     page.get_by_role("menuitem", name="Send").click()
-    modal = page.frame_locator("#modal iframe")
+    modal = modal_layer(page)
     expect(modal.get_by_text(customer.email)).to_be_visible()
     shot(page, "05-send-modal")
     modal.get_by_role("button", name="Send").click()
-    expect(modal.get_by_text("1 queued")).to_be_visible()
+    expect(page.get_by_text("1 queued").first).to_be_visible()
     page.goto(f"{live_server.url}/admin/logs/emails")
     row = page.locator("table.mail-log tbody tr").first
     expect(row).to_contain_text(customer.email)

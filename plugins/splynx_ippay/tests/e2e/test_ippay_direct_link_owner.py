@@ -28,7 +28,7 @@ def test_the_logged_in_owner_pays_a_plain_link_with_the_saved_card(page, browser
 
     stranger = browser.new_page()
     stranger.goto(link)
-    expect(stranger.locator("#pay-card")).to_be_visible()
+    expect(stranger.locator("#pay-confirm")).to_be_visible()  # a stranger first proves they hold the invoice
     expect(stranger.locator("#pay-saved")).to_have_count(0)
     stranger.close()
 
