@@ -3,6 +3,8 @@ labelled pay buttons, error pages, and a portal that works on a phone (375 x 667
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -131,6 +133,7 @@ def test_portal_works_on_a_phone(phone, server, factory):
     assert_fits_phone(page)
     screenshot(page, SHOTS, "phone-menu")
     page.get_by_role("link", name="Invoices", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/portal/finance/invoices$"))  # measured once the list is there
     assert_fits_phone(page)
     screenshot(page, SHOTS, "phone-invoices")
 

@@ -17,7 +17,7 @@ from hostapp.wsgi import LiveApp
 from splynx_testing.browser import LiveServer, portal_page_for, modal_layer
 
 pytestmark = pytest.mark.e2e
-#: the confirm dialog's plan is a pip dry run: seconds on a busy machine, so its wait is longer than expect's 5 s
+#: what runs pip (the confirm dialog's plan, a job's first lines) takes seconds on a busy machine: longer than expect's 5 s
 PLAN_WAIT = 30_000
 
 SHOTS = "test-artifacts/lifecycle"
@@ -116,10 +116,10 @@ def test_a_reload_reconnects_to_the_running_job_and_shows_its_failure(page, serv
     with open(lifecycle_host.config.instance_path / "package-operations.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         modal.get_by_role("button", name="OK, confirm").click()
-        expect(modal.locator(".console")).to_contain_text("Waiting for another package operation")
+        expect(modal.locator(".console")).to_contain_text("Waiting for another package operation", timeout=PLAN_WAIT)
         page.reload()
         active = page.locator("#active-job")
-        expect(active).to_contain_text("Install splynx-broken-import")
+        expect(active).to_contain_text("Install splynx-broken-import", timeout=PLAN_WAIT)
         fcntl.flock(lock, fcntl.LOCK_UN)
     expect(active.locator(".progress .bar")).to_have_class(re.compile(r"\bfailed\b"), timeout=60_000)
     expect(active.locator(".console")).to_contain_text(
