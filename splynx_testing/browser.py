@@ -97,6 +97,7 @@ def phone(browser):
 
 def assert_fits_phone(page) -> None:
     """No horizontal scrolling, and every visible tap target at least MIN_TAP px high and wide."""
+    page.wait_for_load_state("load")  # measured with the page's stylesheets applied
     sizes = page.evaluate("""(selector) => ({
         scroll: document.documentElement.scrollWidth, width: window.innerWidth,
         small: Array.from(document.querySelectorAll(selector))

@@ -42,7 +42,8 @@ def log_in_admin(page, server, factory):
 def open_addons(page, search: str):
     page.get_by_role("link", name="Add-ons").click()
     page.get_by_role("searchbox", name="Search add-ons").fill(search)
-    page.get_by_role("button", name="Search").click()
+    with page.expect_navigation():  # until the results page has loaded: its buttons open dialogs only then
+        page.get_by_role("button", name="Search").click()
     return page.locator("#addons tbody tr")
 
 
