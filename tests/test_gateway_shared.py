@@ -6,7 +6,7 @@ import pytest
 
 from core.gateway.forms import safe_form
 from core.web import parse_amount
-from core.gateway.resolver import LookupRefused, Outcome, Resolver
+from core.gateway.resolver import Gateway, LookupRefused, Outcome, Resolver
 from core.gateway.settings import service_fee
 from core.gateway.simulator import Reply, RunningSimulator
 from core.gateway.transport import AlreadyReceived, BadAnswer, ClientPool, HttpTransport, NotSent, ReadTimedOut
@@ -42,22 +42,20 @@ def test_rest_requests_accept_the_statuses_a_protocol_answers_with():
         assert failed.value.status == 502 and failed.value.answered
 
 
-class FakeGateway:
-    """A gateway whose look-up answers from a list of scripted results."""
+def scripted(*lookups) -> Gateway:
+    """A gateway whose look-up answers from a list of scripted results (no protocol of its own)."""
+    pending = list(lookups)
 
-    name, lookup_name = "Gw", "LOOKUP"
-
-    def __init__(self, *lookups):
-        self.lookups = list(lookups)
-
-    def look_up(self, key):
-        found = self.lookups.pop(0)
+    def look_up(key):
+        found = pending.pop(0)
         if isinstance(found, Exception):
             raise found
         return found
 
-    def answered(self, response, note):
+    def answered(response, note):
         return Outcome(PaymentStatus.APPROVED if response == "ok" else PaymentStatus.DECLINED, response, "", note)
+
+    return Gateway("Gw", "LOOKUP", look_up, answered)
 
 
 def _raise(exc):
@@ -67,19 +65,19 @@ def _raise(exc):
 
 
 def test_resolver_steps():
-    assert Resolver(FakeGateway()).first("K", lambda: "ok").status is PaymentStatus.APPROVED
-    unreachable = Resolver(FakeGateway()).first("K", _raise(NotSent("refused")))
+    assert Resolver(scripted()).first("K", lambda: "ok").status is PaymentStatus.APPROVED
+    unreachable = Resolver(scripted()).first("K", _raise(NotSent("refused")))
     assert unreachable.status is PaymentStatus.DECLINED and "could not be reached" in unreachable.message
-    found = Resolver(FakeGateway("ok")).first("K", _raise(ReadTimedOut("slow")))
+    found = Resolver(scripted("ok")).first("K", _raise(ReadTimedOut("slow")))
     assert (found.status, found.note) == (PaymentStatus.APPROVED, "slow; found by LOOKUP")
-    garbage = Resolver(FakeGateway(None)).first("K", _raise(BadAnswer("HTTP 500", 500)))
+    garbage = Resolver(scripted(None)).first("K", _raise(BadAnswer("HTTP 500", 500)))
     assert garbage.status is PaymentStatus.DECLINED and "Nothing was charged" in garbage.message
-    duplicate = Resolver(FakeGateway(None)).first("K", _raise(AlreadyReceived("dup")))
+    duplicate = Resolver(scripted(None)).first("K", _raise(AlreadyReceived("dup")))
     assert duplicate.status is PaymentStatus.UNKNOWN, "a duplicate is never re-sent"
-    refused = Resolver(FakeGateway(LookupRefused("bad terminal", "answer"))).resume("K", lambda: "ok")
+    refused = Resolver(scripted(LookupRefused("bad terminal", "answer"))).resume("K", lambda: "ok")
     assert (refused.status, refused.response) == (PaymentStatus.UNKNOWN, "answer")
-    assert Resolver(FakeGateway(None)).settle("K").status is PaymentStatus.DECLINED
-    assert Resolver(FakeGateway(ReadTimedOut("x"))).settle("K").status is PaymentStatus.UNKNOWN
+    assert Resolver(scripted(None)).settle("K").status is PaymentStatus.DECLINED
+    assert Resolver(scripted(ReadTimedOut("x"))).settle("K").status is PaymentStatus.UNKNOWN
 
 
 def test_client_pool_shares_and_closes():

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 from core.payments import PaymentStatus
 
@@ -62,23 +62,24 @@ class Outcome(Generic[R]):
         return self.status.value
 
 
-class Gateway(Protocol[R]):
-    """What the resolver needs from one gateway protocol."""
+@dataclass(frozen=True)
+class Gateway(Generic[R]):
+    """What the resolver needs from one gateway protocol: its names, its look-up, how to read an answer.
+
+    Any object with these four attributes serves; an add-on usually builds one per client, e.g.
+    ``Gateway("IPpay", "ENQ", look_up=client.enq_by_id, answered=answered)``.
+    """
 
     #: the gateway's name in messages ("IPpay")
     name: str
     #: the look-up's name in journal notes ("ENQ")
     lookup_name: str
-
-    def look_up(self, key: str) -> R | None:
-        """The transaction sent under ``key``, ``None`` if the gateway has none.
-
-        Raises a :class:`GatewayError` when the look-up fails (:class:`LookupRefused` when
-        the gateway answered something that is not about the transaction).
-        """
-
-    def answered(self, response: R, note: str) -> "Outcome[R]":
-        """The outcome a valid answer states (approved or declined, with a message)."""
+    #: the transaction sent under a key, ``None`` if the gateway has none; raises a
+    #: :class:`GatewayError` when the look-up fails (:class:`LookupRefused` when the gateway
+    #: answered something that is not about the transaction)
+    look_up: Callable[[str], R | None]
+    #: the outcome a valid answer states (approved or declined, with a message), given the journal note
+    answered: Callable[[R, str], Outcome[R]]
 
 
 class Resolver(Generic[R]):

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from core.gateway.cards import CardDetails, account_label
 from core.gateway.masking import masked_logger
-from core.gateway.resolver import Outcome, Resolver
+from core.gateway.resolver import Gateway, Outcome, Resolver
 from core.payments import SAVE_CREDENTIALS, PaymentRequest, PaymentResult, PaymentStatus, to_minor_units
 from core.gateway.accounts import NewAccount
 from core.gateway.bulk import EMPTY_ACCOUNT
@@ -50,23 +50,6 @@ def answered(answer: Answer, note: str) -> Outcome[Answer]:
         return Outcome(PaymentStatus.APPROVED, answer, "The payment was approved.", note)
     return Outcome(PaymentStatus.DECLINED, answer,
                    f"The payment was declined: {describe(answer.response_code, answer.response_text)}.", note)
-
-
-class ReferenceLookup:
-    """xServ as a :class:`core.gateway.resolver.Gateway`: TransactionStatus by reference is the look-up."""
-
-    name = "iCharge"
-    lookup_name = "reference look-up"
-
-    def __init__(self, api: XservApi) -> None:
-        self.api = api
-
-    def look_up(self, key: str) -> Payment | None:
-        return self.api.transaction_status(key)
-
-    @staticmethod
-    def answered(answer: Answer, note: str) -> Outcome[Answer]:
-        return answered(answer, note)
 
 
 @dataclass(frozen=True)
@@ -114,7 +97,7 @@ class Charger:
         # a payment sent before keeps its amount (the fee setting may have changed since)
         total = sent.amount if sent is not None else request.amount + settings.fee(request.amount)
         fee = total - request.amount
-        resolver = Resolver(ReferenceLookup(api_for(settings)))
+        resolver = Resolver(Gateway("iCharge", "reference look-up", api_for(settings).transaction_status, answered))
         if sent is None:
             self.journal.open(reference=key, customer_id=request.customer_id, amount=total,
                               currency=settings.currency, account=instrument.label, recurring=recurring)

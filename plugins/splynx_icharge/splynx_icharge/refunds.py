@@ -11,7 +11,9 @@ same key, which xServ replays instead of refunding twice.
 
 from __future__ import annotations
 
-from core.gateway.resolver import Outcome, Resolver
+from functools import partial
+
+from core.gateway.resolver import Gateway, Outcome, Resolver
 from core.host import Host
 from core.payments import PaymentRequest, PaymentResult, PaymentStatus, to_minor_units
 
@@ -19,7 +21,7 @@ from .charging import api_for
 from .journal import Journal
 from .protocol import ApiError, Refund, describe
 from .settings import load_settings
-from .xserv import Refused, XservApi
+from .xserv import Refused
 
 COMMENT = "Refund by iCharge"
 
@@ -34,24 +36,6 @@ def answered(answer: Answer, note: str) -> Outcome[Answer]:
     if answer.approved:
         return Outcome(PaymentStatus.APPROVED, answer, "The refund was approved.", note)
     return Outcome(PaymentStatus.DECLINED, answer, f"The refund was declined: {describe(answer.response_code)}.", note)
-
-
-class RefundLookup:
-    """xServ as a :class:`core.gateway.resolver.Gateway` for the refunds of one payment."""
-
-    name = "iCharge"
-    lookup_name = "refund look-up"
-
-    def __init__(self, api: XservApi, payment_id: str) -> None:
-        self.api = api
-        self.payment_id = payment_id
-
-    def look_up(self, key: str) -> Refund | None:
-        return self.api.refund_status(self.payment_id, key)
-
-    @staticmethod
-    def answered(answer: Answer, note: str) -> Outcome[Answer]:
-        return answered(answer, note)
 
 
 def refund(host: Host, request: PaymentRequest) -> PaymentResult:
@@ -72,7 +56,7 @@ def refund(host: Host, request: PaymentRequest) -> PaymentResult:
         except Refused as exc:
             return exc.error
 
-    resolver = Resolver(RefundLookup(api, original.reference))
+    resolver = Resolver(Gateway("iCharge", "refund look-up", partial(api.refund_status, original.reference), answered))
     if sent is None:
         journal.open(reference=key, customer_id=request.customer_id, amount=request.amount,
                      currency=settings.currency, account=f"Refund of {original.reference}", recurring=False)

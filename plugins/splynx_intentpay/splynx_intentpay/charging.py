@@ -13,7 +13,7 @@ from __future__ import annotations
 from core.gateway.bulk import EMPTY_ACCOUNT
 from core.gateway.cards import CardDetails
 from core.gateway.masking import masked_logger
-from core.gateway.resolver import Outcome, Resolver
+from core.gateway.resolver import Gateway, Outcome, Resolver
 from core.host import Host
 from core.payments import PaymentRequest, PaymentResult, PaymentStatus, to_minor_units
 
@@ -30,23 +30,6 @@ def answered(answer: Answer, note: str) -> Outcome[Answer]:
         return Outcome(PaymentStatus.APPROVED, answer, "The payment was approved.", note)
     return Outcome(PaymentStatus.DECLINED, answer, f"The payment was declined: {answer.error or answer.status}.",
                    note)
-
-
-class IntentLookup:
-    """The gateway as a :class:`core.gateway.resolver.Gateway`: intents by reference are the look-up."""
-
-    name = "IntentPay"
-    lookup_name = "reference look-up"
-
-    def __init__(self, client: GatewayClient) -> None:
-        self.client = client
-
-    def look_up(self, key: str) -> Answer | None:
-        return self.client.find_intent(key)
-
-    @staticmethod
-    def answered(answer: Answer, note: str) -> Outcome[Answer]:
-        return answered(answer, note)
 
 
 def settings_of(host: Host, partner_id: int | None) -> GatewaySettings:
@@ -73,7 +56,7 @@ class Charger:
         if not settings.configured:
             return PaymentResult.declined("IntentPay is not configured yet (API key missing). Contact your provider.")
         client = GatewayClient(settings)
-        resolver = Resolver(IntentLookup(client))
+        resolver = Resolver(Gateway("IntentPay", "reference look-up", client.find_intent, answered))
         amount = sent.amount if sent is not None else request.amount
 
         def send() -> Answer:

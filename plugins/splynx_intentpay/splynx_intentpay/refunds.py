@@ -9,7 +9,7 @@ up by reference; not found after a time-out, it is re-sent with the same key (re
 
 from __future__ import annotations
 
-from core.gateway.resolver import Outcome, Resolver
+from core.gateway.resolver import Gateway, Outcome, Resolver
 from core.host import Host
 from core.payments import PaymentRequest, PaymentResult, PaymentStatus, to_minor_units
 
@@ -26,30 +26,13 @@ def answered(answer: Answer, note: str) -> Outcome[Answer]:
                    f"IntentPay refused the refund: {answer.error or answer.status}. Nothing was refunded.", note)
 
 
-class RefundLookup:
-    """The gateway as a :class:`core.gateway.resolver.Gateway` for refunds: by reference."""
-
-    name = "IntentPay"
-    lookup_name = "refund look-up"
-
-    def __init__(self, client: GatewayClient) -> None:
-        self.client = client
-
-    def look_up(self, key: str) -> Answer | None:
-        return self.client.find_refund(key)
-
-    @staticmethod
-    def answered(answer: Answer, note: str) -> Outcome[Answer]:
-        return answered(answer, note)
-
-
 def refund(host: Host, request: PaymentRequest) -> PaymentResult:
     """Send (or look up) the refund of attempt ``request.attempt_key``."""
     journal = Journal(host)
     key, original = request.attempt_key, request.refund_of
     sent = journal.find(key)
     client = GatewayClient(settings_of(host, request.partner_id))
-    resolver = Resolver(RefundLookup(client))
+    resolver = Resolver(Gateway("IntentPay", "refund look-up", client.find_refund, answered))
 
     def send() -> Answer:
         return client.refund(key, original.reference, to_minor_units(request.amount))

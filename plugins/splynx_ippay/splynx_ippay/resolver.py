@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from core.gateway.resolver import LookupRefused, Outcome, Resolver
+from core.gateway.resolver import Gateway, LookupRefused, Outcome, Resolver
 from core.gateway.transport import AlreadyReceived
 from core.payments import PaymentStatus
 
@@ -22,7 +22,7 @@ from .protocol import DUPLICATE, NOT_FOUND, Response
 #: ENQ answers that are about the look-up request itself, not the transaction looked up
 LOOKUP_ERRORS = frozenset({"900", "901", "921", "925", "926", "996"})
 
-__all__ = ["EnqGateway", "Outcome", "answered", "resolver", "unique"]
+__all__ = ["Outcome", "answered", "enq", "resolver", "unique"]
 
 
 def answered(response: Response, note: str) -> Outcome[Response]:
@@ -33,17 +33,10 @@ def answered(response: Response, note: str) -> Outcome[Response]:
                    f"The payment was declined: {describe(response.action_code, response.text)}.", note)
 
 
-class EnqGateway:
-    """IPpay as a :class:`core.gateway.resolver.Gateway`: ENQ is the look-up."""
-
-    name = "IPpay"
-    lookup_name = "ENQ"
-
-    def __init__(self, client: IppayClient) -> None:
-        self.client = client
-
-    def look_up(self, key: str) -> Response | None:
-        found = self.client.enq(key)
+def enq(client: IppayClient) -> Callable[[str], Response | None]:
+    """ENQ as the look-up: the transaction sent under ``key``, ``None`` when IPpay has none."""
+    def look_up(key: str) -> Response | None:
+        found = client.enq(key)
         if found.action_code in LOOKUP_ERRORS:
             raise LookupRefused(found.text, found)
         if found.action_code == NOT_FOUND:
@@ -51,10 +44,7 @@ class EnqGateway:
         if found.transaction_id.upper() != key.upper():
             raise LookupRefused("answered for another id", found)
         return found
-
-    @staticmethod
-    def answered(response: Response, note: str) -> Outcome[Response]:
-        return answered(response, note)
+    return look_up
 
 
 def unique(send: Callable[[], Response]) -> Callable[[], Response]:
@@ -69,4 +59,4 @@ def unique(send: Callable[[], Response]) -> Callable[[], Response]:
 
 def resolver(client: IppayClient) -> Resolver[Response]:
     """The resolver for one IPpay client."""
-    return Resolver(EnqGateway(client))
+    return Resolver(Gateway("IPpay", "ENQ", enq(client), answered))
