@@ -1,13 +1,18 @@
-"""Encryption at rest for secret settings (terminal ids, API keys, passwords).
+"""The host's own secrets: encryption at rest for secret settings, and signing keys.
 
-Values are sealed with Fernet (AES-128-CBC + HMAC-SHA256). The key comes from
-``SPLYNX_SECRET_KEY`` (a Fernet key) or from ``secret.key`` in the instance folder, created
-with mode 0600 on first use.
+Secret settings (terminal ids, API keys, passwords) are sealed with Fernet (AES-128-CBC +
+HMAC-SHA256). The key comes from ``SPLYNX_SECRET_KEY`` (a Fernet key) or from ``secret.key``
+in the instance folder, created with mode 0600 on first use. :class:`InstanceSigner` is the
+same rule for the HMAC keys that sign direct links and form intents.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
+import secrets
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -64,3 +69,34 @@ class SecretBox:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken as exc:
             raise SecretError("a stored secret cannot be decrypted with the current key") from exc
+
+
+class InstanceSigner:
+    """HMAC-SHA256 signatures with one secret of at least 32 bytes.
+
+    A subclass names where its secret lives: the environment variable :attr:`ENV_VAR`, else the
+    file :attr:`KEY_FILE` in the instance folder (created with a random key on first use).
+    """
+
+    #: the environment variable that may hold the secret
+    ENV_VAR: str
+    #: the file in the instance folder that holds it otherwise
+    KEY_FILE: str
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 32:
+            raise ValueError(f"{type(self).__name__} needs a key of at least 32 bytes")
+        self._key = key
+
+    @classmethod
+    def for_instance(cls, instance_path: str | os.PathLike):
+        """The signer of a host: the secret from :attr:`ENV_VAR` or from the key file in its instance folder."""
+        env_key = os.environ.get(cls.ENV_VAR)
+        if env_key:
+            return cls(env_key.encode())
+        return cls(instance_key(Path(instance_path) / cls.KEY_FILE, lambda: secrets.token_hex(32).encode()))
+
+    def _mac(self, message: str) -> str:
+        """The URL-safe base64 HMAC-SHA256 of ``message`` (43 characters, no padding)."""
+        digest = hmac.new(self._key, message.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()

@@ -15,41 +15,25 @@ another.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import os
 import re
 import secrets
-from pathlib import Path
 
-from ..secrets import instance_key
+from ..secrets import InstanceSigner
 
-KEY_FILE = "form-intents.key"
 #: the form field that carries the key
 FIELD = "intent"
 _SHAPE = re.compile(r"^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$")
 
 
-class IntentKeys:
+class IntentKeys(InstanceSigner):
     """Issues and verifies intent keys with one secret."""
 
-    def __init__(self, key: bytes) -> None:
-        if len(key) < 32:
-            raise ValueError("an intent key needs at least 32 bytes")
-        self._key = key
-
-    @classmethod
-    def for_instance(cls, instance_path: Path) -> "IntentKeys":
-        """The signer of a host: ``SPLYNX_INTENT_KEY`` or the key file in its instance folder."""
-        env_key = os.environ.get("SPLYNX_INTENT_KEY")
-        if env_key:
-            return cls(env_key.encode())
-        return cls(instance_key(Path(instance_path) / KEY_FILE, lambda: secrets.token_hex(32).encode()))
+    ENV_VAR = "SPLYNX_INTENT_KEY"
+    KEY_FILE = "form-intents.key"
 
     def _sign(self, purpose: str, subject: int | str, nonce: str) -> str:
-        digest = hmac.new(self._key, f"{purpose}:{subject}:{nonce}".encode(), hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        return self._mac(f"{purpose}:{subject}:{nonce}")
 
     def issue(self, purpose: str, subject: int | str) -> str:
         """A fresh key for one form of ``purpose`` about ``subject`` (a customer or payment id)."""

@@ -14,47 +14,30 @@ signatures in text that is shown or logged.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import os
 import re
-import secrets
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
-from ..secrets import instance_key
+from ..secrets import InstanceSigner
 from ..inputs import ascii_digits
 
 KINDS = ("invoice", "proforma")
 #: the query parameters that make a link trusted (masked wherever URLs are logged)
 QUERY_FIELDS = ("expires", "sig")
-KEY_FILE = "direct-links.key"
 
 
-class DirectLinks:
+class DirectLinks(InstanceSigner):
     """Signs and verifies direct payment links with one secret key."""
 
-    def __init__(self, key: bytes) -> None:
-        if len(key) < 32:
-            raise ValueError("a direct-link key needs at least 32 bytes")
-        self._key = key
-
-    @classmethod
-    def for_instance(cls, instance_path: Path) -> "DirectLinks":
-        """The signer of a host: ``SPLYNX_DIRECT_LINK_KEY`` or the key file in its instance folder."""
-        env_key = os.environ.get("SPLYNX_DIRECT_LINK_KEY")
-        if env_key:
-            return cls(env_key.encode())
-        return cls(instance_key(Path(instance_path) / KEY_FILE, lambda: secrets.token_hex(32).encode()))
+    ENV_VAR = "SPLYNX_DIRECT_LINK_KEY"
+    KEY_FILE = "direct-links.key"
 
     def signature(self, kind: str, document_id: int, expires: int) -> str:
+        """The signature of a link to document ``document_id`` of ``kind`` that expires at ``expires``."""
         if kind not in KINDS:
             raise ValueError(f"unknown document kind {kind!r}")
-        message = f"{kind}:{int(document_id)}:{int(expires)}".encode()
-        digest = hmac.new(self._key, message, hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        return self._mac(f"{kind}:{int(document_id)}:{int(expires)}")
 
     def sign(self, kind: str, document_id: int, *, days: int = 30, now: float | None = None) -> dict[str, str]:
         """Query parameters (``expires``, ``sig``) that make a link trusted for ``days``."""
