@@ -21,7 +21,8 @@ fixture                   what it gives
 ``portal_page``           ``portal_page(customer)``: a Playwright page logged in to the portal
 ========================  ==============================================================
 
-Gateway add-ons also get the conformance suite, :mod:`splynx_testing.gateway`.
+Gateway add-ons also get the conformance suite, :mod:`splynx_testing.gateway`; every add-on can
+check its names and its wheel with :mod:`splynx_testing.package`.
 
 This package is test code: it builds a real host (``hostapp``), which an add-on's own
 modules never import. Add-on *tests* import ``splynx_testing``; add-on code imports ``core``.

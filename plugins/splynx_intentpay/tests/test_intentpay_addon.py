@@ -1,17 +1,14 @@
 """IntentPay installed into a real host (migrated database, synced module, its pages)."""
 
-from importlib.metadata import entry_points
-
 from sqlalchemy import inspect
 
 from splynx_intentpay import addon
 from splynx_intentpay.settings import ADDON_ID, SETTINGS
+from splynx_testing.package import check_names
 
 
 def test_every_name_agrees_with_the_id():
-    (point,) = [p for p in entry_points(group="splynx.addons") if p.name == ADDON_ID]
-    addon.MANIFEST.identity.check(entry_point_name=point.name, dist_name=point.dist.name,
-                                  import_name=point.value)
+    check_names(addon.MANIFEST)
 
 
 def test_install_migrates_its_branch_and_registers_the_module(addon_host):
