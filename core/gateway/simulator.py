@@ -30,6 +30,7 @@ e.g. ``SALE``), from Python (:attr:`RunningSimulator.faults`) or over HTTP::
 from __future__ import annotations
 
 import enum
+import importlib
 import json
 import logging
 import socket
@@ -38,6 +39,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
+
+import click
 
 log = logging.getLogger(__name__)
 
@@ -347,3 +350,13 @@ def serve(app: SimulatorApp, host: str, port: int, banner: str = "") -> None:
     finally:
         server.release.set()
         server.server_close()
+
+
+def simulator_command(title: str, module: str, port: int) -> click.Command:
+    """``splynx <add-on> simulator``: run the simulator ``python -m <module>`` runs, in the foreground."""
+    @click.command(name="simulator", help=f"Run the {title} simulator (same as python -m {module}).")
+    @click.option("--host", "bind", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=port, show_default=True, type=int)
+    def simulator(bind: str, port: int) -> None:
+        importlib.import_module(f"{module}.__main__").main(["--host", bind, "--port", str(port)])
+    return simulator

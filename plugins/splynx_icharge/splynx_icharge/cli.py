@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from core.gateway.simulator import simulator_command
 from core.gateway.transport import GatewayError
 
 
@@ -39,11 +40,4 @@ def ping(obj, partner: int | None) -> None:
                f"client account balance {account.get('client_account_balance')} {account.get('currency')}")
 
 
-@icharge.command()
-@click.option("--host", "bind", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8702, show_default=True, type=int)
-def simulator(bind: str, port: int) -> None:
-    """Run the iCharge simulator (same as python -m splynx_icharge.simulator)."""
-    from .simulator.__main__ import main
-
-    main(["--host", bind, "--port", str(port)])
+icharge.add_command(simulator_command("iCharge", "splynx_icharge.simulator", 8702))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from core.gateway.simulator import simulator_command
 from core.gateway.transport import GatewayError
 
 
@@ -34,11 +35,4 @@ def ping(obj, partner: int | None) -> None:
         raise SystemExit(1)
 
 
-@ippay.command()
-@click.option("--host", "bind", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8701, show_default=True, type=int)
-def simulator(bind: str, port: int) -> None:
-    """Run the IPpay simulator (same as python -m splynx_ippay.simulator)."""
-    from .simulator.__main__ import main
-
-    main(["--host", bind, "--port", str(port)])
+ippay.add_command(simulator_command("IPpay", "splynx_ippay.simulator", 8701))
