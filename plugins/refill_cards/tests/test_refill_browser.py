@@ -226,3 +226,50 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     report_row = page.locator(f"tr[data-series='{series_id}']")
     expect(report_row).to_contain_text("25.00 $")
     shot(page, "09-report")
+
+
+def test_windows_over_the_cards_page_refresh_it_in_place(page, server, refill, factory, make_series):
+    """The cards page opened as a page (a link opened in a new tab): Generate from the series list
+    in its window, the status filter inside the cards window, and on the page itself a redemption
+    and a card edit show at once in the table behind their dialogs."""
+    factory.customer(name="Ada Lovelace")
+    admin_login(page, server, factory)
+    page.goto(f"{server.url}/refill-cards/admin/series")
+    page.locator(".page-head").get_by_role("link", name="Generate").click()
+    generate = modal_layer(page)
+    expect(generate.locator(".modal-title")).to_have_text("Generate refill cards")
+    generate.get_by_label("Quantity").fill("3")
+    generate.get_by_label("Prefix").fill("SHOP")
+    generate.get_by_label("Price").fill("5")
+    generate.get_by_label("Valid until").fill((date.today() + timedelta(days=30)).isoformat())
+    generate.get_by_role("button", name="Generate").click()
+    series_id = date.today().year * 100 + 1
+    expect(page).to_have_url(f"{server.url}/refill-cards/admin/series?new={series_id}")
+    cards = modal_layer(page)
+    expect(cards.locator("table.refill-cards tbody tr")).to_have_count(3)
+    cards.get_by_label("Status").select_option(label="Used")  # filters inside the window
+    expect(cards.locator("table.refill-cards tbody tr")).to_have_text(["No entries found"])
+    expect(page).to_have_url(f"{server.url}/refill-cards/admin/series?new={series_id}")
+
+    page.goto(f"{server.url}/refill-cards/admin/series/{series_id}")
+    rows = page.locator("table.refill-cards tbody tr")
+    rows.nth(0).get_by_role("link", name=re.compile("Redeem card")).click()
+    redeem = modal_layer(page)
+    redeem.get_by_label("Customer").press_sequentially("Lovelace")
+    expect(redeem.get_by_label(re.compile("Ada Lovelace"))).to_be_checked()
+    redeem.get_by_role("button", name="Redeem").click()
+    expect(redeem.locator(".alert-success")).to_be_visible()
+    expect(rows.nth(0).locator("td.status")).to_have_text("Used")  # behind the open dialog
+    expect(page.locator(".tiles")).to_contain_text("1 · 5.00 $")
+    redeem.locator("[data-modal-close]").click()
+    expect(page.locator(".modal-backdrop")).to_have_count(0)
+
+    rows.nth(1).get_by_role("link", name=re.compile("Edit card")).click()
+    edit = modal_layer(page)
+    edit.get_by_label("Status").select_option(label="Disabled")
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator(".modal-backdrop")).to_have_count(0)
+    expect(page.locator(".alert-success")).to_contain_text("saved.")
+    expect(rows.nth(1).locator("td.status")).to_have_text("Disabled")
+    expect(page.locator(".tiles")).to_contain_text("0 / 1")
+    shot(page, "10-cards-page-after-dialogs")
