@@ -119,7 +119,7 @@
           // a form in a modal that is done redirects to what the modal was opened from: show it there
           const behind = r.redirected && r.ok ? behindAt(region, r.url) : null;
           if (behind === document) { closeOnto(region, doc, r.url); return; }
-          if (behind) { closeDone(region); region = behind; }
+          if (behind) { closeDone(region); markChanged(behind); region = behind; }
           region.dataset.url = r.url;
           const scripts = Array.from(doc.body.querySelectorAll("script[src]"));
           scripts.forEach((s) => s.remove());
@@ -166,14 +166,11 @@
   // modal, swap the page's live parts for the fresh ones and show the form's messages; a page
   // without live parts is loaded again.
   function closeOnto(region, doc, url) {
-    const parts = Array.from(document.querySelectorAll("[data-live-part]")).filter((p) => !p.closest(".modal-backdrop"));
+    const parts = liveParts(document);
     const content = document.querySelector("main.content");
     if (!parts.length || !content) { window.location.assign(url); return; }
     closeDone(region);
-    parts.forEach(function (old) {
-      const next = doc.querySelector(`[data-live-part="${old.dataset.livePart}"]`);
-      if (next) old.replaceWith(document.importNode(next, true));
-    });
+    swapParts(parts, doc);
     content.querySelectorAll(":scope > .alert").forEach((a) => a.remove());
     content.prepend(...Array.from(doc.body.querySelectorAll(":scope > .alert")).map((a) => document.importNode(a, true)));
   }
@@ -184,8 +181,14 @@
     const below = regionBelow(region);
     if (!below || layers[layers.length - 1] !== region.closest(".modal-backdrop")) return false;
     closeDone(region);
+    markChanged(below);
     load(below, below.dataset.url);
     return true;
+  }
+
+  // the modal holding ``region`` shows what a form changed: the page under it is loaded again when it closes
+  function markChanged(region) {
+    region.closest(".modal-backdrop").dataset.reloadOnClose = "1";
   }
 
   // Content loaded into a modal says it changed what the page or dialog behind shows
@@ -385,18 +388,25 @@
   // Swap the live parts of ``root`` (the page's own when root is the document, not those of a
   // modal over it) for their fresh copies in the page at ``url``.
   function refreshParts(root, url, headers) {
-    const parts = Array.from(root.querySelectorAll("[data-live-part]"))
-      .filter((part) => root !== document || !part.closest(".modal-backdrop"));
+    const parts = liveParts(root);
     if (!parts.length) return Promise.resolve();
     return fetch(url, { credentials: "same-origin", headers: headers })
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
-      .then(function (html) {
-        const fresh = new DOMParser().parseFromString(html, "text/html");
-        parts.forEach(function (old) {
-          const next = fresh.querySelector(`[data-live-part="${old.dataset.livePart}"]`);
-          if (next) old.replaceWith(document.importNode(next, true));
-        });
-      });
+      .then((html) => swapParts(parts, new DOMParser().parseFromString(html, "text/html")));
+  }
+
+  // the live parts of ``root``; of the document, those of the page itself (not of a modal over it)
+  function liveParts(root) {
+    return Array.from(root.querySelectorAll("[data-live-part]"))
+      .filter((part) => root !== document || !part.closest(".modal-backdrop"));
+  }
+
+  // each part replaced by its namesake in ``fresh`` (a parsed page)
+  function swapParts(parts, fresh) {
+    parts.forEach(function (old) {
+      const next = fresh.querySelector(`[data-live-part="${old.dataset.livePart}"]`);
+      if (next) old.replaceWith(document.importNode(next, true));
+    });
   }
 
   const LIVE_EVERY_MS = 2000;
