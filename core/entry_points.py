@@ -6,6 +6,11 @@ Proforma Invoices, action links), ``size`` (modal width), ``placement`` (before 
 the page content, code), ``title``, ``icon``, ``background``, ``url``, ``code``, the
 partner/location/payment-type filters and ``enabled``.
 
+The portal's Finance menu has two submenus of its own that add-ons fill: *Payments* (root
+``finance_payments``: after the host's *List*, e.g. *Refill card*) and *Credit card* (root
+``finance_credit_card``: the pages where customers keep the cards and bank accounts a gateway
+saves, e.g. *IpPay payment credentials*). Both are new in API 1.2.
+
 Menu links titled ``Group · Entry`` (:data:`GROUP_SEPARATOR`) that share their ``Group`` show
 as one collapsible submenu *Group* with the entries *Entry*, e.g. *Refill cards → Series,
 Generate, Statistics*.
@@ -66,6 +71,8 @@ ROOTS: dict[Place, dict[str, str]] = {
     Place.PORTAL: {
         "dashboard": "Dashboard",
         "finance": "Finance",
+        "finance_payments": "Finance → Payments",
+        "finance_credit_card": "Finance → Credit card",
         "profile": "Profile",
     },
     Place.ADMIN: {

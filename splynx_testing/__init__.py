@@ -16,6 +16,8 @@ fixture                   what it gives
 ``app``                   the host's Flask app for the test client
 ``admin_client``          a test client logged in as the ``root`` administrator
 ``portal_client``         ``portal_client(customer)``: a test client logged in to the portal
+``set_portal_methods``    ``set_portal_methods(["refill_card"], partner_id=0)``: Config → Main → Portal's
+                          payment methods (the Default partner's, or one partner's own)
 ``live_server``           the host's app on a free loopback port (real HTTP)
 ``admin_page``            a Playwright page logged in to the admin UI (Debian's chromium)
 ``portal_page``           ``portal_page(customer)``: a Playwright page logged in to the portal

@@ -115,6 +115,25 @@ def install_addon(host):
 
 
 @pytest.fixture
+def set_portal_methods(host):
+    """``set_portal_methods(["refill_card", ...], partner_id=0)``: the payment methods the portal shows, chosen
+    as Config → Main → Portal does (the Default partner, or one partner's own values)."""
+    from hostapp.services.portal_settings import SETTINGS_ID
+    from hostapp.services.settings_store import SettingsStore
+
+    def set_(methods: list[str], partner_id: int = 0):
+        schema = host.portal.schema()
+        with host.db.transaction() as session:
+            store = SettingsStore(session, host.box)
+            result = store.validate(SETTINGS_ID, schema, {"payment_methods": methods}, partner_id,
+                                    {"payment_methods"})
+            assert result.ok, result.errors
+            store.save(SETTINGS_ID, schema, result.values, actor="test", partner_id=partner_id)
+
+    return set_
+
+
+@pytest.fixture
 def smtp_server():
     """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it accepted (:mod:`splynx_testing.smtp`)."""
     require_module("aiosmtpd")

@@ -1,5 +1,7 @@
 """Admin pages: search and paging, customer tabs, invoice filters, administration forms."""
 
+import re
+
 from hostapp.models import Partner
 
 
@@ -16,14 +18,31 @@ def test_customer_list_searches_and_pages(admin_client, host, factory):
     assert "Subscriber 07" in found and "Subscriber 08" not in found
 
 
-def test_customer_tabs_show_billing_documents_and_ledger(admin_client, factory):
+def test_customer_billing_tab_holds_its_sub_tabs(admin_client, factory):
+    """Splynx's customer page: Billing is one tab, with Finance documents, Payments, Transactions and
+    Billing config under it (Customers → View → Billing → Payments, as the refill-card document says)."""
     customer = factory.customer(name="Tab Tester")
     invoice = factory.invoice(customer, "19.90")
-    billing = admin_client.get(f"/admin/customers/{customer.id}?tab=billing").get_data(as_text=True)
+    base = f"/admin/customers/{customer.id}"
+    billing = admin_client.get(f"{base}?tab=billing").get_data(as_text=True)
     assert invoice.number in billing and "19.90 $" in billing
-    ledger = admin_client.get(f"/admin/customers/{customer.id}?tab=transactions").get_data(as_text=True)
-    assert f"Invoice {invoice.number}" in ledger and "-19.90 $" in ledger
-    assert admin_client.get(f"/admin/customers/{customer.id}?tab=nope").status_code == 404
+    tabs = re.search(r'<nav class="tabs customer-tabs".*?</nav>', billing, re.S).group(0)
+    assert re.findall(r">([^<>]+)</a>", tabs) == ["Information", "Billing"]
+    sub_tabs = re.search(r'<nav class="tabs billing-tabs".*?</nav>', billing, re.S).group(0)
+    assert re.findall(r">([^<>]+)</a>", sub_tabs) == ["Finance documents", "Payments", "Transactions", "Billing config"]
+    assert 'aria-current="page">Finance documents</a>' in sub_tabs
+    ledger = admin_client.get(f"{base}?tab=billing&section=transactions").get_data(as_text=True)
+    assert f"Invoice {invoice.number}" in ledger and "-19.90 $" in ledger and "› <b>Transactions</b>" in ledger
+    assert 'table class="data payments' in admin_client.get(f"{base}?tab=billing&section=payments").get_data(as_text=True)
+    config = admin_client.get(f"{base}?tab=billing&section=config").get_data(as_text=True)
+    assert "Payment accounts" in config and "Account balance" in config
+    # the separate tabs of earlier releases lead to their sub-tab, keeping search and page
+    for old, section in (("transactions", "transactions"), ("payments", "payments"), ("accounts", "config")):
+        moved = admin_client.get(f"{base}?tab={old}&q=x&page=2")
+        assert moved.status_code == 301
+        assert moved.headers["Location"] == f"{base}?tab=billing&section={section}&q=x&page=2"
+    assert admin_client.get(f"{base}?tab=nope").status_code == 404
+    assert admin_client.get(f"{base}?tab=billing&section=nope").status_code == 404
 
 
 def test_invoice_filters_by_status_and_period(admin_client, factory):

@@ -52,3 +52,34 @@ def test_profile_validates_and_saves(app, factory):
     assert bad.status_code == 422
     assert "Enter a valid email address." in bad.get_data(as_text=True)
     assert client.post("/portal/profile", data={"email": "new@example.net", "phone": "1"}).status_code == 302
+
+
+def test_finance_documents_lists_own_invoices_proformas_and_payments(app, host, factory):
+    """Finance → Documents (the refill-card document: the payment shows with its date, amount and number)."""
+    from decimal import Decimal
+
+    from hostapp.services.ledger import PaymentBooking, record_payment
+
+    alice, bob = factory.customer(name="Alice"), factory.customer(name="Bob")
+    invoice, proforma = factory.invoice(alice, "11.00"), factory.proforma(alice, "7.00")
+    deleted, theirs = factory.invoice(alice, "3.00", status="deleted"), factory.invoice(bob, "22.00")
+    with host.db.transaction() as s:
+        paid = record_payment(s, PaymentBooking(customer_id=alice.id, amount=Decimal("5.00"), method="Cash",
+                                                comment="At the counter")).receipt_number
+        other = record_payment(s, PaymentBooking(customer_id=bob.id, amount=Decimal("9.00"), method="Cash")).receipt_number
+    client = portal_login(app, alice)
+    page = client.get("/portal/finance/documents").get_data(as_text=True)
+    for shown in (invoice.number, proforma.number, paid, "At the counter", "11.00 $", "7.00 $", "5.00 $"):
+        assert shown in page
+    for hidden in (deleted.number, theirs.number, other):
+        assert hidden not in page
+    assert page.count('<tr data-kind="') == 3 and "Finance › <b>Documents</b>" in page
+    found = client.get(f"/portal/finance/documents?q={paid}").get_data(as_text=True)
+    assert paid in found and invoice.number not in found
+    # the menu names the pages as the documents do; the old addresses stay
+    menu = client.get("/portal/finance/payments").get_data(as_text=True)
+    for link in ('href="/portal/finance/documents"', '>Documents</a>', '>List</a>', 'aria-controls="nav-finance-payments"'):
+        assert link in menu
+    assert "nav-finance-credit-card" not in menu  # no gateway add-on saves cards here: no Credit card submenu
+    for url in ("/portal/finance/invoices", "/portal/finance/proforma-invoices", "/portal/finance/transactions"):
+        assert client.get(url).status_code == 200

@@ -12,7 +12,7 @@ import logging
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from core.web import ADMIN_LAYOUT, BARE_LAYOUT, PORTAL_LAYOUT, PUBLIC_LAYOUT, current_host
+from core.web import ADMIN_LAYOUT, BARE_LAYOUT, PORTAL_LAYOUT, PUBLIC_LAYOUT, current_host, in_modal
 from .auth import current_admin, current_customer
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ MESSAGES = {
 
 def error_layout() -> str:
     """The layout an error page of this request is shown in."""
-    if request.headers.get("X-Splynx-Modal"):
+    if in_modal():
         return BARE_LAYOUT
     path = request.path
     admin, customer = current_admin(), current_customer()

@@ -1,4 +1,4 @@
-"""Jinja filters and globals shared by every template (money, dates, icons, entry points)."""
+"""Jinja filters and globals shared by every template (money, dates, icons, page or modal layout)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import Flask
 from markupsafe import Markup
 
-from core.web import day, money
+from core.web import day, in_modal, layout_for, money
 from .icons import icon
 
 STATUS_CLASSES = {
@@ -32,4 +32,4 @@ def merge_query(args: dict, **changes) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, day=day, badge=badge, merge_query=merge_query)
-    app.jinja_env.globals.update(icon=icon)
+    app.jinja_env.globals.update(icon=icon, layout_for=layout_for, in_modal=in_modal)

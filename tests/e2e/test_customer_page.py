@@ -72,7 +72,8 @@ def test_admin_adds_and_edits_a_customer_opens_the_ippay_tab_and_issues_an_invoi
     expect(flash).to_contain_text("issued to Grace Hopper: 2 items, total 149.88 $.")
     number = flash.inner_text().split()[1]
     expect(page.locator(f"tr[data-number='{number}']")).to_contain_text("149.88 $")
-    expect(page.locator(".tabs a.active")).to_have_text("Billing")
+    expect(page.locator(".customer-tabs a.active")).to_have_text("Billing")
+    expect(page.locator(".billing-tabs a.active")).to_have_text("Finance documents")
     screenshot(page, "customer-page", "05-billing")
     page.get_by_role("link", name="Invoices", exact=True).click()
     expect(page.locator(f"tr[data-number='{number}']")).to_contain_text("Grace Hopper")

@@ -109,12 +109,17 @@
           // one of the host's own pages with its menus (a list, the login page, an error page)
           const fullPage = doc.querySelector('meta[name="csrf-token"]') && !doc.body.classList.contains("bare");
           if (fullPage) {
+            if (r.ok && closeIntoLayerBelow(region)) return;
             if (r.ok) { window.location.assign(r.url); return; }
             const heading = doc.querySelector("h1");
             showIn(region, [errorBox((heading ? heading.textContent.trim() + ": " : "") +
                                      `the server answered ${r.status}.`)]);
             return;
           }
+          // a form in a modal that is done redirects to what the modal was opened from: show it there
+          const behind = r.redirected && r.ok ? behindAt(region, r.url) : null;
+          if (behind === document) { closeOnto(region, doc, r.url); return; }
+          if (behind) { closeDone(region); markChanged(behind); region = behind; }
           region.dataset.url = r.url;
           const scripts = Array.from(doc.body.querySelectorAll("script[src]"));
           scripts.forEach((s) => s.remove());
@@ -125,6 +130,7 @@
           scripts.filter((s) => !document.querySelector(`body > script[src="${s.getAttribute("src")}"]`))
             .forEach(function (s) { const fresh = el("script"); fresh.src = s.getAttribute("src"); region.append(fresh); });
           initContent(region);
+          if (region.querySelector("[data-refresh-behind]")) refreshBehind(region);
         });
       })
       .catch((err) => showIn(region, [errorBox("The page could not be loaded: " + err.message)]))
@@ -132,6 +138,70 @@
   }
 
   function regionOf(node) { return node.closest && node.closest("[data-region]"); }
+
+  // The region of the modal under the one holding ``region`` (a dialog opened from a dialog), or null.
+  function regionBelow(region) {
+    const index = layers.indexOf(region.closest(".modal-backdrop"));
+    return index > 0 ? layers[index - 1].querySelector("[data-region]") : null;
+  }
+
+  // Close the top modal, whose form is done, without reloading the page: what it changed is shown fresh.
+  function closeDone(region) {
+    delete region.closest(".modal-backdrop").dataset.reloadOnClose;
+    closeModal();
+  }
+
+  // What a modal holding ``region`` was opened from, when it shows the page at ``url``: the region
+  // of the modal below, or the document (the page itself); else null.
+  function behindAt(region, url) {
+    const layer = region.closest(".modal-backdrop");
+    if (!layer || layers[layers.length - 1] !== layer) return null;
+    const path = new URL(url).pathname;
+    const below = regionBelow(region);
+    if (below) return below.dataset.url && new URL(below.dataset.url).pathname === path ? below : null;
+    return window.location.pathname === path ? document : null;
+  }
+
+  // The modal's form redirected to the page behind it (loaded as a modal body, ``doc``): close the
+  // modal, swap the page's live parts for the fresh ones and show the form's messages; a page
+  // without live parts is loaded again.
+  function closeOnto(region, doc, url) {
+    const parts = liveParts(document);
+    const content = document.querySelector("main.content");
+    if (!parts.length || !content) { window.location.assign(url); return; }
+    closeDone(region);
+    swapParts(parts, doc);
+    content.querySelectorAll(":scope > .alert").forEach((a) => a.remove());
+    content.prepend(...Array.from(doc.body.querySelectorAll(":scope > .alert")).map((a) => document.importNode(a, true)));
+  }
+
+  // A form in a dialog opened from another dialog is done (it answered with a whole page, the list
+  // it redirects to): close it and show the dialog below again, fresh, with the form's message.
+  function closeIntoLayerBelow(region) {
+    const below = regionBelow(region);
+    if (!below || layers[layers.length - 1] !== region.closest(".modal-backdrop")) return false;
+    closeDone(region);
+    markChanged(below);
+    load(below, below.dataset.url);
+    return true;
+  }
+
+  // the modal holding ``region`` shows what a form changed: the page under it is loaded again when it closes
+  function markChanged(region) {
+    region.closest(".modal-backdrop").dataset.reloadOnClose = "1";
+  }
+
+  // Content loaded into a modal says it changed what the page or dialog behind shows
+  // ([data-refresh-behind], e.g. a card redeemed): that page's live parts are fetched again now,
+  // not when the modal closes.
+  function refreshBehind(region) {
+    const layer = region.closest(".modal-backdrop");
+    if (!layer) return;
+    const below = regionBelow(region);
+    const done = below ? refreshParts(below, below.dataset.url, LOAD_HEADERS)
+                       : refreshParts(document, window.location.href, { "X-Requested-With": "fetch" });
+    done.then(() => { delete layer.dataset.reloadOnClose; }).catch(() => undefined);
+  }
 
   function openUrlModal(url, { title, width }) {
     const body = el("div", "region");
@@ -221,6 +291,12 @@
   // an add-on page shown inside a host page: loaded once the page is there
   document.querySelectorAll("[data-region][data-load-url]").forEach((r) => load(r, r.dataset.loadUrl));
 
+  // a modal link marked data-modal-open opens as soon as the page is there (e.g. the cards of a
+  // series just generated, over the list of series)
+  const opening = document.querySelector("[data-modal-url][data-modal-open]");
+  if (opening) openUrlModal(opening.dataset.modalUrl, { title: opening.dataset.modalTitle,
+                                                        width: parseInt(opening.dataset.modalWidth, 10) });
+
   // --- the sidebar: groups open and close (click, Enter, Space) and stay as the user left them;
   // the group of the current page is always open. The menu button shows the sidebar on a phone. ---
   const MENU_STATE = "splynx.menu";
@@ -276,9 +352,12 @@
   document.addEventListener("change", function (ev) {
     const param = ev.target.dataset && ev.target.dataset.navParam;
     if (!param) return;
-    const url = new URL(window.location.href);
+    const region = regionOf(ev.target);
+    const url = new URL(region ? region.dataset.url : window.location.href);
     url.searchParams.set(param, ev.target.value);
-    window.location.assign(url.toString());
+    url.searchParams.delete("page");
+    if (region) load(region, url.toString());
+    else window.location.assign(url.toString());
   });
 
   // one submit per form: a second click while the first is in flight does nothing
@@ -301,20 +380,34 @@
     const scope = panel.closest("[data-live-src]");
     const region = panel.closest("[data-region]");
     const root = scope || region || document;
-    const parts = root.querySelectorAll("[data-live-part]");
-    if (!parts.length) return Promise.resolve();
     const url = scope ? scope.dataset.liveSrc : (region && region.dataset.url) || window.location.href;
-    return fetch(url, { headers: { "X-Requested-With": "fetch" } })
-      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
-      .then(function (html) {
-        const fresh = new DOMParser().parseFromString(html, "text/html");
-        parts.forEach(function (old) {
-          const next = fresh.querySelector(`[data-live-part="${old.dataset.livePart}"]`);
-          if (next) old.replaceWith(document.importNode(next, true));
-        });
-      });
+    return refreshParts(root, url, { "X-Requested-With": "fetch" });
   }
   window.splynxRefreshLiveParts = refreshLiveParts;
+
+  // Swap the live parts of ``root`` (the page's own when root is the document, not those of a
+  // modal over it) for their fresh copies in the page at ``url``.
+  function refreshParts(root, url, headers) {
+    const parts = liveParts(root);
+    if (!parts.length) return Promise.resolve();
+    return fetch(url, { credentials: "same-origin", headers: headers })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
+      .then((html) => swapParts(parts, new DOMParser().parseFromString(html, "text/html")));
+  }
+
+  // the live parts of ``root``; of the document, those of the page itself (not of a modal over it)
+  function liveParts(root) {
+    return Array.from(root.querySelectorAll("[data-live-part]"))
+      .filter((part) => root !== document || !part.closest(".modal-backdrop"));
+  }
+
+  // each part replaced by its namesake in ``fresh`` (a parsed page)
+  function swapParts(parts, fresh) {
+    parts.forEach(function (old) {
+      const next = fresh.querySelector(`[data-live-part="${old.dataset.livePart}"]`);
+      if (next) old.replaceWith(document.importNode(next, true));
+    });
+  }
 
   const LIVE_EVERY_MS = 2000;
 

@@ -1,4 +1,4 @@
-"""Customers: the searchable list, one customer's tabs (Information, Billing, ...), add and edit."""
+"""Customers: the searchable list, one customer's tabs (Information, Billing and its sub-tabs, ...), add and edit."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -15,7 +15,12 @@ from core.web.tables import paginate
 from . import bp
 from .integrations import actor
 
-TABS = ("information", "billing", "transactions", "payments", "accounts")
+TABS = ("information", "billing")
+#: Billing's sub-tabs, as in Splynx: Customers → View → Billing → Finance documents, Payments, ...
+BILLING_SECTIONS = {"documents": "Finance documents", "payments": "Payments", "transactions": "Transactions",
+                    "config": "Billing config"}
+#: tabs of earlier releases that are Billing's sub-tabs now: their links still arrive
+MOVED_TABS = {"transactions": "transactions", "payments": "payments", "accounts": "config"}
 
 
 @bp.get("/customers")
@@ -36,24 +41,30 @@ def customer(customer_id: int):
     db = current_host().db.session
     customer = admin_customer_or_404(customer_id)
     tab = request.args.get("tab", "information")
-    if tab not in TABS:
+    if tab in MOVED_TABS:
+        kept = {k: v for k, v in request.args.items() if k in ("q", "page")}
+        return redirect(url_for(".customer", customer_id=customer.id, tab="billing", section=MOVED_TABS[tab], **kept),
+                        301)
+    section = request.args.get("section", "documents") if tab == "billing" else ""
+    if tab not in TABS or (section and section not in BILLING_SECTIONS):
         abort(404)
     data = {}
-    if tab == "billing":
+    if section == "documents":
         data["invoices"] = db.execute(select(Invoice).where(Invoice.customer_id == customer.id)
                                       .order_by(Invoice.date_created.desc(), Invoice.id.desc())).scalars().all()
         data["proformas"] = db.execute(select(ProformaInvoice).where(ProformaInvoice.customer_id == customer.id)
                                        .order_by(ProformaInvoice.id.desc())).scalars().all()
-    elif tab == "transactions":
+    elif section == "transactions":
         data["page"] = paginate(db, select(Transaction).where(Transaction.customer_id == customer.id)
                                 .order_by(Transaction.id.desc()), (Transaction.description,))
-    elif tab == "payments":
+    elif section == "payments":
         data["page"] = paginate(db, select(Payment).where(Payment.customer_id == customer.id)
                                 .order_by(Payment.id.desc()), (Payment.receipt_number, Payment.comment))
-    elif tab == "accounts":
+    elif section == "config":
         data["accounts"] = db.execute(select(PaymentAccount).where(PaymentAccount.customer_id == customer.id)
                                       .order_by(PaymentAccount.gateway, PaymentAccount.id)).scalars().all()
-    return render_template("admin/customer.html", customer=customer, tab=tab, **data)
+    return render_template("admin/customer.html", customer=customer, tab=tab, section=section,
+                           sections=BILLING_SECTIONS, **data)
 
 
 @bp.route("/customers/add", methods=["GET", "POST"])

@@ -1,7 +1,7 @@
-"""Portal Finance: the customer's own invoices, payments, proformas and transactions only."""
+"""Portal Finance: the customer's own documents, invoices, payments, proformas and transactions only."""
 
 from flask import abort, render_template
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from core.web import current_host
 from ...models import Invoice, Payment, ProformaInvoice, Transaction
@@ -52,3 +52,36 @@ def transactions():
     db = current_host().db.session
     page = paginate(db, _own(Transaction).order_by(Transaction.id.desc()), (Transaction.description,))
     return render_template("portal/transactions.html", page=page)
+
+
+#: what Finance → Documents lists: kind -> (label, model, date column, amount column, number column)
+DOCUMENT_KINDS = {
+    "invoice": ("Invoice", Invoice, Invoice.date_created, Invoice.total, Invoice.number),
+    "proforma": ("Proforma invoice", ProformaInvoice, ProformaInvoice.date_created, ProformaInvoice.total,
+                 ProformaInvoice.number),
+    "payment": ("Payment", Payment, Payment.date, Payment.amount, Payment.receipt_number),
+}
+
+
+@bp.get("/finance/documents")
+def documents():
+    """Finance → Documents: the customer's invoices, proforma invoices and payments in one list, newest first."""
+    db = current_host().db.session
+    customer_id = current_customer().id
+    parts = []
+    for kind, (_, model, day, amount, number) in DOCUMENT_KINDS.items():
+        part = select(literal(kind).label("kind"), model.id.label("id"), number.label("number"), day.label("day"),
+                      amount.label("amount")).where(model.customer_id == customer_id)
+        if model is Invoice:
+            part = part.where(Invoice.status != "deleted")
+        parts.append(part)
+    listed = union_all(*parts).subquery()
+    page = paginate(db, select(listed).order_by(listed.c.day.desc(), listed.c.kind, listed.c.id.desc()),
+                    prefix_columns=(listed.c.number,), scalars=False)
+    records = {}
+    for kind, (_, model, *_columns) in DOCUMENT_KINDS.items():
+        ids = [row.id for row in page.items if row.kind == kind]
+        if ids:
+            records.update({(kind, r.id): r for r in db.execute(select(model).where(model.id.in_(ids))).scalars()})
+    rows = [(DOCUMENT_KINDS[row.kind][0], row.kind, records[(row.kind, row.id)]) for row in page.items]
+    return render_template("portal/finance_documents.html", page=page, rows=rows)

@@ -2,7 +2,7 @@
 
 Admin pages live under ``/refill-cards/admin`` (Finance → Refill cards: Series, Generate,
 Statistics), the customer's redeem form under ``/refill-cards/portal/redeem`` (portal
-Finance → Refill card, shown for partners whose Config → Main → Portal lists Refill card
+Finance → Payments → Refill card, shown for partners whose Config → Main → Portal lists Refill card
 among the payment methods: the host hides the portal entry points of switched-off methods).
 """
 
@@ -14,7 +14,7 @@ from .redeem import METHOD, use_card
 from .settings import ADDON_ID, PORTAL, SCHEMA
 
 MANIFEST = AddonManifest(
-    id=ADDON_ID, title="Refill cards", requires_api=">=1.1,<2",
+    id=ADDON_ID, title="Refill cards", requires_api=">=1.2,<2",
     description="Prepaid refill cards: generate series, export CSV/PDF, redeem by admin and customer",
     capabilities=("refill_balance", "admin pages", "portal page", "cli"),
 )
@@ -31,13 +31,13 @@ def splynx_configure_module():
 
 @hookimpl
 def splynx_register_entry_points():
-    """Admin Finance → Refill cards (Series, Generate, Statistics) and portal Finance → Refill card."""
+    """Admin Finance → Refill cards (Series, Generate, Statistics) and portal Finance → Payments → Refill card."""
     admin = [("refill_cards_series", "Refill cards · Series", "fa-ticket", "/refill-cards/admin/series"),
              ("refill_cards_generate", "Refill cards · Generate", "fa-plus", "/refill-cards/admin/generate"),
              ("refill_cards_report", "Refill cards · Statistics", "fa-list", "/refill-cards/admin/report")]
     points = [EntryPoint(name=name, place="admin", type="menu_link", root="finance", title=title, icon=icon,
                          url=url, enabled=True) for name, title, icon, url in admin]
-    points.append(EntryPoint(name=REDEEM_POINT, place="portal", type="menu_link", root="finance",
+    points.append(EntryPoint(name=REDEEM_POINT, place="portal", type="menu_link", root="finance_payments",
                              title="Refill card", icon="fa-ticket", url="/refill-cards/portal/redeem", enabled=True))
     return points
 

@@ -55,14 +55,14 @@ def generate_command(obj, quantity, prefix, price, valid_till, partner_id, lock_
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write.")
 @click.pass_obj
 def export_command(obj, series_id: int, fmt: str, output: Path | None) -> None:
-    """Write a series' cards to a CSV or PDF file."""
+    """Write a series' cards for sale (Active; used, disabled and expired ones are left out) to a CSV or PDF file."""
     host = obj.host
     with host.db.transaction() as session:
         if session.get(Series, series_id) is None:
             raise click.ClickException(f"series {series_id} does not exist")
     output = output or Path(f"refill-cards-{series_id}.{fmt}")
     count = write_series(host, series_id, fmt, output)
-    click.echo(f"{count} cards written to {output}.")
+    click.echo(f"{count} active cards written to {output}.")
 
 
 @group.command("redeem")

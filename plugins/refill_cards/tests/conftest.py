@@ -61,21 +61,3 @@ def set_setting(refill):
             store.save(ADDON_ID, SCHEMA, result.values, actor="test", partner_id=partner_id)
 
     return set_
-
-
-@pytest.fixture
-def set_portal_methods(refill):
-    """Choose the portal payment methods as Config → Main → Portal does (Default partner or one)."""
-    from hostapp.services.portal_settings import SETTINGS_ID
-
-    def set_(methods: list[str], partner_id: int = 0):
-        schema = refill.portal.schema()
-        with refill.db.transaction() as session:
-            store = SettingsStore(session, refill.box)
-            result = store.validate(SETTINGS_ID, schema, {"payment_methods": methods}, partner_id,
-                                    {"payment_methods"})
-            assert result.ok, result.errors
-            store.save(SETTINGS_ID, schema, result.values, actor="test", partner_id=partner_id)
-
-    return set_
-

@@ -84,19 +84,32 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     shot(page, "01-generate")
     page.get_by_role("button", name="Generate").click()
     series_id = str(date.today().year * 100 + 1)
+    # "a window will pop up" with the new series' cards, over the list of series
     expect(page.locator(".alert-success")).to_contain_text(f"Series {series_id} generated: 30 cards of 10.00 each.")
-    expect(page.locator("table.refill-cards tbody tr")).to_have_count(25)
-    shot(page, "02-series-cards")
+    window = modal_layer(page)
+    expect(window.locator(".modal-title")).to_have_text(f"Refill cards of series {series_id}")
+    expect(window.locator("table.refill-cards tbody tr")).to_have_count(25)
+    expect(page.locator(f"tr.highlight[data-series='{series_id}']")).to_contain_text("PROMO")
+    shot(page, "02-series-cards-window")
+    window.locator("[data-modal-close]").click()
+    expect(page.locator(".modal-backdrop")).to_have_count(0)
 
-    # Series list, then edit the series' price
-    sidebar.get_by_role("link", name="Series", exact=True).click()
+    # Series list, then edit the series' price in its window
     row = page.locator(f"tr[data-series='{series_id}']")
     expect(row).to_contain_text("PROMO")
     expect(row).to_contain_text("Riverside")
     row.get_by_role("link", name=f"Edit series {series_id}").click()
-    page.get_by_label("Price").fill("12.50")
-    page.get_by_role("button", name="Save").click()
+    edit = modal_layer(page)
+    expect(edit.locator(".modal-title")).to_have_text(f"Edit series {series_id}")
+    expect(edit.locator("aside.sidebar")).to_have_count(0)
+    edit.get_by_label("Price").fill("0")
+    edit.get_by_role("button", name="Save").click()
+    expect(edit.locator(".field-error")).to_be_visible()  # refused in the window, the input kept
+    shot(page, "03-edit-series-window")
+    edit.get_by_label("Price").fill("12.50")
+    edit.get_by_role("button", name="Save").click()
     expect(page.locator(".alert-success")).to_contain_text(f"Series {series_id} saved")
+    expect(page.locator(".modal-backdrop")).to_have_count(0)
     expect(row).to_contain_text("12.50 $")
     shot(page, "03-series")
 
@@ -122,12 +135,13 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
         modal_layer(page, -1).locator("[data-modal-close]").click()
     expect(page.locator(f"tr[data-series='{series_id}']").get_by_role("link", name=f"Download series {series_id}")).to_be_visible()
 
-    # Admin redeem: view the series, Redeem on the first card, search the customer (3+ characters)
+    # Admin redeem: view the series (a window), Redeem on the first card, search the customer (3+ characters)
     page.locator(f"tr[data-series='{series_id}']").get_by_role("link", name=f"View series {series_id}").click()
-    first = page.locator("table.refill-cards tbody tr").first
+    cards = modal_layer(page)
+    first = cards.locator("table.refill-cards tbody tr").first
     first_code = first.locator("td.mono").inner_text()
     first.get_by_role("link", name=re.compile("Redeem card")).click()
-    modal = modal_layer(page)
+    modal = modal_layer(page, -1)
     modal.get_by_label("Customer").press_sequentially("Ad")
     expect(modal.locator("input[name=customer_id]")).to_have_count(0)
     modal.get_by_label("Customer").press_sequentially("a L")
@@ -135,20 +149,27 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     shot(page, "05-redeem-modal")
     modal.get_by_role("button", name="Redeem").click()
     expect(modal.locator(".alert-success")).to_contain_text("Card redeemed: 12.50 $ was added to the balance of Ada Lovelace")
-    modal_layer(page, -1).locator("[data-modal-close]").click()
-    used_row = page.locator("table.refill-cards tbody tr", has_text=first_code)
+    # the cards behind the dialog show it at once, while the dialog is still open
+    used_row = cards.locator("table.refill-cards tbody tr", has_text=first_code)
     expect(used_row.locator("td.status")).to_have_text("Used")
     expect(used_row).to_contain_text("Ada Lovelace")
-    shot(page, "06-card-used")
+    expect(page.locator(".modal-backdrop")).to_have_count(2)
+    shot(page, "06-card-used-behind-the-dialog")
+    modal.locator("[data-modal-close]").click()
+    expect(page.locator(".modal-backdrop")).to_have_count(1)
+    expect(used_row.locator("td.status")).to_have_text("Used")
 
-    # Ada's payments: method Refill card, comment naming the card; the balance rose
+    # Customers → View → Billing → Payments: method Refill card, comment naming the card
     used_row.get_by_role("link", name="Ada Lovelace").click()
+    expect(page.locator("nav.billing-tabs a.active")).to_have_text("Payments")
+    expect(page.locator("nav.customer-tabs a.active")).to_have_text("Billing")
     expect(page.locator("table.payments")).to_contain_text("Refill card")
     expect(page.locator("table.payments")).to_contain_text(f"Refill card {first_code}")
-    tabs = page.locator("nav.tabs")
-    tabs.get_by_role("link", name="Transactions").click()
+    shot(page, "06b-customer-billing-payments")
+    # Billing → Transactions: the credit of the card; the balance rose
+    page.locator("nav.billing-tabs").get_by_role("link", name="Transactions").click()
     expect(page.locator("table.transactions tbody tr").first).to_contain_text("12.50 $")
-    tabs.get_by_role("link", name="Information").click()
+    page.locator("nav.customer-tabs").get_by_role("link", name="Information").click()
     expect(page.locator(".balance")).to_have_text("12.50 $")
 
     # Portal per partner, as the document says: Config → Main → Portal → Per partner settings,
@@ -162,11 +183,16 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     methods.select_option([*methods.evaluate("s => [...s.selectedOptions].map(o => o.value)"), "refill_card"])
     page.locator("#portal-settings").get_by_role("button", name="Save").click()
     expect(page.locator(".alert-success")).to_contain_text(f"Portal settings saved for {partner.name}.")
-    shot(page, "06b-portal-config")
+    shot(page, "06c-portal-config")
 
-    # The customer redeems in the portal: Finance → Refill card, Code
+    # The customer redeems in the portal: Finance → Payments → Refill card, Code
     portal_page_for(page, server, grace)
-    page.locator("aside.sidebar").get_by_role("link", name="Refill card").click()
+    portal_menu = page.locator("aside.sidebar")
+    expect(portal_menu.get_by_role("link", name="Refill card")).to_be_hidden()  # inside Payments, closed
+    portal_menu.get_by_role("button", name="Payments").click()
+    portal_menu.get_by_role("link", name="Refill card").click()
+    expect(page.locator(".crumbs")).to_have_text("Finance › Payments › Refill card")
+    expect(portal_menu.get_by_role("button", name="Payments")).to_have_attribute("aria-expanded", "true")
     page.get_by_label("Code").fill("202601-PROMO-NOTACODE")
     page.get_by_role("button", name="Redeem").click()
     expect(page.locator(".alert-error")).to_contain_text("No refill card has this code")
@@ -180,10 +206,17 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     assert_fits_phone(page)
     shot(page, "07-portal-redeem-phone")
     page.set_viewport_size({"width": 1280, "height": 720})
-    page.locator("aside.sidebar").get_by_role("link", name="Payments").click()
+    # Finance → Payments → List: date, payment type, amount and comment
+    portal_menu.get_by_role("link", name="List", exact=True).click()
     expect(page.locator("table.payments")).to_contain_text("Refill card")
     expect(page.locator("table.payments")).to_contain_text(f"Refill card {second_code}")
     shot(page, "08-portal-payments")
+    # Finance → Documents: the payment by this refill card, its date, amount and number
+    portal_menu.get_by_role("link", name="Documents").click()
+    payment_row = page.locator("table.finance-documents tr[data-kind='payment']")
+    expect(payment_row).to_contain_text("12.50 $")
+    expect(payment_row).to_contain_text(f"Refill card {second_code}")
+    shot(page, "08b-portal-documents")
 
     # Back in the admin: both cards are Used with their customers; statistics count them
     page.goto(f"{server.url}/refill-cards/admin/series/{series_id}?status=used")
@@ -193,3 +226,50 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     report_row = page.locator(f"tr[data-series='{series_id}']")
     expect(report_row).to_contain_text("25.00 $")
     shot(page, "09-report")
+
+
+def test_windows_over_the_cards_page_refresh_it_in_place(page, server, refill, factory, make_series):
+    """The cards page opened as a page (a link opened in a new tab): Generate from the series list
+    in its window, the status filter inside the cards window, and on the page itself a redemption
+    and a card edit show at once in the table behind their dialogs."""
+    factory.customer(name="Ada Lovelace")
+    admin_login(page, server, factory)
+    page.goto(f"{server.url}/refill-cards/admin/series")
+    page.locator(".page-head").get_by_role("link", name="Generate").click()
+    generate = modal_layer(page)
+    expect(generate.locator(".modal-title")).to_have_text("Generate refill cards")
+    generate.get_by_label("Quantity").fill("3")
+    generate.get_by_label("Prefix").fill("SHOP")
+    generate.get_by_label("Price").fill("5")
+    generate.get_by_label("Valid until").fill((date.today() + timedelta(days=30)).isoformat())
+    generate.get_by_role("button", name="Generate").click()
+    series_id = date.today().year * 100 + 1
+    expect(page).to_have_url(f"{server.url}/refill-cards/admin/series?new={series_id}")
+    cards = modal_layer(page)
+    expect(cards.locator("table.refill-cards tbody tr")).to_have_count(3)
+    cards.get_by_label("Status").select_option(label="Used")  # filters inside the window
+    expect(cards.locator("table.refill-cards tbody tr")).to_have_text(["No entries found"])
+    expect(page).to_have_url(f"{server.url}/refill-cards/admin/series?new={series_id}")
+
+    page.goto(f"{server.url}/refill-cards/admin/series/{series_id}")
+    rows = page.locator("table.refill-cards tbody tr")
+    rows.nth(0).get_by_role("link", name=re.compile("Redeem card")).click()
+    redeem = modal_layer(page)
+    redeem.get_by_label("Customer").press_sequentially("Lovelace")
+    expect(redeem.get_by_label(re.compile("Ada Lovelace"))).to_be_checked()
+    redeem.get_by_role("button", name="Redeem").click()
+    expect(redeem.locator(".alert-success")).to_be_visible()
+    expect(rows.nth(0).locator("td.status")).to_have_text("Used")  # behind the open dialog
+    expect(page.locator(".tiles")).to_contain_text("1 · 5.00 $")
+    redeem.locator("[data-modal-close]").click()
+    expect(page.locator(".modal-backdrop")).to_have_count(0)
+
+    rows.nth(1).get_by_role("link", name=re.compile("Edit card")).click()
+    edit = modal_layer(page)
+    edit.get_by_label("Status").select_option(label="Disabled")
+    edit.get_by_role("button", name="Save").click()
+    expect(page.locator(".modal-backdrop")).to_have_count(0)
+    expect(page.locator(".alert-success")).to_contain_text("saved.")
+    expect(rows.nth(1).locator("td.status")).to_have_text("Disabled")
+    expect(page.locator(".tiles")).to_contain_text("0 / 1")
+    shot(page, "10-cards-page-after-dialogs")

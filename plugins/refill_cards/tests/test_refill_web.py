@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from refill_helpers import balance_of, pdf_text
+from refill_helpers import balance_of, expire_card, pdf_text
 from sqlalchemy import select
 
 from hostapp.models import Payment
@@ -66,18 +66,44 @@ def test_pages_need_the_right_login(refill_app, factory):
     assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
 
 
-def test_generate_form_creates_a_series_and_shows_its_cards(refill, admin, factory):
+def test_generate_form_creates_a_series_and_pops_up_its_cards(refill, admin, factory):
     partner = factory.partner("North")
     response = admin.post("/refill-cards/admin/generate", data={
         "quantity": "30", "prefix": "NORTH", "price": "7.50", "partner_id": str(partner.id), "valid_till": NEXT_YEAR})
     assert response.status_code == 302
     series_id = date.today().year * 100 + 1
-    assert response.headers["Location"].startswith(f"/refill-cards/admin/series/{series_id}")
+    assert response.headers["Location"] == f"/refill-cards/admin/series?new={series_id}"
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Series {series_id} generated: 30 cards of 7.50 each." in page
-    assert page.count(f"<td class=\"mono\">{series_id}-NORTH-") == 25  # the first page of 25 rows
+    # the series list, with the new series' cards opening in a window over it
+    opening = re.search(r'<a [^>]*data-modal-open[^>]*>', page).group(0)
+    assert f'data-modal-url="/refill-cards/admin/series/{series_id}"' in opening
+    assert f'data-modal-title="Refill cards of series {series_id}"' in opening
+    window = admin.get(f"/refill-cards/admin/series/{series_id}", headers={"X-Splynx-Modal": "1"}).get_data(as_text=True)
+    assert '<body class="bare">' in window and 'class="sidebar"' not in window
+    assert window.count(f"<td class=\"mono\">{series_id}-NORTH-") == 25  # the first page of 25 rows
+    whole_page = admin.get(f"/refill-cards/admin/series/{series_id}").get_data(as_text=True)  # without JavaScript
+    assert 'class="sidebar"' in whole_page and whole_page.count(f"<td class=\"mono\">{series_id}-NORTH-") == 25
     listing = admin.get("/refill-cards/admin/series?q=north").get_data(as_text=True)
-    assert f'data-series="{series_id}"' in listing and "North" in listing
+    assert f'data-series="{series_id}"' in listing and "North" in listing and "data-modal-open" not in listing
+
+
+def test_edit_series_is_a_window_and_still_a_page(refill, admin, make_series):
+    series_id, _ = make_series(2)
+    listing = admin.get("/refill-cards/admin/series").get_data(as_text=True)
+    edit_link = re.search(rf'<a [^>]*aria-label="Edit series {series_id}"[^>]*>', listing).group(0)
+    assert f'data-modal-url="/refill-cards/admin/series/{series_id}/edit"' in edit_link
+    window = admin.get(f"/refill-cards/admin/series/{series_id}/edit", headers={"X-Splynx-Modal": "1"})
+    html = window.get_data(as_text=True)
+    assert '<body class="bare">' in html and "data-modal-close>Cancel</button>" in html
+    refused = admin.post(f"/refill-cards/admin/series/{series_id}/edit", headers={"X-Splynx-Modal": "1"},
+                         data={"price": "0", "partner_id": "", "valid_till": NEXT_YEAR})
+    assert refused.status_code == 422 and '<body class="bare">' in refused.get_data(as_text=True)
+    page = admin.get(f"/refill-cards/admin/series/{series_id}/edit").get_data(as_text=True)
+    assert 'class="sidebar"' in page and 'href="/refill-cards/admin/series">Cancel</a>' in page
+    saved = admin.post(f"/refill-cards/admin/series/{series_id}/edit",
+                       data={"price": "15", "partner_id": "", "valid_till": NEXT_YEAR}, follow_redirects=True)
+    assert f"Series {series_id} saved" in saved.get_data(as_text=True)
 
 
 def test_the_generate_form_locks_a_partner_series_unless_unticked(refill, admin, factory):
@@ -129,8 +155,19 @@ def test_admin_edits_and_deletes_cards_but_not_used_ones(refill, admin, make_ser
     assert "1 used card" in deleted.get_data(as_text=True)
 
 
-def test_export_csv_and_pdf_through_the_job(refill, admin, make_series):
-    series_id, generated = make_series(30, price="12.00")
+def test_export_csv_and_pdf_through_the_job(refill, admin, make_series, factory):
+    """The documents: cards are exported "for further printing out and sale", so an export holds the
+    series' active cards: used, disabled and expired ones are left out."""
+    series_id, codes = make_series(33, price="12.00")
+    used, disabled, expired = codes[:3]
+    admin.post(f"/refill-cards/admin/cards/{card_id(refill.db, used)}/redeem",
+               data={"customer_id": str(factory.customer().id)})
+    admin.post(f"/refill-cards/admin/cards/{card_id(refill.db, disabled)}/edit",
+               data={"price": "12.00", "valid_till": NEXT_YEAR, "status": "disabled"})
+    expire_card(refill.db, expired)
+    generated = codes[3:]
+    window = admin.get(f"/refill-cards/admin/series/{series_id}/export").get_data(as_text=True)
+    assert "The export holds the 30 active cards of the series" in window
     for fmt in ("csv", "pdf"):
         response = admin.post(f"/refill-cards/admin/series/{series_id}/export", data={"format": fmt})
         assert response.status_code == 302
@@ -143,13 +180,24 @@ def test_export_csv_and_pdf_through_the_job(refill, admin, make_series):
             lines = download.get_data(as_text=True).splitlines()
             assert lines[0] == "ID,Series,Full code,Price,Valid until,Status,Customer ID,Activated at"
             assert len(lines) == 31 and all(code in download.get_data(as_text=True) for code in generated)
+            assert {line.split(",")[5] for line in lines[1:]} == {"active"}
+            assert not any(code in download.get_data(as_text=True) for code in (used, disabled, expired))
         else:
             assert download.mimetype == "application/pdf"
             text = pdf_text(download.data, "-layout")
             assert all(code in text for code in generated) and "Price: 12.00 $" in text
+            assert not any(code in text for code in (used, disabled, expired))
+            assert text.count("Serie: ") == 30
+        assert export.cards == 30
     listing = admin.get("/refill-cards/admin/series").get_data(as_text=True)
     assert f"/refill-cards/admin/exports/{export.id}/download" in listing
     assert admin.post(f"/refill-cards/admin/series/{series_id}/export", data={"format": "xls"}).status_code == 422
+    sold_out, (only,) = make_series(1)
+    admin.post(f"/refill-cards/admin/cards/{card_id(refill.db, only)}/redeem",
+               data={"customer_id": str(factory.customer().id)})
+    refused = admin.post(f"/refill-cards/admin/series/{sold_out}/export", data={"format": "pdf"})
+    assert refused.status_code == 422
+    assert f"Series {sold_out} has no active cards left to export." in refused.get_data(as_text=True), refused.get_data(as_text=True)
 
 
 def test_report_totals_per_series(refill, admin, make_series, factory):

@@ -15,7 +15,7 @@ from .entry_points import default_entry_points
 from .settings import ADDON_ID, CARD_METHOD, SETTINGS, load_settings
 
 MANIFEST = AddonManifest(
-    id="icharge", title="Splynx iCharge Add-on", requires_api=">=1.1,<2",
+    id="icharge", title="Splynx iCharge Add-on", requires_api=">=1.2,<2",
     description="Pay invoices and refill balances with cards through the Xilo iCharge gateway.",
     capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "direct_links", "refunds"),
 )

@@ -42,7 +42,7 @@ REFILL_WIDGET = "icharge_dashboard_refill"
 
 def default_entry_points() -> list[EntryPoint]:
     return [
-        EntryPoint(name="icharge_cards", place="portal", type="menu_link", root="finance",
+        EntryPoint(name="icharge_cards", place="portal", type="menu_link", root="finance_credit_card",
                    title="iCharge payment cards", icon="fa-bolt", url="/icharge/cards", enabled=True),
         EntryPoint(name="icharge_pay_invoice", place="portal", type="action_link", model="Invoices",
                    title="Pay by iCharge", icon="fa-bolt", url="/icharge/pay-invoice", size="medium",

@@ -188,6 +188,7 @@ def test_refill_at_icharge_with_a_saved_and_a_new_card(page, server, icharge_hos
 def test_save_and_manage_cards_in_finance(page, server, icharge_host, factory):
     customer = factory.customer(name="Tofu Beast")
     portal_page_for(page, server, customer)
+    page.locator("aside.sidebar").get_by_role("button", name="Credit card").click()  # Finance → Credit card
     page.get_by_role("link", name="iCharge payment cards").click()
     frame = page.locator("#addon-panel")
     for number in ("4111 1111 1111 1111", "4242424242424242"):

@@ -16,7 +16,7 @@ from .charging import Charger
 from .settings import METHOD, SETTINGS
 
 MANIFEST = AddonManifest(
-    id="intentpay", title="IntentPay", requires_api=">=1.0,<2",
+    id="intentpay", title="IntentPay", requires_api=">=1.2,<2",
     description="Pay invoices and refill balances with cards through IntentPay.",
     capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "refunds"),
 )
@@ -35,7 +35,7 @@ def splynx_register_entry_points(host):
     return [
         EntryPoint(name="admin_menu", place="admin", type="menu_link", root="finance", title="IntentPay",
                    icon="fa-credit-card", url="/intentpay/admin/", enabled=True),
-        EntryPoint(name="portal_cards", place="portal", type="menu_link", root="finance",
+        EntryPoint(name="portal_cards", place="portal", type="menu_link", root="finance_credit_card",
                    title="IntentPay cards", icon="fa-credit-card", url="/intentpay/portal/cards", enabled=True),
         EntryPoint(name="portal_refill", place="portal", type="menu_link", root="finance",
                    title="Add money by IntentPay", icon="fa-plus", url="/intentpay/", enabled=True),

@@ -26,7 +26,7 @@ PROFORMA_WIDGET = "ippay_dashboard_proformas"
 
 def default_entry_points() -> list[EntryPoint]:
     return [
-        EntryPoint(name="ippay_credentials", place="portal", type="menu_link", root="finance",
+        EntryPoint(name="ippay_credentials", place="portal", type="menu_link", root="finance_credit_card",
                    title="IpPay payment credentials", icon="fa-credit-card", url="/ippay/credentials", enabled=True),
         EntryPoint(name="ippay_pay_invoice", place="portal", type="action_link", model="Invoices",
                    title="Pay by IPpay", icon="fa-credit-card", url="/ippay/pay-invoice", size="medium",

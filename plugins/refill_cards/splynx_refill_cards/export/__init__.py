@@ -1,5 +1,9 @@
 """Exporting a series as CSV or PDF: a persisted background job writes the file, then it downloads.
 
+An export holds the cards still for sale, as the documents have it ("export cards ... for
+further printing out and sale to customers"): the series' *Active* cards. Used, disabled and
+expired cards are left out (:func:`for_sale`).
+
 :func:`start_export` records the export and submits ``splynx_refill_cards.export:run_export``
 to the host's job runner; the handler streams the cards into a file in the host's instance
 folder, reporting progress, and marks the export ready. The CLI writes a file directly
@@ -17,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.host import Host
 
-from ..models import Card, Export, Series
+from ..models import ACTIVE, Card, Export, Series
 from ..settings import options
 from .writers import CardLine, write_csv, write_pdf
 
@@ -31,26 +35,35 @@ def export_dir(instance_path: Path) -> Path:
     return path
 
 
+def for_sale(series_id: int, today: date):
+    """The condition of an export's cards: of the series, Active (not used, not disabled, not past their date)."""
+    return (Card.series_id == series_id) & (Card.status == ACTIVE) & (Card.valid_till >= today)
+
+
+def count_for_sale(session: Session, series_id: int, today: date) -> int:
+    """How many cards an export of the series holds."""
+    return session.execute(select(func.count()).where(for_sale(series_id, today))).scalar_one()
+
+
 def card_lines(session: Session, series_id: int, today: date) -> Iterator[CardLine]:
-    """The series' cards in id order, streamed in chunks (Core rows: no ORM loading per row)."""
+    """The series' cards for sale in id order, streamed in chunks (Core rows: no ORM loading per row)."""
     rows = session.connection().execute(
         select(Card.id, Card.series_id, Card.full_code, Card.price, Card.valid_till, Card.status, Card.customer_id,
-               Card.activated_at).where(Card.series_id == series_id).order_by(Card.id)
+               Card.activated_at).where(for_sale(series_id, today)).order_by(Card.id)
         .execution_options(yield_per=2000))
     for card_id, serie, code, price, valid_till, status, customer_id, activated_at in rows:
-        if status == "active" and valid_till < today:
-            status = "expired"
         yield CardLine(card_id, serie, code, price, valid_till, status, customer_id,
                        activated_at.strftime("%Y-%m-%d %H:%M:%S") if activated_at else "")
 
 
 def write_series(host: Host, series_id: int, fmt: str, path: Path, *,
                  progress=lambda done, total: None) -> int:
-    """Write one series to ``path`` in ``fmt`` (``csv`` or ``pdf``); returns the number of cards."""
+    """Write the cards for sale of one series to ``path`` in ``fmt`` (``csv`` or ``pdf``); returns their number."""
+    today = date.today()
     with host.db.reading() as session:
-        total = session.execute(select(func.count()).where(Card.series_id == series_id)).scalar_one()
+        total = count_for_sale(session, series_id, today)
         title = options(host, session).card_title
-        lines = card_lines(session, series_id, date.today())
+        lines = card_lines(session, series_id, today)
         report = lambda done: progress(done, total)  # noqa: E731 - bind the total once
         if fmt == "csv":
             return write_csv(path, lines, report)
@@ -62,7 +75,7 @@ def start_export(host: Host, series: Series, fmt: str, *, actor: str) -> Export:
     if fmt not in FORMATS:
         raise ValueError("Choose PDF or CSV.")
     with host.db.transaction() as session:
-        cards = session.execute(select(func.count()).where(Card.series_id == series.id)).scalar_one()
+        cards = count_for_sale(session, series.id, date.today())
         export = Export(series_id=series.id, format=fmt, cards=cards, created_by=actor)
         session.add(export)
         session.flush()

@@ -26,6 +26,7 @@ MAX_MATCHES = 20
 @bp.get("/admin/series/<int:series_id>")
 @requires("prepaid.view")
 def series_cards(series_id: int):
+    """The cards of a series: a window over the series list (View, after Generate) or a page of its own."""
     db = current_host().db.session
     series = series_or_404(series_id)
     Customer = records.Customer

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.web import admin_partner_ids, admin_sees_partner, current_host, host_page, paginate, parse_id, requires, scope_partners
 
-from ..export import FORMATS, export_dir, start_export
+from ..export import FORMATS, count_for_sale, export_dir, start_export
 from ..models import Card, Export, Series
 from ..report import series_totals
 from ..series import InputError, delete_series, edit, generate, parse_generate
@@ -31,19 +31,22 @@ def _latest_exports(series_ids: list[int]) -> dict[int, Export]:
 @host_page
 @requires("prepaid.view")
 def series_list():
+    """Finance → Refill cards → Series; ``?new=<serie>`` (after Generate) opens that series' cards in a window."""
     db = current_host().db.session
     cards = select(Card.series_id, func.count(Card.id).label("cards")).group_by(Card.series_id).subquery()
     statement = (select(Series, func.coalesce(cards.c.cards, 0)).outerjoin(cards, cards.c.series_id == Series.id)
                  .order_by(Series.id.desc()))
     page = paginate(db, scope_partners(statement, Series.partner_id), (Series.id, Series.prefix), scalars=False)
     exports = _latest_exports([series.id for series, _ in page.items])
-    return render_template("refill_cards/admin/series.html", page=page, exports=exports)
+    return render_template("refill_cards/admin/series.html", page=page, exports=exports,
+                           new_series=parse_id(request.args.get("new", "")))
 
 
 @bp.route("/admin/generate", methods=["GET", "POST"])
 @host_page
 @requires("prepaid.manage")
 def generate_page():
+    """Finance → Refill cards → Generate (a page, or a window over the series); then the new series' cards pop up."""
     host = current_host()
     errors, form = {}, request.form
     if request.method == "POST":
@@ -59,7 +62,7 @@ def generate_page():
                 series_id = series.id
         if not errors:
             flash(f"Series {series_id} generated: {data.quantity:,} cards of {data.price} each.", "success")
-            return redirect(url_for(".series_cards", series_id=series_id))
+            return redirect(url_for(".series_list", new=series_id))
         flash("No cards were generated: correct the fields marked in red.", "error")
     return render_template("refill_cards/admin/generate.html", errors=errors, form=form,
                            partners=partner_options()), 422 if errors else 200
@@ -68,6 +71,7 @@ def generate_page():
 @bp.route("/admin/series/<int:series_id>/edit", methods=["GET", "POST"])
 @requires("prepaid.manage")
 def series_edit(series_id: int):
+    """The "Edit series" window (a page of its own without JavaScript); saved, the series list shows."""
     db = current_host().db.session
     series = series_or_404(series_id)
     errors = {}
@@ -111,20 +115,24 @@ def series_delete(series_id: int):
 @bp.route("/admin/series/<int:series_id>/export", methods=["GET", "POST"])
 @requires("prepaid.manage")
 def series_export(series_id: int):
-    """The "Export refill card series" modal: choose PDF or CSV; the file is written by a job."""
+    """The "Export refill card series" modal: choose PDF or CSV; a job writes the series' active cards."""
     series = series_or_404(series_id)
     error = ""
+    for_sale = count_for_sale(current_host().db.session, series.id, date.today())
     if request.method == "POST":
         fmt = request.form.get("format", "")
-        if fmt in FORMATS:
+        if fmt not in FORMATS:
+            error = "Choose PDF or CSV."
+        elif not for_sale:
+            error = f"Series {series.id} has no active cards left to export."
+        else:
             current_host().db.session.rollback()
             export = start_export(current_host(), series, fmt, actor=actor())
             return redirect(url_for(".export_status", export_id=export.id))
-        error = "Choose PDF or CSV."
     exports = current_host().db.session.execute(
         select(Export).where(Export.series_id == series.id).order_by(Export.id.desc()).limit(10)).scalars().all()
     return render_template("refill_cards/admin/export_modal.html", series=series, exports=exports,
-                           formats=FORMATS, error=error), 422 if error else 200
+                           formats=FORMATS, error=error, for_sale=for_sale), 422 if error else 200
 
 
 @bp.get("/admin/exports/<int:export_id>")

@@ -1,4 +1,4 @@
-"""Portal: Finance → Refill card, the customer's "Redeem refill card" form."""
+"""Portal: Finance → Payments → Refill card, the customer's "Redeem refill card" form."""
 
 from __future__ import annotations
 

@@ -65,7 +65,10 @@ def test_admin_configures_the_module_in_modules_list(page, server, ippay_host, f
 def test_customer_adds_a_card_and_a_bank_account(page, server, ippay_host, factory):
     customer = factory.customer(name="Tofu Beast")
     portal_page_for(page, server, customer)
+    # the document: "add a credit card in the customer portal under Finance / Credit card"
+    page.locator("aside.sidebar").get_by_role("button", name="Credit card").click()
     page.get_by_role("link", name="IpPay payment credentials").click()
+    expect(page.locator("aside.sidebar").get_by_role("button", name="Credit card")).to_have_attribute("aria-expanded", "true")
     frame = page.locator("#addon-panel")
     card = frame.locator("#add-card")
     card.get_by_label("Cardholder name").fill("Tofu Beast")
@@ -245,6 +248,7 @@ def test_credentials_pay_modal_and_refill_work_on_a_phone(phone, server, ippay_h
     invoice = factory.invoice(customer, "39.99")
     page = portal_page_for(phone, server, customer)
     page.get_by_role("button", name="Menu").click()
+    page.locator("aside.sidebar").get_by_role("button", name="Credit card").click()
     page.get_by_role("link", name="IpPay payment credentials").click()
     expect(page.locator("#addon-panel #add-card")).to_be_visible()
     assert_fits_phone(page)
