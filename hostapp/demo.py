@@ -23,8 +23,9 @@ FIRST = ["Anna", "Ben", "Carla", "David", "Elena", "Frank", "Grace", "Hugo", "Ir
 LAST = ["Novak", "Weber", "Silva", "Kowalski", "Moreau", "Jensen", "Costa", "Horvat", "Berg", "Duarte"]
 
 
-def seed_demo(session: Session, customers: int = 30, rng: random.Random | None = None) -> bool:
-    """Add demo data once; returns ``False`` if the database already has customers."""
+def seed_demo(session: Session, customers: int = 30, rng: random.Random | None = None,
+              today: date | None = None) -> bool:
+    """Add demo data once, dated relative to ``today`` and never after it; ``False`` if there are customers."""
     if session.execute(select(func.count()).select_from(Customer)).scalar_one():
         return False
     rng = rng or random.Random(7)
@@ -34,7 +35,7 @@ def seed_demo(session: Session, customers: int = 30, rng: random.Random | None =
     session.add(Admin(login=ADMIN_LOGIN, name="Demo Administrator", email="admin@example.net",
                       password_hash=hash_password(ADMIN_PASSWORD)))
     session.flush()
-    today = date.today()
+    today = today or date.today()
     password_hash = hash_password(CUSTOMER_PASSWORD)
     for n in range(1, customers + 1):
         name = f"{FIRST[n % len(FIRST)]} {LAST[(n * 3) % len(LAST)]}"
@@ -55,7 +56,7 @@ def seed_demo(session: Session, customers: int = 30, rng: random.Random | None =
                                                  period_from=issued, period_to=issued + timedelta(days=29))])
             session.add(invoice)
             issue_invoice(session, invoice)
-            _settle_demo_invoice(session, invoice, months_ago, n, rng)
+            _settle_demo_invoice(session, invoice, months_ago, n, rng, today)
         if n % 4 == 0:
             amount = Decimal("50.00")
             session.add(ProformaInvoice(customer_id=customer.id, number=proforma_number(session, today),
@@ -64,8 +65,12 @@ def seed_demo(session: Session, customers: int = 30, rng: random.Random | None =
     return True
 
 
-def _settle_demo_invoice(session: Session, invoice: Invoice, months_ago: int, n: int, rng: random.Random) -> None:
-    """Spread statuses: old invoices mostly paid, some partial, some overdue, a few deleted."""
+def _settle_demo_invoice(session: Session, invoice: Invoice, months_ago: int, n: int, rng: random.Random,
+                         today: date) -> None:
+    """Spread statuses: old invoices mostly paid, some partial, some overdue, a few deleted.
+
+    A payment is dated five days after its invoice, or today if that is still to come.
+    """
     if months_ago == 2 and n % 7 == 0:
         invoice.status = "deleted"
         return
@@ -81,4 +86,4 @@ def _settle_demo_invoice(session: Session, invoice: Invoice, months_ago: int, n:
         return
     record_payment(session, PaymentBooking(customer_id=invoice.customer_id, amount=amount, method="Bank transfer",
                                            invoice=invoice, comment="Bank transfer", allocate_surplus=False,
-                                           on=invoice.date_created + timedelta(days=5)))
+                                           on=min(invoice.date_created + timedelta(days=5), today)))
