@@ -89,7 +89,7 @@ def test_demo_refuses_a_taken_port_before_starting_anything(run):
     assert bad.returncode == 2 and "'paypal' has no simulator here; the simulators are: icharge, intentpay, ippay" in bad.stderr
 
 
-def test_demo_prints_each_simulator_gateway_url_and_stops_them_on_exit(tmp_path):
+def test_demo_prints_each_simulator_gateway_url_and_credentials_and_stops_them_on_exit(tmp_path):
     import signal
     import socket
 
@@ -105,9 +105,13 @@ def test_demo_prints_each_simulator_gateway_url_and_stops_them_on_exit(tmp_path)
             lines.append(line)
             if line.startswith("  Simulator (ippay)"):
                 break
+        line = lines[-1]
+        lines.append(next(demo.stdout))  # the credentials follow each address
         assert any(line.startswith("  Simulator (icharge): http://127.0.0.1:") and "/api/v1 " in line
                    for line in lines), lines
-        assert lines[-1].startswith(f"  Simulator (ippay): http://127.0.0.1:{ippay}/ippay "), lines
+        assert "    with its test credentials: Merchant ID XILOTEST, API key sk_test_icharge\n" in lines, lines
+        assert line.startswith(f"  Simulator (ippay): http://127.0.0.1:{ippay}/ippay "), lines
+        assert lines[-1] == "    with its test credentials: Terminal ID TESTTERMINAL\n", lines
         with socket.create_connection(("127.0.0.1", ippay), timeout=5):
             pass  # the simulator listens where it says
     finally:

@@ -120,9 +120,11 @@ def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, smtp_p
         # a terminated demo still runs its exit handlers, which stop the simulators
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         started = simulators.start(found, bind, ports, host.config.instance_path / "simulators")
-        for addon_id, url in started:
-            click.echo(f"  Simulator ({addon_id}): {url}  → after installing the add-on, set its Gateway URL "
+        for sim in started:
+            click.echo(f"  Simulator ({sim.addon_id}): {sim.url}  → after installing the add-on, set its Gateway URL "
                        "(Modules list → Edit) to this address")
+            if sim.credentials:
+                click.echo(f"    with its test credentials: {sim.credentials}")
         for note in start_mail_sink(host, smtp_port) if smtp_port else ():
             click.echo(note)
         run_server(host, bind, port)
