@@ -142,6 +142,11 @@ def splynx_entry_point_visible(host, point, context: dict):
     :param host: the running host.
     :param point: the stored entry point (:class:`core.entry_points.EntryPoint`).
     :param context: ``{"customer": Customer | None, "admin": Admin | None}``; read-only.
+        ``customer`` is, in the portal, the customer logged in; in the admin UI, the customer
+        the page or the table row is about (a customer's Billing tab, one of their
+        documents, a row of Finance → Invoices), else ``None``. Gateways use it to offer
+        "pay with the saved card" only to a customer who has one
+        (:func:`core.gateway.accounts.saved_account_point_visible`).
     :returns: ``False`` to hide the point; ``True`` or ``None`` to show it.
     :money: never.
     :failure: fail-soft: the error is logged and recorded on the add-on and the point
