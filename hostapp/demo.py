@@ -1,15 +1,24 @@
-"""Demo data: two partners, an administrator and about thirty customers with invoices in every status."""
+"""Demo data: two partners, an administrator and about thirty customers with invoices in every status.
+
+What add-ons keep (saved cards at a gateway) is added by the add-ons themselves once they are
+installed: :class:`AddonDemoData` asks each one through ``splynx_demo_data``.
+"""
 
 from __future__ import annotations
 
+import logging
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import Admin, Customer, Invoice, InvoiceItem, Location, Partner, ProformaInvoice, ProformaItem
+from core.demo import DemoSetup
+
+from .models import (Admin, Customer, Invoice, InvoiceItem, Location, Partner, PaymentAccount, ProformaInvoice,
+                     ProformaItem)
 from .services.ledger import PaymentBooking, issue_invoice, record_payment
 from .services.numbering import invoice_number, proforma_number
 from .web.auth import hash_password
@@ -20,6 +29,10 @@ PLANS = [("Home 50 Mbps", Decimal("29.90")), ("Home 100 Mbps", Decimal("39.90"))
          ("Fiber 1 Gbps", Decimal("59.00"))]
 FIRST = ["Anna", "Ben", "Carla", "David", "Elena", "Frank", "Grace", "Hugo", "Iris", "Jonas", "Kira", "Liam", "Maya",
          "Noah", "Olga", "Paul"]
+#: how many demo customers each gateway add-on gives saved test cards
+CARD_HOLDERS_PER_GATEWAY = 3
+
+log = logging.getLogger(__name__)
 LAST = ["Novak", "Weber", "Silva", "Kowalski", "Moreau", "Jensen", "Costa", "Horvat", "Berg", "Duarte"]
 
 
@@ -87,3 +100,46 @@ def _settle_demo_invoice(session: Session, invoice: Invoice, months_ago: int, n:
     record_payment(session, PaymentBooking(customer_id=invoice.customer_id, amount=amount, method="Bank transfer",
                                            invoice=invoice, comment="Bank transfer", allocate_surplus=False,
                                            on=min(invoice.date_created + timedelta(days=5), today)))
+
+
+def card_holders(session: Session, gateway: str, count: int = CARD_HOLDERS_PER_GATEWAY) -> tuple[int, ...]:
+    """Active demo customers with an unpaid invoice whom ``gateway`` may give saved test cards.
+
+    The first ``count`` by login who hold no saved account of another gateway: each gateway gets
+    customers of its own (a Charge with it approves their invoices, not another's), and asking
+    again after a restart offers the same customers.
+    """
+    others = select(PaymentAccount.customer_id).where(PaymentAccount.gateway != gateway)
+    owing = select(Invoice.customer_id).where(Invoice.status == "not_paid", Invoice.due > 0)
+    return tuple(session.execute(
+        select(Customer.id).where(Customer.status == "active", Customer.id.in_(owing), Customer.id.not_in(others))
+        .order_by(Customer.login).limit(count)).scalars())
+
+
+class AddonDemoData:
+    """Asks installed add-ons for their share of the demo data (``splynx_demo_data``).
+
+    ``splynx demo`` asks every installed add-on when it starts and each add-on installed
+    from the Add-ons page while it runs (:attr:`hostapp.services.registry.Registry.after_install`),
+    handing a gateway add-on its simulator's URL and the customers it may give saved cards.
+    """
+
+    def __init__(self, host, gateway_urls: dict[str, str], say: Callable[[str], object] = log.info) -> None:
+        self.host = host
+        #: add-on id → the Gateway URL of its running simulator
+        self.gateway_urls = gateway_urls
+        self.say = say
+
+    def add(self, addon_id: str) -> list[str]:
+        """Ask one add-on; says and returns the lines it answered."""
+        url = self.gateway_urls.get(addon_id, "")
+        with self.host.db.reading() as session:
+            customers = card_holders(session, addon_id) if url else ()
+        lines = self.host.addons.hooks.demo_data(addon_id, DemoSetup(url, customers))
+        for line in lines:
+            self.say(f"  Demo data ({addon_id}): {line}")
+        return lines
+
+    def add_installed(self) -> list[str]:
+        """Ask every installed add-on, in add-on id order."""
+        return [line for addon_id in sorted(self.host.addons.loaded) for line in self.add(addon_id)]

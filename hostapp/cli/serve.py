@@ -96,7 +96,7 @@ def start_mail_sink(host, port: int) -> list[str]:
 def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, smtp_port: int,
          simulator_ports: tuple[str, ...]) -> None:
     """Seed demo data (admin, customers, invoices), start the gateway simulators and a local SMTP server, and serve the web app."""
-    from ..demo import ADMIN_LOGIN, ADMIN_PASSWORD, CUSTOMER_PASSWORD, seed_demo
+    from ..demo import ADMIN_LOGIN, ADMIN_PASSWORD, CUSTOMER_PASSWORD, AddonDemoData, seed_demo
 
     host = obj.host
     found = simulators.find_simulators(plugins) if plugins is not None and not no_serve else []
@@ -127,4 +127,8 @@ def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, smtp_p
                 click.echo(f"    with its test credentials: {sim.credentials}")
         for note in start_mail_sink(host, smtp_port) if smtp_port else ():
             click.echo(note)
+        # gateway add-ons save test cards at their simulators for a few customers (now, and when installed)
+        addon_data = AddonDemoData(host, {sim.addon_id: sim.url for sim in started}, say=click.echo)
+        addon_data.add_installed()
+        host.registry.after_install.append(addon_data.add)
         run_server(host, bind, port)

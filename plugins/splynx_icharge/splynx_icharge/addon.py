@@ -16,7 +16,7 @@ from .entry_points import ADMIN_PAY_POINTS, default_entry_points
 from .settings import ADDON_ID, CARD_METHOD, SETTINGS, load_settings
 
 MANIFEST = AddonManifest(
-    id="icharge", title="Splynx iCharge Add-on", requires_api=">=1.1,<2",
+    id="icharge", title="Splynx iCharge Add-on", requires_api=">=1.2,<2",
     description="Pay invoices and refill balances with cards through the Xilo iCharge gateway.",
     capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "direct_links", "refunds"),
 )
@@ -40,6 +40,14 @@ def splynx_register_entry_points():
 def splynx_entry_point_visible(host, point, context):
     """The admin's "Pay by … (saved card)" icons only for a customer with a saved account here."""
     return saved_account_point_visible(host, ADDON_ID, point, context, ADMIN_PAY_POINTS)
+
+
+@hookimpl
+def splynx_demo_data(host, demo):
+    """``splynx demo`` only: test cards for the customers it offers, saved at its iCharge simulator."""
+    from .demo import demo_data  # the simulator's test credentials: loaded by the demo only
+
+    return demo_data(host, demo)
 
 
 @hookimpl

@@ -16,7 +16,7 @@ from .entry_points import ADMIN_PAY_POINTS, default_entry_points
 from .settings import ADDON_ID, BANK_METHOD, CARD_METHOD, SETTINGS, load_settings
 
 MANIFEST = AddonManifest(
-    id="ippay", title="IPpay by Convergence", requires_api=">=1.1,<2",
+    id="ippay", title="IPpay by Convergence", requires_api=">=1.2,<2",
     description="Pay invoices and refill balances with cards and bank accounts (ACH) through the IPpay gateway.",
     capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "saved_bank_accounts",
                   "direct_links", "refunds"),
@@ -44,6 +44,14 @@ def splynx_register_entry_points():
 def splynx_entry_point_visible(host, point, context):
     """The admin's "Pay by … (saved credentials)" icons only for a customer with a saved account here."""
     return saved_account_point_visible(host, ADDON_ID, point, context, ADMIN_PAY_POINTS)
+
+
+@hookimpl
+def splynx_demo_data(host, demo):
+    """``splynx demo`` only: test cards for the customers it offers, saved at its IPpay simulator."""
+    from .demo import demo_data  # the simulator's test credentials: loaded by the demo only
+
+    return demo_data(host, demo)
 
 
 @hookimpl
