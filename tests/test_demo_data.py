@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from core import AddonManifest, ModuleSpec, hookimpl
 from hostapp.demo import AddonDemoData, seed_demo
 from hostapp.models import Invoice, Payment, PaymentAccount, ProformaInvoice, Transaction
 from hostapp.services.charging import BatchRequest, ChargeFilters, ChargeService
@@ -44,7 +45,7 @@ def _holders(host) -> dict[str, set[int]]:
     return found
 
 
-def test_gateways_installed_while_the_demo_runs_save_test_cards_and_a_charge_approves_their_invoices(
+def test_hook_splynx_demo_data__gateways_installed_while_the_demo_runs_save_cards_a_charge_approves(
         host, install_addon):
     """IPpay and iCharge installed into the demo's data against their real simulators (HTTP on loopback)."""
     require_module("splynx_ippay")
@@ -89,3 +90,26 @@ def test_gateways_installed_while_the_demo_runs_save_test_cards_and_a_charge_app
         for sim in sims.values():
             sim.stop()
         host.jobs.shutdown(wait=True)
+
+
+class BrokenDemo:
+    """An add-on whose demo data fails: the install and the demo carry on."""
+
+    MANIFEST = AddonManifest(id="brokendemo", title="Broken demo")
+
+    @hookimpl
+    def splynx_configure_module(self):
+        return ModuleSpec(title="Broken demo")
+
+    @hookimpl
+    def splynx_demo_data(self, demo):
+        raise RuntimeError(f"no simulator at {demo.gateway_url}")
+
+
+def test_hook_splynx_demo_data__fail_soft(host, install_addon):
+    said: list[str] = []
+    data = AddonDemoData(host, {"brokendemo": "http://127.0.0.1:9/none"}, say=said.append)
+    host.registry.after_install.append(data.add)
+    install_addon(BrokenDemo())
+    assert said == [] and data.add_installed() == []
+    assert host.addons.ui_errors["brokendemo"] == "splynx_demo_data: RuntimeError: no simulator at http://127.0.0.1:9/none"
