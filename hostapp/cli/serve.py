@@ -100,8 +100,8 @@ def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, smtp_p
 
     host = obj.host
     found = simulators.find_simulators(plugins) if plugins is not None and not no_serve else []
-    ports = {sim.addon_id: port + n for n, sim in enumerate(found, start=1)}
-    ports.update(simulators.parse_ports(simulator_ports, found))
+    ports = simulators.assign_ports(found, simulators.parse_ports(simulator_ports, found), after=port,
+                                    taken={port, smtp_port})
     if not no_serve:  # every port is checked before anything starts
         simulators.ensure_free(bind, port, "The demo")
         for sim in found:

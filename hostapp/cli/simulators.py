@@ -24,7 +24,7 @@ import click
 from core.gateway.simulator import CREDENTIALS_MARK
 
 STARTUP_SECONDS = 15.0
-_URL = re.compile(r"https?://\S+")
+_URL = re.compile(r"https?://[^\s;,()]+")
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,22 @@ def parse_ports(values: tuple[str, ...], known: list[Simulator]) -> dict[str, in
             raise click.BadParameter(f"{name!r} has no simulator here; the simulators are: {', '.join(ids) or 'none'}",
                                      param_hint="--simulator-port")
         ports[name] = int(port)
+    return ports
+
+
+def assign_ports(simulators: list[Simulator], chosen: dict[str, int], *, after: int, taken: set[int]) -> dict[str, int]:
+    """Every simulator's port: the ``chosen`` ones, the others the next ports after ``after`` in add-on
+    id order, skipping ports chosen or ``taken`` (the web and SMTP ports)."""
+    ports, used = dict(chosen), set(chosen.values()) | taken
+    candidate = after
+    for sim in simulators:
+        if sim.addon_id in ports:
+            continue
+        candidate += 1
+        while candidate in used:
+            candidate += 1
+        ports[sim.addon_id] = candidate
+        used.add(candidate)
     return ports
 
 
