@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.demo import DemoSetup
@@ -29,11 +29,11 @@ PLANS = [("Home 50 Mbps", Decimal("29.90")), ("Home 100 Mbps", Decimal("39.90"))
          ("Fiber 1 Gbps", Decimal("59.00"))]
 FIRST = ["Anna", "Ben", "Carla", "David", "Elena", "Frank", "Grace", "Hugo", "Iris", "Jonas", "Kira", "Liam", "Maya",
          "Noah", "Olga", "Paul"]
+LAST = ["Novak", "Weber", "Silva", "Kowalski", "Moreau", "Jensen", "Costa", "Horvat", "Berg", "Duarte"]
 #: how many demo customers each gateway add-on gives saved test cards
 CARD_HOLDERS_PER_GATEWAY = 3
 
 log = logging.getLogger(__name__)
-LAST = ["Novak", "Weber", "Silva", "Kowalski", "Moreau", "Jensen", "Costa", "Horvat", "Berg", "Duarte"]
 
 
 def seed_demo(session: Session, customers: int = 30, rng: random.Random | None = None,
@@ -103,17 +103,20 @@ def _settle_demo_invoice(session: Session, invoice: Invoice, months_ago: int, n:
 
 
 def card_holders(session: Session, gateway: str, count: int = CARD_HOLDERS_PER_GATEWAY) -> tuple[int, ...]:
-    """Active demo customers with an unpaid invoice whom ``gateway`` may give saved test cards.
+    """Active demo customers whom ``gateway`` may give saved test cards.
 
-    The first ``count`` by login who hold no saved account of another gateway: each gateway gets
-    customers of its own (a Charge with it approves their invoices, not another's), and asking
-    again after a restart offers the same customers.
+    Those who already hold an account of ``gateway`` first (asked again, after a restart or a
+    charge that paid their invoices, the gateway is offered the same customers and adds
+    nothing), then customers with an unpaid invoice and no saved account of another gateway, by
+    login: each gateway gets customers of its own, so a Charge with it approves their invoices.
     """
+    own = select(PaymentAccount.customer_id).where(PaymentAccount.gateway == gateway)
     others = select(PaymentAccount.customer_id).where(PaymentAccount.gateway != gateway)
     owing = select(Invoice.customer_id).where(Invoice.status == "not_paid", Invoice.due > 0)
     return tuple(session.execute(
-        select(Customer.id).where(Customer.status == "active", Customer.id.in_(owing), Customer.id.not_in(others))
-        .order_by(Customer.login).limit(count)).scalars())
+        select(Customer.id).where(Customer.status == "active", Customer.id.not_in(others),
+                                  or_(Customer.id.in_(own), Customer.id.in_(owing)))
+        .order_by(case((Customer.id.in_(own), 0), else_=1), Customer.login).limit(count)).scalars())
 
 
 class AddonDemoData:

@@ -86,6 +86,7 @@ def test_hook_splynx_demo_data__gateways_installed_while_the_demo_runs_save_card
             still_owing = set(session.execute(select(Invoice.customer_id).where(
                 Invoice.status == "not_paid", Invoice.due > 0)).scalars())
         assert not (holders["ippay"] | holders["icharge"]) & still_owing
+        assert data.add_installed() == [] and _holders(host) == holders  # paid up, still the same card holders
     finally:
         for sim in sims.values():
             sim.stop()
