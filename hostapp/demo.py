@@ -19,7 +19,7 @@ from core.demo import DemoSetup
 
 from .models import (Admin, Customer, Invoice, InvoiceItem, Location, Partner, PaymentAccount, ProformaInvoice,
                      ProformaItem)
-from .services.ledger import PaymentBooking, issue_invoice, record_payment
+from .services.ledger import PaymentBooking, issue_invoice, payment_method_id, record_payment
 from .services.numbering import invoice_number, proforma_number
 from .web.auth import hash_password
 
@@ -49,6 +49,7 @@ def seed_demo(session: Session, customers: int = 30, rng: random.Random | None =
                       password_hash=hash_password(ADMIN_PASSWORD)))
     session.flush()
     today = today or date.today()
+    bank_transfer = payment_method_id(session, "Bank transfer")  # the customers' billing payment method
     password_hash = hash_password(CUSTOMER_PASSWORD)
     for n in range(1, customers + 1):
         name = f"{FIRST[n % len(FIRST)]} {LAST[(n * 3) % len(LAST)]}"
@@ -57,7 +58,7 @@ def seed_demo(session: Session, customers: int = 30, rng: random.Random | None =
             email=f"{name.split()[0].lower()}.{n}@example.net", phone=f"+1 555 01{n:02d}",
             status="active" if n % 9 else "blocked", billing_type="prepaid" if n % 5 == 0 else "recurring",
             street=f"{10 + n} Main Street", zip_code=f"{90000 + n}", city="Springfield",
-            partner_id=partners[n % 2].id, location_id=locations[n % 2].id, payment_method_id=2)
+            partner_id=partners[n % 2].id, location_id=locations[n % 2].id, payment_method_id=bank_transfer)
         session.add(customer)
         session.flush()
         plan, price = PLANS[n % len(PLANS)]
