@@ -143,8 +143,8 @@ def splynx_entry_point_visible(host, point, context: dict):
     :param point: the stored entry point (:class:`core.entry_points.EntryPoint`).
     :param context: ``{"customer": Customer | None, "admin": Admin | None}``; read-only.
         ``customer`` is, in the portal, the customer logged in; in the admin UI, the customer
-        the page or the table row is about (a customer's Billing tab, one of their
-        documents, a row of Finance → Invoices), else ``None``. Gateways use it to offer
+        the page is about (a customer's Billing tab, one of their invoices), else ``None``
+        (lists of many customers' documents such as Finance → Invoices). Gateways use it to offer
         "pay with the saved card" only to a customer who has one
         (:func:`core.gateway.accounts.saved_account_point_visible`).
     :returns: ``False`` to hide the point; ``True`` or ``None`` to show it.

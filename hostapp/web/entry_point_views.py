@@ -21,7 +21,7 @@ def admitted(points, place: Place, subject=None) -> list:
     """The points whose add-on agrees to show them to the current viewer.
 
     The add-on is told the customer: in the portal the one logged in; in the admin UI
-    ``subject``, the customer the page or table row is about (``None`` on pages about no one
+    ``subject``, the customer the page is about (``None`` on pages about no one
     customer). In the portal, an add-on whose payment methods are all off in Config → Main →
     Portal for the customer's partner shows nothing.
     """
@@ -54,11 +54,7 @@ def _points(place: Place, point_type: PointType, *, root: str | None = None, mod
 
 
 def for_customer(points, customer) -> list:
-    """Admin ``points`` the add-ons agree to show on a page or row about ``customer``.
-
-    Asked once per customer and point list in a request, so a list with many rows of one
-    customer asks each add-on once.
-    """
+    """Admin ``points`` the add-ons agree to show on a page about ``customer`` (asked once per request)."""
     if customer is None:
         return list(points)
     cache = g.setdefault("entry_points_for_customer", {})
@@ -153,4 +149,4 @@ def code_widgets(place: str, root: str, placement: str) -> list[Markup]:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(menu_links=menu_links, menu_tree=menu_tree, action_links=action_links, tab_points=tab_points,
-                                 code_widgets=code_widgets, opens_in_place=opens_in_place, for_customer=for_customer)
+                                 code_widgets=code_widgets, opens_in_place=opens_in_place)
