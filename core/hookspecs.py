@@ -17,7 +17,7 @@ Two families of hooks, with different failure rules:
 
 * **UI and registration hooks** (``configure_module``, ``register_entry_points``,
   ``register_routes``, ``render_entry_point``, ``entry_point_visible``,
-  ``register_commands``, ``lifecycle``, ``mail_templates``, ``mail_variables``) are
+  ``register_commands``, ``lifecycle``, ``mail_templates``, ``mail_variables``, ``demo_data``) are
   called *fail-soft* per add-on by :class:`core.manager.AddonHooks`: an exception is logged,
   attached to that add-on, and the other add-ons still run. A broken widget shows an
   error box; the page still renders.
@@ -142,6 +142,11 @@ def splynx_entry_point_visible(host, point, context: dict):
     :param host: the running host.
     :param point: the stored entry point (:class:`core.entry_points.EntryPoint`).
     :param context: ``{"customer": Customer | None, "admin": Admin | None}``; read-only.
+        ``customer`` is, in the portal, the customer logged in; in the admin UI, the customer
+        the page is about (a customer's Billing tab, one of their invoices), else ``None``
+        (lists of many customers' documents such as Finance → Invoices). Gateways use it to offer
+        "pay with the saved card" only to a customer who has one
+        (:func:`core.gateway.accounts.saved_account_point_visible`).
     :returns: ``False`` to hide the point; ``True`` or ``None`` to show it.
     :money: never.
     :failure: fail-soft: the error is logged and recorded on the add-on and the point
@@ -161,6 +166,24 @@ def splynx_lifecycle(host, event: str, from_version: str | None, to_version: str
     :returns: ignored.
     :money: never.
     :failure: fail-soft: logged and recorded on the module; the step is not rolled back.
+    """
+
+
+@hookspec
+def splynx_demo_data(host, demo):
+    """Add the add-on's own share of the demo data, e.g. saved test cards at its simulator.
+
+    Called only by ``splynx demo``: when it starts, for each installed add-on, and right
+    after an add-on is installed from the Add-ons page while the demo runs. Never called by
+    ``splynx serve`` or in production.
+
+    :param host: the running host.
+    :param demo: :class:`core.demo.DemoSetup`: the Gateway URL of the add-on's simulator
+        and the demo customers the add-on may give saved credentials.
+    :returns: lines for the operator saying what was added (printed by the demo), or
+        ``None``. Must be idempotent: what is already there is kept and not added again.
+    :money: never: tokenising a card at the gateway moves no money.
+    :failure: fail-soft: logged and recorded on the add-on; the demo and the install carry on.
     """
 
 

@@ -288,6 +288,13 @@ class AddonHooks:
     def lifecycle(self, addon_id: str, event: str, from_version: str | None, to_version: str | None) -> None:
         self._call_soft(addon_id, "splynx_lifecycle", event=event, from_version=from_version, to_version=to_version)
 
+    def demo_data(self, addon_id: str, demo) -> list[str]:
+        """What the add-on added to the demo's data (lines to print); none when the hook failed."""
+        lines = self._call_soft(addon_id, "splynx_demo_data", demo=demo)
+        if lines is _NOT_CALLED or not lines:
+            return []
+        return [str(line) for line in lines]
+
     def entry_point_visible(self, addon_id: str, point: EntryPoint, context: dict) -> bool:
         """Whether the add-on shows ``point`` to this viewer; a failing hook hides it."""
         visible = self._call_soft(addon_id, "splynx_entry_point_visible", point=point, context=context)

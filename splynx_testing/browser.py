@@ -82,9 +82,9 @@ def screenshot(page, folder: str, name: str) -> None:
 PHONE = {"width": 375, "height": 667}
 #: the smallest tap target on a phone, in CSS pixels
 MIN_TAP = 40
-#: what a finger taps: buttons, form fields, button-styled links, menu and pager links
-TAP_TARGETS = ("button, a.btn, a.btn-icon, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), "
-               "select, textarea, .nav a, .pager a")
+#: what a finger taps: buttons, form fields, check boxes (with their label), button-styled links,
+#: menu and pager links, the links of dashboard tiles
+TAP_TARGETS = ("button, a.btn, a.btn-icon, input:not([type=hidden]), select, textarea, .nav a, .pager a, .tile a")
 
 
 @pytest.fixture
@@ -96,17 +96,27 @@ def phone(browser):
 
 
 def assert_fits_phone(page) -> None:
-    """No horizontal scrolling, and every visible tap target at least MIN_TAP px high and wide."""
+    """No horizontal scrolling, no table wider than the screen, every visible tap target at least MIN_TAP px.
+
+    A table that scrolls sideways inside its card counts as too wide (its far columns need a swipe,
+    like a page that scrolls). A check box or radio button is tapped through its label, so the
+    label is what is measured when it has one.
+    """
     page.wait_for_load_state("load")  # measured with the page's stylesheets applied
     sizes = page.evaluate("""(selector) => ({
         scroll: document.documentElement.scrollWidth, width: window.innerWidth,
+        wide: Array.from(document.querySelectorAll("table"))
+          .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().width > window.innerWidth)
+          .map((el) => `${Math.round(el.getBoundingClientRect().width)} px: ${el.outerHTML.slice(0, 60)}`),
         small: Array.from(document.querySelectorAll(selector))
           .filter((el) => el.offsetParent !== null && el.getClientRects().length)
+          .map((el) => el.matches("input[type=checkbox], input[type=radio]") && el.closest("label") || el)
           .map((el) => ({ el: el.outerHTML.slice(0, 90), box: el.getBoundingClientRect() }))
           .filter((t) => t.box.height < %d || t.box.width < %d)
           .map((t) => `${Math.round(t.box.width)}x${Math.round(t.box.height)} ${t.el}`),
     })""" % (MIN_TAP, MIN_TAP), TAP_TARGETS)
     assert sizes["scroll"] <= sizes["width"], f"{page.url}: {sizes['scroll']} px wide in a {sizes['width']} px viewport"
+    assert not sizes["wide"], f"{page.url}: tables wider than the {sizes['width']} px viewport: {sizes['wide']}"
     assert not sizes["small"], f"{page.url}: tap targets under {MIN_TAP} px: {sizes['small']}"
 
 

@@ -89,15 +89,16 @@ def test_demo_refuses_a_taken_port_before_starting_anything(run):
     assert bad.returncode == 2 and "'paypal' has no simulator here; the simulators are: icharge, intentpay, ippay" in bad.stderr
 
 
-def test_demo_prints_each_simulator_gateway_url_and_stops_them_on_exit(tmp_path):
+def test_demo_prints_each_simulator_gateway_url_and_credentials_and_stops_them_on_exit(tmp_path):
     import signal
     import socket
 
-    web, ippay = _free_port(), _free_port()
+    web, ippay, icharge, intentpay, smtp = (_free_port() for _ in range(5))
     env = {**os.environ, "SPLYNX_INSTANCE_PATH": str(tmp_path / "instance"),
            "SPLYNX_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
     demo = subprocess.Popen([*SPLYNX, "demo", "--port", str(web), "--plugins", "plugins",
-                             "--simulator-port", f"ippay={ippay}"], env=env, stdout=subprocess.PIPE,
+                             "--simulator-port", f"ippay={ippay}", "--simulator-port", f"icharge={icharge}",
+                             "--simulator-port", f"intentpay={intentpay}", "--smtp-port", str(smtp)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, cwd=Path(__file__).parent.parent)
     lines = []
     try:
@@ -105,9 +106,14 @@ def test_demo_prints_each_simulator_gateway_url_and_stops_them_on_exit(tmp_path)
             lines.append(line)
             if line.startswith("  Simulator (ippay)"):
                 break
-        assert any(line.startswith("  Simulator (icharge): http://127.0.0.1:") and "/api/v1 " in line
-                   for line in lines), lines
-        assert lines[-1].startswith(f"  Simulator (ippay): http://127.0.0.1:{ippay}/ippay "), lines
+        line = lines[-1]
+        assert line.startswith("  Simulator (ippay)"), lines
+        lines.append(next(demo.stdout))  # the credentials follow each address
+        assert f"  Simulator (icharge): http://127.0.0.1:{icharge}/api/v1  → after installing the add-on, set its " \
+               "Gateway URL (Modules list → Edit) to this address\n" in lines, lines
+        assert "    with its test credentials: Merchant ID XILOTEST, API key sk_test_icharge\n" in lines, lines
+        assert line.startswith(f"  Simulator (ippay): http://127.0.0.1:{ippay}/ippay "), lines
+        assert lines[-1] == "    with its test credentials: Terminal ID TESTTERMINAL\n", lines
         with socket.create_connection(("127.0.0.1", ippay), timeout=5):
             pass  # the simulator listens where it says
     finally:
@@ -115,3 +121,14 @@ def test_demo_prints_each_simulator_gateway_url_and_stops_them_on_exit(tmp_path)
         demo.wait(30)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", ippay))  # stopped with the demo
+
+
+def test_demo_simulator_ports_skip_the_ones_chosen_and_the_web_and_smtp_ports():
+    from hostapp.cli.simulators import Simulator, assign_ports
+
+    found = [Simulator(name, f"splynx_{name}", Path(".")) for name in ("icharge", "intentpay", "ippay")]
+    # make demo PORT=8110 DEMO_ARGS="--simulator-port ippay=8111 --simulator-port icharge=8112 --smtp-port 8113"
+    assert assign_ports(found, {"ippay": 8111, "icharge": 8112}, after=8110, taken={8110, 8113}) == {
+        "ippay": 8111, "icharge": 8112, "intentpay": 8114}
+    assert assign_ports(found, {}, after=8080, taken={8080, 8025}) == {"icharge": 8081, "intentpay": 8082,
+                                                                         "ippay": 8083}

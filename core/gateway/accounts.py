@@ -8,6 +8,7 @@ gateway; exactly one is the default the bulk charge uses.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 
@@ -25,3 +26,17 @@ class NewAccount:
     last4: str
     expiry: str = ""  # MM/YYYY
     holder: str = ""
+
+
+def saved_account_point_visible(host, gateway: str, point, context: dict, names: Collection[str]) -> bool | None:
+    """The one rule for a gateway's "pay with the saved account" entry points (``names``).
+
+    For :func:`core.hookspecs.splynx_entry_point_visible`: such a point shows only for a
+    customer who has a saved account of ``gateway``. Other points, and admin pages about no
+    one customer, are left to the host (``None``).
+    """
+    customer = context.get("customer")
+    if point.name not in names or customer is None:
+        return None
+    with host.db.reading() as session:
+        return bool(host.saved_accounts(gateway).of_customer(session, customer.id))

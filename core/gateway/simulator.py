@@ -339,10 +339,21 @@ class RunningSimulator:
         self.stop()
 
 
-def serve(app: SimulatorApp, host: str, port: int, banner: str = "") -> None:
-    """Serve in the foreground until interrupted (the simulators' command lines)."""
+#: what introduces the test credentials in a simulator's banner (``splynx demo`` prints them)
+CREDENTIALS_MARK = "test credentials: "
+
+
+def serve(app: SimulatorApp, host: str, port: int, banner: str = "", credentials: dict[str, str] | None = None) -> None:
+    """Serve in the foreground until interrupted (the simulators' command lines).
+
+    The banner, one line, names the gateway URL and the test ``credentials`` the simulator
+    accepts (their setting label → value), e.g. ``… test credentials: Terminal ID TESTTERMINAL``.
+    """
     server = SimulatorServer(app, host, port)
-    print(banner or f"simulator listening on http://{host}:{server.port}", flush=True)
+    line = banner or f"simulator listening on http://{host}:{server.port}"
+    if credentials:
+        line += "; " + CREDENTIALS_MARK + ", ".join(f"{label} {value}" for label, value in credentials.items())
+    print(line, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -96,12 +96,12 @@ def start_mail_sink(host, port: int) -> list[str]:
 def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, smtp_port: int,
          simulator_ports: tuple[str, ...]) -> None:
     """Seed demo data (admin, customers, invoices), start the gateway simulators and a local SMTP server, and serve the web app."""
-    from ..demo import ADMIN_LOGIN, ADMIN_PASSWORD, CUSTOMER_PASSWORD, seed_demo
+    from ..demo import ADMIN_LOGIN, ADMIN_PASSWORD, CUSTOMER_PASSWORD, AddonDemoData, seed_demo
 
     host = obj.host
     found = simulators.find_simulators(plugins) if plugins is not None and not no_serve else []
-    ports = {sim.addon_id: port + n for n, sim in enumerate(found, start=1)}
-    ports.update(simulators.parse_ports(simulator_ports, found))
+    ports = simulators.assign_ports(found, simulators.parse_ports(simulator_ports, found), after=port,
+                                    taken={port, smtp_port})
     if not no_serve:  # every port is checked before anything starts
         simulators.ensure_free(bind, port, "The demo")
         for sim in found:
@@ -120,9 +120,15 @@ def demo(obj, bind: str, port: int, no_serve: bool, plugins: Path | None, smtp_p
         # a terminated demo still runs its exit handlers, which stop the simulators
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         started = simulators.start(found, bind, ports, host.config.instance_path / "simulators")
-        for addon_id, url in started:
-            click.echo(f"  Simulator ({addon_id}): {url}  → after installing the add-on, set its Gateway URL "
+        for sim in started:
+            click.echo(f"  Simulator ({sim.addon_id}): {sim.url}  → after installing the add-on, set its Gateway URL "
                        "(Modules list → Edit) to this address")
+            if sim.credentials:
+                click.echo(f"    with its test credentials: {sim.credentials}")
         for note in start_mail_sink(host, smtp_port) if smtp_port else ():
             click.echo(note)
+        # gateway add-ons save test cards at their simulators for a few customers (now, and when installed)
+        addon_data = AddonDemoData(host, {sim.addon_id: sim.url for sim in started}, say=click.echo)
+        addon_data.add_installed()
+        host.registry.after_install.append(addon_data.add)
         run_server(host, bind, port)

@@ -1,7 +1,8 @@
 """The demo's gateway simulators: one process per gateway add-on source tree, on known ports.
 
-Each simulator prints its banner with the full gateway URL once it listens; the demo reads
-that line, so the address it shows is the one to paste into the add-on's *Gateway URL*.
+Each simulator prints its banner with the full gateway URL and the test credentials it
+accepts once it listens; the demo reads that line, so the address and credentials it shows
+are the ones to paste into the add-on's settings.
 A simulator that cannot start (its port is taken) stops the demo with its own error.
 """
 
@@ -20,8 +21,21 @@ from pathlib import Path
 
 import click
 
+from core.gateway.simulator import CREDENTIALS_MARK
+
 STARTUP_SECONDS = 15.0
-_URL = re.compile(r"https?://\S+")
+_URL = re.compile(r"https?://[^\s;,()]+")
+
+
+@dataclass(frozen=True)
+class Started:
+    """A simulator that listens: what to type into its add-on's settings."""
+
+    addon_id: str
+    #: the full Gateway URL, path included
+    url: str
+    #: the test credentials it accepts, as its banner names them (``Terminal ID TESTTERMINAL``)
+    credentials: str
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,22 @@ def parse_ports(values: tuple[str, ...], known: list[Simulator]) -> dict[str, in
     return ports
 
 
+def assign_ports(simulators: list[Simulator], chosen: dict[str, int], *, after: int, taken: set[int]) -> dict[str, int]:
+    """Every simulator's port: the ``chosen`` ones, the others the next ports after ``after`` in add-on
+    id order, skipping ports chosen or ``taken`` (the web and SMTP ports)."""
+    ports, used = dict(chosen), set(chosen.values()) | taken
+    candidate = after
+    for sim in simulators:
+        if sim.addon_id in ports:
+            continue
+        candidate += 1
+        while candidate in used:
+            candidate += 1
+        ports[sim.addon_id] = candidate
+        used.add(candidate)
+    return ports
+
+
 def ensure_free(bind: str, port: int, what: str) -> None:
     """Stop with a clear message when ``port`` is already taken."""
     with socket.socket() as probe:
@@ -70,8 +100,8 @@ def ensure_free(bind: str, port: int, what: str) -> None:
                 "another one (make demo PORT=… / splynx demo --port … --simulator-port ADDON=PORT).") from None
 
 
-def start(simulators: list[Simulator], bind: str, ports: dict[str, int], log_dir: Path) -> list[tuple[str, str]]:
-    """Start each simulator on its port and wait until it listens; ``[(add-on id, gateway URL)]``.
+def start(simulators: list[Simulator], bind: str, ports: dict[str, int], log_dir: Path) -> list[Started]:
+    """Start each simulator on its port and wait until it listens.
 
     The processes stop when the demo exits. Their log goes to ``log_dir/<add-on id>.log``.
     """
@@ -87,12 +117,13 @@ def start(simulators: list[Simulator], bind: str, ports: dict[str, int], log_dir
             process = subprocess.Popen([sys.executable, "-m", f"{sim.package}.simulator", "--host", bind,
                                         "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=log, text=True)
         atexit.register(process.terminate)
-        started.append((sim.addon_id, _gateway_url(process, sim, log_path)))
+        url, credentials = _banner(process, sim, log_path)
+        started.append(Started(sim.addon_id, url, credentials))
     return started
 
 
-def _gateway_url(process: subprocess.Popen, sim: Simulator, log_path: Path) -> str:
-    """The URL from the simulator's banner; a clear error if it exits or stays silent."""
+def _banner(process: subprocess.Popen, sim: Simulator, log_path: Path) -> tuple[str, str]:
+    """The URL and test credentials from the simulator's banner; a clear error if it exits or stays silent."""
     selector = selectors.DefaultSelector()
     selector.register(process.stdout, selectors.EVENT_READ)
     deadline = time.monotonic() + STARTUP_SECONDS
@@ -100,7 +131,7 @@ def _gateway_url(process: subprocess.Popen, sim: Simulator, log_path: Path) -> s
         if selector.select(timeout=0.2):
             line = process.stdout.readline()
             if match := _URL.search(line):
-                return match.group(0)
+                return match.group(0), line.partition(CREDENTIALS_MARK)[2].strip()
         if process.poll() is not None:
             break
     process.terminate()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,6 +64,8 @@ class Registry:
         self.manager = manager
         self.box = box
         self.migrator = migrator
+        #: called with the add-on id after a sync installed it (``splynx demo`` adds its demo data)
+        self.after_install: list[Callable[[str], object]] = []
 
     def sync(self, actor: str = "system") -> SyncReport:
         report = SyncReport()
@@ -84,6 +87,12 @@ class Registry:
                     record(session, actor, "addon.removed", module.addon_id)
             if report.changed:
                 bump_generation(session)  # every web process rebuilds its app for the new set
+        for addon_id in report.installed:
+            for listener in self.after_install:
+                try:
+                    listener(addon_id)
+                except Exception:  # noqa: BLE001 - the install is done; a listener cannot undo it
+                    log.exception("after-install step for add-on %s failed", addon_id)
         return report
 
     def _sync_one(self, addon_id: str, report: SyncReport, actor: str) -> None:

@@ -17,14 +17,16 @@ from ..services.entry_points import visible_points
 from .auth import current_admin, current_customer
 
 
-def admitted(points, place: Place) -> list:
+def admitted(points, place: Place, subject=None) -> list:
     """The points whose add-on agrees to show them to the current viewer.
 
-    In the portal, an add-on whose payment methods are all off in Config → Main → Portal for
-    the customer's partner shows nothing.
+    The add-on is told the customer: in the portal the one logged in; in the admin UI
+    ``subject``, the customer the page is about (``None`` on pages about no one
+    customer). In the portal, an add-on whose payment methods are all off in Config → Main →
+    Portal for the customer's partner shows nothing.
     """
     host = current_host()
-    customer = current_customer() if place is Place.PORTAL else None
+    customer = current_customer() if place is Place.PORTAL else subject
     context = {"customer": customer, "admin": current_admin() if place is Place.ADMIN else None}
     hidden = host.portal.hidden_addons(host.db.session, customer.partner_id) if customer else frozenset()
     admitted_points = []
@@ -49,6 +51,17 @@ def request_points(place: Place):
 def _points(place: Place, point_type: PointType, *, root: str | None = None, model: str | None = None):
     return [p for p in request_points(place) if p.type is point_type
             and (root is None or p.root == root) and (model is None or (p.model and p.model.value == model))]
+
+
+def for_customer(points, customer) -> list:
+    """Admin ``points`` the add-ons agree to show on a page about ``customer`` (asked once per request)."""
+    if customer is None:
+        return list(points)
+    cache = g.setdefault("entry_points_for_customer", {})
+    key = (customer.id, tuple(p.id for p in points))
+    if key not in cache:
+        cache[key] = admitted(points, Place.ADMIN, customer)
+    return cache[key]
 
 
 def host_page(view):
@@ -110,8 +123,10 @@ def menu_tree(place: str, root: str) -> list[EntryPoint | MenuGroup]:
     return tree
 
 
-def action_links(place: str, model: str):
-    return _points(Place(place), PointType.ACTION_LINK, model=model)
+def action_links(place: str, model: str, customer=None):
+    """Action-link icons of document rows; in the admin UI, pass the customer the documents belong to."""
+    points = _points(Place(place), PointType.ACTION_LINK, model=model)
+    return for_customer(points, customer) if Place(place) is Place.ADMIN else points
 
 
 def tab_points(place: str, root: str):

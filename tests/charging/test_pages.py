@@ -33,7 +33,8 @@ def test_dialog_takes_the_page_period_and_lists_handlers_with_parameters(chargin
     assert 'value="2026-11-01" readonly' in page and 'value="2026-11-30" readonly' in page
     assert '<option value="fakepay" selected>Fake pay (fakepay)</option>' in page
     assert 'name="param_descriptor" value="ISP invoice"' in page
-    assert '<option value="unpaid" selected>Unpaid</option>' in page
+    assert '<option value="unpaid" selected>Unpaid (incl. partially paid)</option>' in page
+    assert '<option value="nothing_paid" >Unpaid, nothing paid yet</option>' in page
 
 
 def test_without_a_charging_add_on_the_dialog_says_so(host, admin_client):

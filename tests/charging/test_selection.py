@@ -42,7 +42,7 @@ def test_every_filter_narrows_the_selection(charging, factory, host):
     assert selected(host, ChargeFilters(document_ids=(a1.id, old.id))) == sorted([a1.number, old.number])
 
 
-def test_status_filter_defaults_to_unpaid_and_knows_overdue_partial_and_pending(charging, factory, host):
+def test_status_filter_defaults_to_unpaid_with_partial_and_knows_nothing_paid_overdue_and_pending(charging, factory, host):
     customer = factory.customer()
     fresh = factory.invoice(customer, "10.00")
     overdue = factory.invoice(customer, "20.00", days_ago=30)
@@ -55,6 +55,8 @@ def test_status_filter_defaults_to_unpaid_and_knows_overdue_partial_and_pending(
         s.get(Invoice, pending.id).status = "pending"
     every = ChargeFilters(period_from=date.today() - timedelta(days=60))
     assert selected(host, every) == sorted([fresh.number, overdue.number, partial.number])
+    assert "status Unpaid (incl. partially paid)" in every.describe()
+    assert selected(host, every.with_changes(status="nothing_paid")) == sorted([fresh.number, overdue.number])
     assert selected(host, every.with_changes(status="overdue")) == [overdue.number]
     assert selected(host, every.with_changes(status="partially_paid")) == [partial.number]
     assert selected(host, every.with_changes(status="pending")) == [pending.number]

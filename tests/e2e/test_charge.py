@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from hostapp.models import ChargeBatch, Invoice
 from tests.charging.gateways import gateway_class
-from splynx_testing.browser import modal_layer
+from splynx_testing.browser import modal_layer, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +49,10 @@ def test_preview_then_charge_a_period_and_download_the_log(gateway, admin_page, 
     expect(dialog.get_by_text("started.")).to_be_visible()
     expect(dialog.locator(".progress .bar")).to_have_text("100%", timeout=60_000)
     expect(dialog.locator("table.charge-results tbody tr")).to_have_count(7)
+    # the finished batch opens at its top: its heading and buttons are on screen, not scrolled away
+    expect(dialog.get_by_role("heading", name="Charge batch")).to_be_in_viewport()
+    expect(dialog.get_by_role("link", name="Download log")).to_be_in_viewport()
+    screenshot(page, "charge", f"batch-finished-{gateway.handler}")
     expect(dialog.locator(f"tr[data-number='{without_account.number}']")).to_contain_text(
         "Customer payment account is empty!")
 

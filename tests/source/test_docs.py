@@ -19,7 +19,7 @@ from core.models import HOST_RECORDS
 ROOT = Path(__file__).resolve().parents[2]
 #: the modules whose public names make up the add-on API (core.packages is the host's machinery)
 API_MODULES = ["core", "core.host", "core.models", "core.payments", "core.settings", "core.entry_points",
-               "core.manifest", "core.identity", "core.mail", "core.version", "core.web", "core.web.viewers", "core.web.tables",
+               "core.manifest", "core.identity", "core.mail", "core.demo", "core.version", "core.web", "core.web.viewers", "core.web.tables",
                "core.web.formats", "core.inputs", "core.web.inputs", "core.web.permissions", "core.web.throttle"] + [f"core.gateway.{m.name}" for m in pkgutil.iter_modules(
                    importlib.import_module("core.gateway").__path__)]
 

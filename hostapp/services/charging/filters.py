@@ -26,13 +26,15 @@ MAX_TOTAL = Decimal("9999999999.99")
 
 DOCUMENT_MODELS = {"invoice": Invoice, "proforma": ProformaInvoice}
 
-#: the Status select of the dialog; "unpaid" (the default) includes overdue and partially paid
+#: the Status select of the dialog; "unpaid" (the default, Splynx's *Unpaid*) includes overdue and
+#: partially paid documents, and says so; "nothing_paid" leaves the partially paid ones out
 STATUSES = {
-    "unpaid": "Unpaid",
-    "overdue": "Overdue",
+    "unpaid": "Unpaid (incl. partially paid)",
+    "nothing_paid": "Unpaid, nothing paid yet",
     "partially_paid": "Partially paid",
+    "overdue": "Overdue (nothing paid)",
     "pending": "Pending",
-    "any": "Unpaid or pending",
+    "any": "Unpaid (incl. partially paid) or pending",
 }
 TOTAL_OPERATORS = ("=", "<", ">")
 
@@ -142,7 +144,7 @@ class ChargeFilters:
         return replace(self, **changes)
 
     def describe(self) -> str:
-        """One line for the history and the CLI, e.g. ``period 2026-11-01..2026-11-30, status Unpaid``."""
+        """One line for the history and the CLI, e.g. ``period 2026-11-01..2026-11-30, status Unpaid (incl. partially paid)``."""
         parts = []
         if self.period_from or self.period_to:
             parts.append(f"period {self.period_from or '…'}..{self.period_to or '…'}")
@@ -197,6 +199,7 @@ def _status_condition(model, status: str, today: date):
     unpaid = and_(model.status == "not_paid", model.due > 0)
     return {
         "unpaid": unpaid,
+        "nothing_paid": and_(unpaid, model.due == model.total),
         "overdue": and_(unpaid, model.due == model.total, model.date_till < today),
         "partially_paid": and_(unpaid, model.due < model.total),
         "pending": model.status == "pending",

@@ -93,6 +93,10 @@
   // done, or the login page) replaces the whole page; an error page shows as an error in the region.
   function showIn(region, nodes) {
     region.replaceChildren(...nodes);
+    // a new page in a modal opens at its top, wherever the previous one was scrolled to
+    // (e.g. a long form submitted from its bottom button)
+    const layer = region.closest(".modal-backdrop");
+    if (layer) { layer.scrollTop = 0; layer.querySelector(".modal-body").scrollTop = 0; }
     region.dispatchEvent(new CustomEvent("splynx:loaded", { bubbles: true }));
   }
 

@@ -40,6 +40,10 @@ PROFORMA_WIDGET = "icharge_dashboard_proformas"
 REFILL_WIDGET = "icharge_dashboard_refill"
 
 
+#: the admin's pay icons that charge the customer's saved account: shown only when there is one
+ADMIN_PAY_POINTS = ("icharge_admin_pay_invoice", "icharge_admin_pay_proforma")
+
+
 def default_entry_points() -> list[EntryPoint]:
     return [
         EntryPoint(name="icharge_cards", place="portal", type="menu_link", root="finance_credit_card",
@@ -56,10 +60,10 @@ def default_entry_points() -> list[EntryPoint]:
                    title="Pay your proforma invoices by iCharge", code=PAY_WIDGET_CODE, enabled=False),
         EntryPoint(name=REFILL_WIDGET, place="portal", type="code", root="dashboard",
                    title="Refill balance by iCharge", code=REFILL_WIDGET_CODE, enabled=False),
-        EntryPoint(name="icharge_admin_pay_invoice", place="admin", type="action_link", model="Invoices",
+        EntryPoint(name=ADMIN_PAY_POINTS[0], place="admin", type="action_link", model="Invoices",
                    title="Pay by iCharge (saved card)", icon="fa-bolt",
                    url="/icharge/admin/pay-invoice", size="medium", enabled=True),
-        EntryPoint(name="icharge_admin_pay_proforma", place="admin", type="action_link", model="Proforma Invoices",
+        EntryPoint(name=ADMIN_PAY_POINTS[1], place="admin", type="action_link", model="Proforma Invoices",
                    title="Pay by iCharge (saved card)", icon="fa-bolt",
                    url="/icharge/admin/pay-proforma", size="medium", enabled=True),
         EntryPoint(name="icharge_admin_customer", place="admin", type="tab", root="customer", title="iCharge",

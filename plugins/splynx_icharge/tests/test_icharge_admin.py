@@ -116,3 +116,16 @@ def test_admin_refunds_a_card_payment_from_its_row(icharge_app, icharge_host, fa
     with icharge_host.db.transaction() as s:
         booked = s.execute(select(Payment).where(Payment.refund_of_id == outcome.payment_id)).scalar_one()
         assert (booked.amount, booked.comment) == (Decimal("-20.00"), "Refund by iCharge: Moved out")
+
+
+def test_the_admin_pay_icon_shows_only_for_a_customer_with_a_saved_account(icharge_app, factory, add_card):
+    admin = _admin(icharge_app, factory)
+    with_card, without = factory.customer(name="With Card"), factory.customer(name="No Card")
+    add_card(with_card)
+    payable, unpayable = factory.invoice(with_card, "45.00"), factory.invoice(without, "45.00")
+    icon = 'data-modal-url="/icharge/admin/pay-invoice?item_id={}"'
+    for customer, invoice, shown in ((with_card, payable, True), (without, unpayable, False)):
+        billing = admin.get(f"/admin/customers/{customer.id}?tab=billing").get_data(as_text=True)
+        detail = admin.get(f"/admin/finance/invoices/{invoice.id}").get_data(as_text=True)
+        assert (icon.format(invoice.id) in billing) is shown, customer.name
+        assert (icon.format(invoice.id) in detail) is shown, customer.name

@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, ModuleSetting, PaymentAccount
-from splynx_testing.browser import LiveServer, admin_login, portal_page_for, screenshot, modal_layer
+from splynx_testing.browser import LiveServer, admin_login, assert_fits_phone, modal_layer, portal_page_for, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -256,3 +256,28 @@ def test_charge_all_from_finance_invoices(page, server, icharge_host, factory, a
     expect(results).to_contain_text("pay_")  # xServ payment ids of the two approved charges
     shot(page, "13-charge-batch")
     assert [_status(icharge_host, i) for i in invoices] == ["paid", "paid", "not_paid"]
+
+
+def test_saved_cards_and_the_payment_window_work_on_a_phone(phone, server, icharge_host, factory, add_card):
+    customer = factory.customer(name="Tofu Beast")
+    add_card(customer)
+    add_card(customer, "4242424242424242")
+    invoice = factory.invoice(customer, "39.99")
+    page = portal_page_for(phone, server, customer)
+    page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name="iCharge payment cards").click()
+    table = page.locator("#addon-panel table.icharge-cards")
+    expect(table.locator("tr[data-card='4242']").get_by_role("button", name="Make default")).to_be_visible()
+    assert_fits_phone(page)  # each card a stacked row: Default and Remove card without a sideways swipe
+    shot(page, "20-phone-cards")
+
+    page.goto(f"{server.url}/portal/finance/invoices")
+    page.locator(f"tr[data-number='{invoice.number}']").get_by_role("link", name="Pay by iCharge").click()
+    modal = modal_layer(page)
+    expect(modal.locator(".pay-quote")).to_contain_text("39.99")
+    modal.get_by_label("Pay with").select_option("new")
+    save = modal.get_by_label("Save this card for future payments")
+    expect(save).to_be_visible()
+    assert_fits_phone(page)  # the "Save this card" check box is tapped through its 40 px label
+    save.scroll_into_view_if_needed()
+    shot(page, "21-phone-payment-window-save-card")

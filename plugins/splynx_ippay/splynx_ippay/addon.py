@@ -7,11 +7,12 @@ settings, saved accounts and payment service through it; none needs an applicati
 from __future__ import annotations
 
 from core import AddonManifest, ModuleSpec, PaymentAccountType, PortalMethod, hookimpl
+from core.gateway.accounts import saved_account_point_visible
 from core.gateway.mail import GatewayMail
 
 from . import bulk, refunds, widgets
 from .charging import Charger
-from .entry_points import default_entry_points
+from .entry_points import ADMIN_PAY_POINTS, default_entry_points
 from .settings import ADDON_ID, BANK_METHOD, CARD_METHOD, SETTINGS, load_settings
 
 MANIFEST = AddonManifest(
@@ -37,6 +38,20 @@ def splynx_configure_module():
 def splynx_register_entry_points():
     """Credentials menu link, pay icons (portal and admin), dashboard widgets, customer tab."""
     return default_entry_points()
+
+
+@hookimpl
+def splynx_entry_point_visible(host, point, context):
+    """The admin's "Pay by … (saved credentials)" icons only for a customer with a saved account here."""
+    return saved_account_point_visible(host, ADDON_ID, point, context, ADMIN_PAY_POINTS)
+
+
+@hookimpl
+def splynx_demo_data(host, demo):
+    """``splynx demo`` only: test cards for the customers it offers, saved at its IPpay simulator."""
+    from .demo import demo_data  # the simulator's test credentials: loaded by the demo only
+
+    return demo_data(host, demo)
 
 
 @hookimpl

@@ -24,6 +24,10 @@ INVOICE_WIDGET = "ippay_dashboard_invoices"
 PROFORMA_WIDGET = "ippay_dashboard_proformas"
 
 
+#: the admin's pay icons that charge the customer's saved account: shown only when there is one
+ADMIN_PAY_POINTS = ("ippay_admin_pay_invoice", "ippay_admin_pay_proforma")
+
+
 def default_entry_points() -> list[EntryPoint]:
     return [
         EntryPoint(name="ippay_credentials", place="portal", type="menu_link", root="finance_credit_card",
@@ -38,10 +42,10 @@ def default_entry_points() -> list[EntryPoint]:
                    title="Pay your invoices by IPpay", code=WIDGET_CODE, enabled=True),
         EntryPoint(name=PROFORMA_WIDGET, place="portal", type="code", root="dashboard",
                    title="Pay your proforma invoices by IPpay", code=WIDGET_CODE, enabled=False),
-        EntryPoint(name="ippay_admin_pay_invoice", place="admin", type="action_link", model="Invoices",
+        EntryPoint(name=ADMIN_PAY_POINTS[0], place="admin", type="action_link", model="Invoices",
                    title="Pay by IPpay (saved credentials)", icon="fa-credit-card",
                    url="/ippay/admin/pay-invoice", size="medium", enabled=True),
-        EntryPoint(name="ippay_admin_pay_proforma", place="admin", type="action_link", model="Proforma Invoices",
+        EntryPoint(name=ADMIN_PAY_POINTS[1], place="admin", type="action_link", model="Proforma Invoices",
                    title="Pay by IPpay (saved credentials)", icon="fa-credit-card",
                    url="/ippay/admin/pay-proforma", size="medium", enabled=True),
         EntryPoint(name="ippay_admin_customer", place="admin", type="tab", root="customer", title="IPpay",

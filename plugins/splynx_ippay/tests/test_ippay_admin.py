@@ -140,3 +140,16 @@ def test_a_card_payment_that_cannot_be_linked_is_refunded_by_token(ippay_app, ip
         row = s.execute(select(IppayTransaction).where(IppayTransaction.reference == key)).scalar_one()
         assert (row.transaction_type, row.transaction_id, row.status) == ("CREDIT", key, "approved")
     assert [(e["type"], e["transaction_id"]) for e in sim.app.journal()][-2:] == [("CREDIT", key), ("ENQ", key)]
+
+
+def test_the_admin_pay_icon_shows_only_for_a_customer_with_a_saved_account(ippay_app, factory, add_card):
+    admin = _admin(ippay_app, factory)
+    with_card, without = factory.customer(name="With Card"), factory.customer(name="No Card")
+    add_card(with_card)
+    payable, unpayable = factory.invoice(with_card, "45.00"), factory.invoice(without, "45.00")
+    icon = 'data-modal-url="/ippay/admin/pay-invoice?item_id={}"'
+    for customer, invoice, shown in ((with_card, payable, True), (without, unpayable, False)):
+        billing = admin.get(f"/admin/customers/{customer.id}?tab=billing").get_data(as_text=True)
+        detail = admin.get(f"/admin/finance/invoices/{invoice.id}").get_data(as_text=True)
+        assert (icon.format(invoice.id) in billing) is shown, customer.name
+        assert (icon.format(invoice.id) in detail) is shown, customer.name

@@ -20,8 +20,10 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     merchants = dict(m.split(":", 1) for m in args.merchant if ":" in m) or None
+    merchant, api_key = next(iter((merchants or {TEST_MERCHANT: TEST_API_KEY}).items()))
     serve(IchargeSimulator(merchants, tuple(args.allow_ip)), args.host, args.port,
-          banner=f"iCharge xServ simulator on http://{args.host}:{args.port}{API_PATH} (faults: /_sim/faults)")
+          banner=f"iCharge xServ simulator on http://{args.host}:{args.port}{API_PATH} (faults: /_sim/faults)",
+          credentials={"Merchant ID": merchant, "API key": api_key})
 
 
 if __name__ == "__main__":

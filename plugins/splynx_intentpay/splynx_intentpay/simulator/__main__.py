@@ -16,7 +16,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     serve(GatewaySimulator(), args.host, args.port,
-          banner=f"IntentPay simulator on http://{args.host}:{args.port}{API_PATH} (API key {TEST_API_KEY})")
+          banner=f"IntentPay simulator on http://{args.host}:{args.port}{API_PATH}", credentials={"API key": TEST_API_KEY})
 
 
 if __name__ == "__main__":

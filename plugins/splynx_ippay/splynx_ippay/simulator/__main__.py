@@ -19,8 +19,10 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     terminals = dict((t.split(":", 1) + [""])[:2] for t in args.terminal) or None
+    terminal, password = next(iter((terminals or {TEST_TERMINAL: ""}).items()))
     serve(IppaySimulator(terminals), args.host, args.port,
-          banner=f"IPpay simulator on http://{args.host}:{args.port}{PATH} (faults: /_sim/faults)")
+          banner=f"IPpay simulator on http://{args.host}:{args.port}{PATH} (faults: /_sim/faults)",
+          credentials={"Terminal ID": terminal, **({"Password": password} if password else {})})
 
 
 if __name__ == "__main__":
