@@ -12,4 +12,4 @@ the reason, and the Debian package of the add-on depends on the same range of
 #: the splynx-host release
 HOST_VERSION = "1.0.0"
 #: the add-on API version (``MAJOR.MINOR``) this host provides
-API_VERSION = "1.1"
+API_VERSION = "1.2"

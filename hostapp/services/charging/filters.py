@@ -8,13 +8,13 @@ SQLAlchemy select over invoices or proforma invoices joined to their customers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from core.inputs import parse_amount, parse_id
@@ -35,6 +35,16 @@ STATUSES = {
     "any": "Unpaid or pending",
 }
 TOTAL_OPERATORS = ("=", "<", ">")
+
+#: limits a select to the customers an administrator may see, as :func:`core.web.scope_customers`
+#: does: ``scope(statement, customer_column)``. Views pass that function; the CLI, the scheduler
+#: and the runners act for every partner (:func:`every_customer`).
+CustomerScope = Callable[[Select, Any], Select]
+
+
+def every_customer(statement: Select, customer_column) -> Select:
+    """The scope of the CLI, the scheduler and the runners: ``statement`` unchanged."""
+    return statement
 
 
 class FilterError(ValueError):
@@ -219,10 +229,13 @@ class Preview:
     numbers: list[str] = field(default_factory=list)
 
 
-def preview(session: Session, filters: ChargeFilters, handler: str = "", *, sample: int = 10) -> Preview:
-    """Count and sum the selection in one pass over it (SQL aggregates; nothing is locked or written)."""
+def preview(session: Session, filters: ChargeFilters, handler: str = "", *, sample: int = 10,
+            scope: CustomerScope = every_customer) -> Preview:
+    """Count and sum the selection within ``scope`` in one pass over it (SQL aggregates; nothing is locked
+    or written)."""
     model = filters.model
-    base = select(model).join(Customer, Customer.id == model.customer_id).where(*filters.conditions()).subquery()
+    base = scope(select(model).join(Customer, Customer.id == model.customer_id).where(*filters.conditions()),
+                 model.customer_id).subquery()
     has_account = select(PaymentAccount.id).where(PaymentAccount.customer_id == base.c.customer_id,
                                                   PaymentAccount.gateway == handler).exists()
     count, total_sum, due_sum, in_progress, without_account = session.execute(select(

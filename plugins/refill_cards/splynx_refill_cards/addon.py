@@ -14,7 +14,7 @@ from .redeem import METHOD, use_card
 from .settings import ADDON_ID, PORTAL, SCHEMA
 
 MANIFEST = AddonManifest(
-    id=ADDON_ID, title="Refill cards", requires_api=">=1.1,<2",
+    id=ADDON_ID, title="Refill cards", requires_api=">=1.2,<2",
     description="Prepaid refill cards: generate series, export CSV/PDF, redeem by admin and customer",
     capabilities=("refill_balance", "admin pages", "portal page", "cli"),
 )

@@ -15,7 +15,7 @@ from .entry_points import default_entry_points
 from .settings import ADDON_ID, BANK_METHOD, CARD_METHOD, SETTINGS, load_settings
 
 MANIFEST = AddonManifest(
-    id="ippay", title="IPpay by Convergence", requires_api=">=1.1,<2",
+    id="ippay", title="IPpay by Convergence", requires_api=">=1.2,<2",
     description="Pay invoices and refill balances with cards and bank accounts (ACH) through the IPpay gateway.",
     capabilities=("pay_invoice", "refill_balance", "bulk_charge", "saved_cards", "saved_bank_accounts",
                   "direct_links", "refunds"),
