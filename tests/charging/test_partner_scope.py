@@ -2,8 +2,8 @@
 
 No shipped role limited to partners may charge or read the audit log today; the tests give
 one those permissions (a role made here, the way a custom role would be) and check that the
-Preview, new batches, the charge history, a batch's page, JSON, CSV and actions, and the audit
-log cover that administrator's partners only.
+Preview, new batches, the charge history, a batch's page, JSON, CSV and actions, the audit
+log, and the auto charge filters cover that administrator's partners only.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from hostapp.models import Admin, AuditEntry, ChargeBatch, ChargeBatchItem, Invoice, Partner
+from hostapp.models import Admin, AuditEntry, AutoChargeFilter, ChargeBatch, ChargeBatchItem, Invoice, Partner
 from hostapp.services.audit import record
 from hostapp.web import roles
 from hostapp.web.auth import hash_password
@@ -145,3 +145,30 @@ def test_audit_log_shows_a_partner_limited_admin_only_their_partners_entries(
         partners = dict(session.execute(select(AuditEntry.target, AuditEntry.partner_id).where(
             AuditEntry.action == "charge.batch_created")).all())
     assert partners == {f"charge_batch:{own_batch}": mine.id, f"charge_batch:{mixed_batch}": None}
+
+
+def test_auto_charge_filters_of_a_partner_limited_admin_name_only_their_partners(
+        charging, host, admin_client, two_partners, partner_charger):
+    mine, other, own, foreign = two_partners
+    rule = {"title": "Every partner", "schedule": "on_due_date", "status": "unpaid", "handler": "fakepay",
+            "enabled": "1"}
+    assert admin_client.post("/admin/finance/charge/auto/new?kind=invoice", data=rule).status_code == 302
+    client = partner_charger(mine)
+    # the scheduler acts for every partner: a filter without partners, or with another's, is refused
+    for partner_ids in ([], [str(other.id)], [str(mine.id), str(other.id)]):
+        refused = client.post("/admin/finance/charge/auto/new?kind=invoice",
+                              data={**rule, "title": "Mine", "partner_ids": partner_ids})
+        assert refused.status_code == 200, (partner_ids, refused.headers.get("Location"))
+        assert "Choose one or more of your partners" in refused.get_data(as_text=True), partner_ids
+    saved = client.post("/admin/finance/charge/auto/new?kind=invoice",
+                        data={**rule, "title": "Mine only", "partner_ids": [str(mine.id)]})
+    assert saved.status_code == 302
+    with host.db.reading() as session:
+        ids = dict(session.execute(select(AutoChargeFilter.title, AutoChargeFilter.id)).all())
+    listing = client.get("/admin/finance/charge/auto?kind=invoice").get_data(as_text=True)
+    assert "Mine only" in listing and "Every partner" not in listing
+    assert client.get(f"/admin/finance/charge/auto/{ids['Every partner']}").status_code == 404
+    assert client.post(f"/admin/finance/charge/auto/{ids['Every partner']}/delete").status_code == 404
+    assert client.get(f"/admin/finance/charge/auto/{ids['Mine only']}").status_code == 200
+    with host.db.reading() as session:
+        assert session.get(AutoChargeFilter, ids["Every partner"]) is not None

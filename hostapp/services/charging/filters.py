@@ -121,8 +121,10 @@ class ChargeFilters:
         errors: dict[str, str] = {}
 
         def grab(name, parse, default):
+            # a multi-select posts one value per choice: every one counts, not the first only
+            raw = form.getlist(name) if parse in (_ints, _words) and hasattr(form, "getlist") else form.get(name)
             try:
-                return parse(form.get(name))
+                return parse(raw)
             except ValueError as exc:
                 errors[name] = str(exc)
                 return default
@@ -253,11 +255,12 @@ def preview(session: Session, filters: ChargeFilters, handler: str = "", *, samp
 
 
 def _values(raw) -> list[str]:
-    """A multi-select list or a comma/space separated string as a list of trimmed words."""
+    """A multi-select list or comma/space separated strings (or a list of them) as a list of trimmed words."""
     if raw is None:
         return []
-    items = raw if isinstance(raw, (list, tuple)) else str(raw).replace(";", ",").replace(" ", ",").split(",")
-    return [str(v).strip() for v in items if str(v).strip()]
+    items = raw if isinstance(raw, (list, tuple)) else [raw]
+    words = (word for item in items for word in str(item).replace(";", ",").replace(" ", ",").split(","))
+    return [word.strip() for word in words if word.strip()]
 
 
 def _ints(raw) -> tuple[int, ...]:
