@@ -115,6 +115,7 @@ def test_history_batch_page_json_csv_and_actions_show_only_the_admins_partners(
     assert sorted(r["Invoice number"] for r in rows) == sorted(i.number for i in own)
 
     # a batch that also charged another partner's customers is not theirs to delete or resume
+    assert ">Delete</button>" not in page and "action-delete" not in history and "/delete" not in history
     for action in ("delete", "resume", "cancel"):
         assert client.post(f"/admin/finance/charge/batches/{mixed}/{action}").status_code == 404
     with host.db.reading() as session:

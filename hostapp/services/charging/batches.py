@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk, ChargeLane, Customer, PaymentAttempt
 from core.models import ZERO, utcnow
-from .filters import ChargeFilters, CustomerScope, every_customer
+from .filters import DOCUMENT_MODELS, ChargeFilters, CustomerScope, every_customer
 
 
 class NothingToCharge(ValueError):
@@ -166,11 +166,12 @@ class SelectionSums(NamedTuple):
 
 def selection_sums(session: Session, batch: ChargeBatch, scope: CustomerScope = every_customer) -> SelectionSums:
     """Amount, total sum and due sum of the batch's selection within ``scope``."""
-    model = ChargeFilters(target_kind=batch.target_kind).model
-    count, total, due = session.execute(scope(
-        select(func.count(), func.coalesce(func.sum(model.total), 0), func.coalesce(func.sum(ChargeBatchItem.amount), 0))
-        .join(model, model.id == ChargeBatchItem.target_id).where(ChargeBatchItem.batch_id == batch.id),
-        ChargeBatchItem.customer_id)).one()
+    model = DOCUMENT_MODELS[batch.target_kind]
+    sums = (select(func.count(), func.coalesce(func.sum(model.total), 0),
+                   func.coalesce(func.sum(ChargeBatchItem.amount), 0))
+            .select_from(ChargeBatchItem).join(model, model.id == ChargeBatchItem.target_id)
+            .where(ChargeBatchItem.batch_id == batch.id))
+    count, total, due = session.execute(scope(sums, ChargeBatchItem.customer_id)).one()
     return SelectionSums(count, Decimal(total).quantize(Decimal("0.01")), Decimal(due).quantize(Decimal("0.01")))
 
 
