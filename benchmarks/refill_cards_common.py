@@ -21,7 +21,7 @@ from hostapp.db import Database
 from hostapp.host import Host
 from hostapp.services.bootstrap import seed_reference_data
 from hostapp.services.migrations import Migrator
-from splynx_refill_cards.models import Card, Export, RedeemGuard, Series
+from splynx_refill_cards.models import Card, Export, Series
 
 
 def arguments(description: str, **defaults) -> argparse.Namespace:
@@ -42,7 +42,7 @@ def prepare(url: str) -> tuple[Host, Path]:
     migrator.upgrade_all()
     with db.transaction() as session:
         seed_reference_data(session)
-        for model in (Export, Card, RedeemGuard, Series):
+        for model in (Export, Card, Series):
             session.execute(delete(model))
     return Host.build(HostConfig(instance_path=folder, database_url=url), addons=AddonManager(), db=db), folder
 

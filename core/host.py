@@ -177,8 +177,13 @@ class Host(Protocol):
         """The saved-credential store of one gateway add-on."""
 
     def audit(self, session: Session, actor: str, action: str, target: str = "", details: dict | None = None,
-              *, secret_keys: frozenset[str] = frozenset()) -> None:
-        """Add an audit-log entry in ``session`` (values of ``secret_keys`` are masked)."""
+              *, secret_keys: frozenset[str] = frozenset(), partner_id: int | None = None) -> None:
+        """Add an audit-log entry in ``session`` (values of ``secret_keys`` are masked).
+
+        ``partner_id`` (API 1.2) is the partner of the customer, card series or document the entry is
+        about: administrators limited to partners see only their partners' entries, and entries
+        without a partner are shown to administrators of every partner only.
+        """
 
     def next_number(self, session: Session, prefix: str) -> int:
         """The next value of a named counter, race-free across workers (e.g. a card series' serials)."""

@@ -94,9 +94,9 @@ class Host:
         return SavedAccounts(self.db, gateway)
 
     def audit(self, session: Session, actor: str, action: str, target: str = "", details: dict | None = None,
-              *, secret_keys: frozenset[str] = frozenset()) -> None:
-        """Add an audit-log entry in ``session``."""
-        record(session, actor, action, target, details, secret_keys=secret_keys)
+              *, secret_keys: frozenset[str] = frozenset(), partner_id: int | None = None) -> None:
+        """Add an audit-log entry in ``session`` about ``partner_id``'s customers (``None``: no partner's)."""
+        record(session, actor, action, target, details, secret_keys=secret_keys, partner_id=partner_id)
 
     def next_number(self, session: Session, prefix: str) -> int:
         """The next value of the counter named ``prefix``."""

@@ -173,6 +173,26 @@ def test_a_manager_works_only_within_their_partners(staff, host, places, factory
     assert _customer(host, "nora").partner_id == north.id
 
 
+def test_the_customer_list_filters_by_partner_within_the_admins_partners(staff, places, factory):
+    north, south, downtown = places
+    factory.customer(partner=north, location=downtown, name="Northern Customer")
+    factory.customer(partner=south, location=downtown, name="Southern Customer")
+    admin = staff("admin")
+    every = admin.get("/admin/customers").get_data(as_text=True)
+    assert "Northern Customer" in every and "Southern Customer" in every
+    assert '<option value="%d" >South</option>' % south.id in every
+    southern = admin.get(f"/admin/customers?partner={south.id}").get_data(as_text=True)
+    assert "Southern Customer" in southern and "Northern Customer" not in southern
+    assert f'<option value="{south.id}" selected>South</option>' in southern
+    for junk in ("x", "-1", "99999999999999999999"):  # not a partner: the list is not filtered, no error
+        assert "Northern Customer" in admin.get(f"/admin/customers?partner={junk}").get_data(as_text=True)
+    manager = staff("manager", [north])
+    own = manager.get(f"/admin/customers?partner={north.id}").get_data(as_text=True)
+    assert "Northern Customer" in own and ">South<" not in own
+    foreign = manager.get(f"/admin/customers?partner={south.id}").get_data(as_text=True)
+    assert "Southern Customer" not in foreign and "Northern Customer" not in foreign
+
+
 @pytest.mark.parametrize("value", ["\x00", "x" * 10_000, "٣", "99999999999999999999", "' OR 1=1 --", "a\u2028b"])
 def test_hostile_values_in_every_field_are_refused_without_an_error(admin_client, host, places, factory, value,
                                                                    customer_form):

@@ -35,7 +35,12 @@ class Job(Timestamped, Base):
 
 
 class AuditEntry(Base):
-    """Who changed what and when; secret values are redacted before they get here."""
+    """Who changed what and when; secret values are redacted before they get here.
+
+    ``partner_id`` is the partner of the customer, series or batch an entry is about (no foreign
+    key: the log keeps its history when a partner is removed); ``None`` for logins, configuration
+    and add-ons, which only administrators not limited to partners see.
+    """
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,3 +49,4 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(128), default="")
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    partner_id: Mapped[int | None] = mapped_column(index=True)

@@ -171,5 +171,5 @@ def save_customer(session: Session, customer: Customer, values: dict[str, Any], 
     if changes:
         action = "customer.create" if new else "customer.update"
         record(session, actor, action, f"{customer.login} (#{customer.id})",
-               {LABELS[a]: shown for a, shown in changes.items()})
+               {LABELS[a]: shown for a, shown in changes.items()}, partner_id=customer.partner_id)
     return [LABELS[a] for a in changes]

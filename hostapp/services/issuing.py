@@ -131,5 +131,6 @@ def issue_document(session: Session, customer: Customer, form: DocumentForm, act
         session.add(document)
         session.flush()
     record(session, actor, f"{form.kind}.issue", document.number,
-           {"customer": f"{customer.login} (#{customer.id})", "items": len(rows), "total": str(total)})
+           {"customer": f"{customer.login} (#{customer.id})", "items": len(rows), "total": str(total)},
+           partner_id=customer.partner_id)
     return document

@@ -295,7 +295,8 @@ class PaymentService:
             outcome = self._apply(session, attempt_id, result)
             record(session, actor, "payment_attempt.resolved", f"payment_attempt:{attempt.key}",
                    {"gateway": attempt.gateway, "target": f"{attempt.target_kind}:{attempt.target_id}",
-                    "amount": str(attempt.amount), "resolution": verdict, "reason": reason})
+                    "amount": str(attempt.amount), "resolution": verdict, "reason": reason},
+                   partner_id=session.get(Customer, attempt.customer_id).partner_id)
             return outcome
 
     def _apply(self, session: Session, attempt_id: int, result: PaymentResult) -> PaymentOutcome:

@@ -11,7 +11,18 @@ Viewer                 see customers, finance and refill cards; change nothing
 =====================  ==========================================================================
 
 A Manager is limited to one or more partners: every list, count, sum and action of theirs covers
-those partners' customers only. The other roles see every partner.
+those partners' customers only. The other roles see every partner. Should a role limited to
+partners be given charging or the audit log, those follow the same rule:
+
+* Charge: the Preview counts and sums, and what a new batch selects, are the partners'
+  invoices only; the charge history lists the batches holding one of them, and a batch's
+  page, counts, sums and log show only those; stopping, resuming or deleting a batch takes
+  one whose invoices are all the partners'.
+* Audit log: an entry about a customer, their documents, payments or saved accounts, a refill
+  card series or a charge batch of one partner records that partner and is shown to
+  administrators of that partner. Entries about no partner (logins, refused requests,
+  configuration, add-ons, administrators) or several (a batch over many partners) are shown
+  only to administrators not limited to partners.
 """
 
 from __future__ import annotations

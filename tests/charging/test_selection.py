@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from hostapp.models import Invoice, PaymentMethod
 from hostapp.services.charging import ChargeFilters, FilterError
@@ -99,3 +100,11 @@ def test_form_input_is_parsed_with_a_message_per_bad_field():
         ChargeFilters.parse({"period_from": "2026-12-01", "period_to": "2026-11-01", "customer_ids": "x1",
                              "total_value": "ten", "status": "bogus"})
     assert set(caught.value.errors) == {"period_to", "customer_ids", "total_value", "status"}
+
+
+def test_every_choice_of_a_multi_select_counts():
+    form = MultiDict([("partner_ids", "3"), ("partner_ids", "1"), ("location_ids", "2"), ("customer_ids", "4, 5"),
+                      ("numbers", "A-1 A-2")])
+    filters = ChargeFilters.parse(form)
+    assert (filters.partner_ids, filters.location_ids, filters.customer_ids, filters.numbers) == (
+        (3, 1), (2,), (4, 5), ("A-1", "A-2"))

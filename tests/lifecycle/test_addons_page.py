@@ -11,10 +11,13 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
+from hostapp.models import Job
 from hostapp.wsgi import LiveApp
 from splynx_testing.browser import LiveServer, portal_page_for, modal_layer
+
+from .conftest import wait_for_job
 
 pytestmark = pytest.mark.e2e
 #: what runs pip (the confirm dialog's plan, a job's first lines) takes seconds on a busy machine: longer than expect's 5 s
@@ -141,3 +144,34 @@ def test_a_host_too_old_is_refused_in_the_confirm_dialog(page, server, factory):
                                                      timeout=PLAN_WAIT)
     expect(modal.get_by_role("button", name="OK, confirm")).to_be_disabled()
     page.screenshot(path=f"{SHOTS}/refused.png")
+
+
+def test_without_javascript_install_asks_on_a_page_before_the_job_starts(browser, server, lifecycle_host, factory):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in_admin(page, server, factory)
+        open_addons(page, "demo-pay")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Install splynx-demo-pay").click()
+        expect(page.get_by_role("heading", name="Install splynx-demo-pay")).to_be_visible()
+        expect(page.get_by_text("Are you sure you want to install splynx-demo-pay?")).to_be_visible()
+        expect(page.locator(".plan-changes")).to_contain_text("splynx-demo-pay")
+        page.screenshot(path=f"{SHOTS}/no-js-confirm.png", full_page=True)
+        with lifecycle_host.db.reading() as session:
+            assert session.execute(select(Job)).first() is None  # asking started nothing
+        with page.expect_navigation():
+            page.get_by_role("link", name="No, cancel").click()
+        expect(page.get_by_role("heading", name="Add-ons")).to_be_visible()
+        open_addons(page, "demo-pay")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Install splynx-demo-pay").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="OK, confirm").click()
+        expect(page.locator(".alert-info")).to_contain_text("Install splynx-demo-pay: the job is queued")
+        page.screenshot(path=f"{SHOTS}/no-js-started.png", full_page=True)
+        with lifecycle_host.db.reading() as session:
+            job_id = session.execute(select(Job.id)).scalar_one()
+        assert wait_for_job(lifecycle_host, job_id)["status"] == "succeeded"
+    finally:
+        context.close()

@@ -12,13 +12,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk, ChargeLane, Customer, PaymentAttempt
 from core.models import ZERO, utcnow
-from .filters import ChargeFilters
+from .filters import DOCUMENT_MODELS, ChargeFilters, CustomerScope, every_customer
 
 
 class NothingToCharge(ValueError):
@@ -36,12 +37,15 @@ class BatchRequest:
     created_by: str = "system"
     auto_filter_id: int | None = None
     run_date: date | None = None
+    #: the customers the creator may charge (an administrator limited to partners: their partners' only)
+    scope: CustomerScope = every_customer
 
 
 def create_batch(session: Session, request: BatchRequest, *, concurrency: int, lanes: int, chunk_size: int,
                  runner: str) -> ChargeBatch:
     """Write the batch with its items (in chunks) and lanes; raises :class:`NothingToCharge`."""
-    rows = session.execute(request.filters.select_documents()).all()
+    filters = request.filters
+    rows = session.execute(request.scope(filters.select_documents(), filters.model.customer_id)).all()
     if not rows:
         raise NothingToCharge("No invoices match these filters.")
     chunk_count = math.ceil(len(rows) / max(1, chunk_size))
@@ -65,6 +69,24 @@ def create_batch(session: Session, request: BatchRequest, *, concurrency: int, l
         for index, row in enumerate(rows)
     ])
     return batch
+
+
+def visible_batches(statement: Select, scope: CustomerScope) -> Select:
+    """``statement`` over batches limited to those holding an invoice of a customer within ``scope``."""
+    return statement.where(ChargeBatch.id.in_(scope(select(ChargeBatchItem.batch_id), ChargeBatchItem.customer_id)))
+
+
+def whole_batch_within(session: Session, batch: ChargeBatch, scope: CustomerScope) -> bool:
+    """Whether every invoice of ``batch`` belongs to a customer within ``scope`` (who may stop or delete it)."""
+    return count_results(session, batch.id, scope=scope) == batch.item_count
+
+
+def batch_partner(session: Session, batch_id: int) -> int | None:
+    """The one partner whose customers the batch charges, or ``None`` when it spans several (audit log)."""
+    partners = session.execute(select(Customer.partner_id).distinct()
+                               .join(ChargeBatchItem, ChargeBatchItem.customer_id == Customer.id)
+                               .where(ChargeBatchItem.batch_id == batch_id).limit(2)).scalars().all()
+    return partners[0] if len(partners) == 1 else None
 
 
 def lane_concurrency(batch: ChargeBatch) -> int:
@@ -101,22 +123,24 @@ class BatchSummary:
         return self.status in ("ready", "error", "cancelled")
 
 
-def summarize(session: Session, batch_id: int) -> BatchSummary | None:
+def summarize(session: Session, batch_id: int, *, scope: CustomerScope = every_customer) -> BatchSummary | None:
+    """Counts of the batch's invoices within ``scope``, by outcome, and the sum charged."""
     batch = session.get(ChargeBatch, batch_id)
     if batch is None:
         return None
-    items = dict(session.execute(select(ChargeBatchItem.status, func.count()).where(
-        ChargeBatchItem.batch_id == batch_id).group_by(ChargeBatchItem.status)).all())
-    attempts = {status: (count, amount) for status, count, amount in session.execute(
+    items = dict(session.execute(scope(select(ChargeBatchItem.status, func.count()).where(
+        ChargeBatchItem.batch_id == batch_id), ChargeBatchItem.customer_id).group_by(ChargeBatchItem.status)).all())
+    attempts = {status: (count, amount) for status, count, amount in session.execute(scope(
         select(PaymentAttempt.status, func.count(), func.coalesce(func.sum(PaymentAttempt.amount), 0))
         .join(ChargeBatchItem, ChargeBatchItem.attempt_id == PaymentAttempt.id)
-        .where(ChargeBatchItem.batch_id == batch_id).group_by(PaymentAttempt.status)).all()}
+        .where(ChargeBatchItem.batch_id == batch_id), ChargeBatchItem.customer_id)
+        .group_by(PaymentAttempt.status)).all()}
 
     def count(status: str) -> int:
         return attempts.get(status, (0, 0))[0]
 
     return BatchSummary(
-        id=batch.id, status=batch.status, items=batch.item_count, queued=items.get("queued", 0),
+        id=batch.id, status=batch.status, items=sum(items.values()), queued=items.get("queued", 0),
         in_flight=count("pending"), approved=count("approved") + count("refunded"), declined=count("declined"),
         unknown=count("unknown"), skipped=items.get("skipped", 0),
         charged_sum=Decimal(attempts.get("approved", (0, 0))[1]).quantize(Decimal("0.01")), error=batch.error,
@@ -132,17 +156,36 @@ def item_result(item_status: str, attempt_status: str | None, batch_finished: bo
     return "not charged" if batch_finished else "queued"
 
 
+class SelectionSums(NamedTuple):
+    """A batch's Amount (invoices), Total sum and Due sum as selected."""
+
+    count: int
+    total_sum: Decimal
+    due_sum: Decimal
+
+
+def selection_sums(session: Session, batch: ChargeBatch, scope: CustomerScope = every_customer) -> SelectionSums:
+    """Amount, total sum and due sum of the batch's selection within ``scope``."""
+    model = DOCUMENT_MODELS[batch.target_kind]
+    sums = (select(func.count(), func.coalesce(func.sum(model.total), 0),
+                   func.coalesce(func.sum(ChargeBatchItem.amount), 0))
+            .select_from(ChargeBatchItem).join(model, model.id == ChargeBatchItem.target_id)
+            .where(ChargeBatchItem.batch_id == batch.id))
+    count, total, due = session.execute(scope(sums, ChargeBatchItem.customer_id)).one()
+    return SelectionSums(count, Decimal(total).quantize(Decimal("0.01")), Decimal(due).quantize(Decimal("0.01")))
+
+
 def results(session: Session, batch_id: int, *, limit: int | None = None, offset: int = 0,
-            only: str = "") -> list[dict]:
-    """Per-invoice rows (history view, CSV log), in selection order."""
+            only: str = "", scope: CustomerScope = every_customer) -> list[dict]:
+    """Per-invoice rows (history view, CSV log) within ``scope``, in selection order."""
     batch = session.get(ChargeBatch, batch_id)
-    statement = (
+    statement = scope(
         select(ChargeBatchItem, Customer.name, PaymentAttempt.status, PaymentAttempt.message,
                PaymentAttempt.gateway_reference, PaymentAttempt.key, PaymentAttempt.amount)
         .join(Customer, Customer.id == ChargeBatchItem.customer_id)
         .outerjoin(PaymentAttempt, PaymentAttempt.id == ChargeBatchItem.attempt_id)
-        .where(ChargeBatchItem.batch_id == batch_id).order_by(ChargeBatchItem.id)
-    )
+        .where(ChargeBatchItem.batch_id == batch_id).order_by(ChargeBatchItem.id),
+        ChargeBatchItem.customer_id)
     if only == "failed":
         statement = statement.where(or_(PaymentAttempt.status.in_(("declined", "unknown")),
                                         ChargeBatchItem.status == "skipped"))
@@ -159,8 +202,10 @@ def results(session: Session, batch_id: int, *, limit: int | None = None, offset
     return rows
 
 
-def count_results(session: Session, batch_id: int) -> int:
-    return session.execute(select(func.count()).where(ChargeBatchItem.batch_id == batch_id)).scalar_one()
+def count_results(session: Session, batch_id: int, *, scope: CustomerScope = every_customer) -> int:
+    """The batch's invoices within ``scope``."""
+    return session.execute(scope(select(func.count()).where(ChargeBatchItem.batch_id == batch_id),
+                                 ChargeBatchItem.customer_id)).scalar_one()
 
 
 class BatchBusy(RuntimeError):

@@ -8,13 +8,13 @@ SQLAlchemy select over invoices or proforma invoices joined to their customers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from core.inputs import parse_amount, parse_id
@@ -37,6 +37,16 @@ STATUSES = {
     "any": "Unpaid (incl. partially paid) or pending",
 }
 TOTAL_OPERATORS = ("=", "<", ">")
+
+#: limits a select to the customers an administrator may see, as :func:`core.web.scope_customers`
+#: does: ``scope(statement, customer_column)``. Views pass that function; the CLI, the scheduler
+#: and the runners act for every partner (:func:`every_customer`).
+CustomerScope = Callable[[Select, Any], Select]
+
+
+def every_customer(statement: Select, customer_column) -> Select:
+    """The scope of the CLI, the scheduler and the runners: ``statement`` unchanged."""
+    return statement
 
 
 class FilterError(ValueError):
@@ -113,8 +123,10 @@ class ChargeFilters:
         errors: dict[str, str] = {}
 
         def grab(name, parse, default):
+            # a multi-select posts one value per choice: every one counts, not the first only
+            raw = form.getlist(name) if parse in (_ints, _words) and hasattr(form, "getlist") else form.get(name)
             try:
-                return parse(form.get(name))
+                return parse(raw)
             except ValueError as exc:
                 errors[name] = str(exc)
                 return default
@@ -222,10 +234,13 @@ class Preview:
     numbers: list[str] = field(default_factory=list)
 
 
-def preview(session: Session, filters: ChargeFilters, handler: str = "", *, sample: int = 10) -> Preview:
-    """Count and sum the selection in one pass over it (SQL aggregates; nothing is locked or written)."""
+def preview(session: Session, filters: ChargeFilters, handler: str = "", *, sample: int = 10,
+            scope: CustomerScope = every_customer) -> Preview:
+    """Count and sum the selection within ``scope`` in one pass over it (SQL aggregates; nothing is locked
+    or written)."""
     model = filters.model
-    base = select(model).join(Customer, Customer.id == model.customer_id).where(*filters.conditions()).subquery()
+    base = scope(select(model).join(Customer, Customer.id == model.customer_id).where(*filters.conditions()),
+                 model.customer_id).subquery()
     has_account = select(PaymentAccount.id).where(PaymentAccount.customer_id == base.c.customer_id,
                                                   PaymentAccount.gateway == handler).exists()
     count, total_sum, due_sum, in_progress, without_account = session.execute(select(
@@ -243,11 +258,12 @@ def preview(session: Session, filters: ChargeFilters, handler: str = "", *, samp
 
 
 def _values(raw) -> list[str]:
-    """A multi-select list or a comma/space separated string as a list of trimmed words."""
+    """A multi-select list or comma/space separated strings (or a list of them) as a list of trimmed words."""
     if raw is None:
         return []
-    items = raw if isinstance(raw, (list, tuple)) else str(raw).replace(";", ",").replace(" ", ",").split(",")
-    return [str(v).strip() for v in items if str(v).strip()]
+    items = raw if isinstance(raw, (list, tuple)) else [raw]
+    words = (word for item in items for word in str(item).replace(";", ",").replace(" ", ",").split(","))
+    return [word.strip() for word in words if word.strip()]
 
 
 def _ints(raw) -> tuple[int, ...]:

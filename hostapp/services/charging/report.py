@@ -12,6 +12,7 @@ from typing import TextIO
 from sqlalchemy.orm import Session
 
 from .batches import results
+from .filters import CustomerScope, every_customer
 
 COLUMNS = (("target_id", "Invoice ID"), ("number", "Invoice number"), ("customer_id", "Customer ID"),
            ("customer", "Customer"), ("amount", "Amount"), ("result", "Result"), ("message", "Message"),
@@ -24,13 +25,13 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def write_csv(session: Session, batch_id: int, stream: TextIO) -> None:
-    """Write the header and every item of the batch, in selection order."""
+def write_csv(session: Session, batch_id: int, stream: TextIO, *, scope: CustomerScope = every_customer) -> None:
+    """Write the header and every item of the batch within ``scope``, in selection order."""
     writer = csv.writer(stream)
     writer.writerow([title for _, title in COLUMNS])
     offset = 0
     while True:
-        rows = results(session, batch_id, limit=PAGE, offset=offset)
+        rows = results(session, batch_id, limit=PAGE, offset=offset, scope=scope)
         for row in rows:
             writer.writerow([_cell(row[key]) for key, _ in COLUMNS])
         if len(rows) < PAGE:

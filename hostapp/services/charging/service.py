@@ -14,8 +14,17 @@ from ...models import ChargeBatch
 from ..audit import record as audit
 from ..jobs import JobContext
 from ..periodic import Periodic
-from .batches import BatchBusy, BatchRequest, create_batch, delete_batch, reopen, stale_batches, summarize
-from .filters import ChargeFilters, Preview, preview
+from .batches import (
+    BatchBusy,
+    BatchRequest,
+    batch_partner,
+    create_batch,
+    delete_batch,
+    reopen,
+    stale_batches,
+    summarize,
+)
+from .filters import ChargeFilters, CustomerScope, Preview, every_customer, preview
 from .handlers import charge_handlers, find_handler
 from .runner import LaneRunner
 
@@ -37,9 +46,10 @@ class ChargeService:
     def handlers(self):
         return charge_handlers(self.host)
 
-    def preview(self, filters: ChargeFilters, handler: str = "") -> Preview:
+    def preview(self, filters: ChargeFilters, handler: str = "", *, scope: CustomerScope = every_customer) -> Preview:
+        """Count and sum what a batch of ``filters`` would charge within ``scope``."""
         with self.host.db.reading() as session:
-            return preview(session, filters, handler)
+            return preview(session, filters, handler, scope=scope)
 
     # -- create and start ---------------------------------------------------------------
 
@@ -55,7 +65,8 @@ class ChargeService:
                                  runner="celery" if self.uses_celery else "inprocess")
             audit(session, request.created_by, "charge.batch_created", f"charge_batch:{batch.id}",
                   {"handler": request.handler, "items": batch.item_count, "due_sum": str(batch.due_sum),
-                   "source": request.source, "filters": request.filters.describe()})
+                   "source": request.source, "filters": request.filters.describe()},
+                  partner_id=batch_partner(session, batch.id))
             return batch.id
 
     def start(self, batch_id: int) -> None:
@@ -85,16 +96,18 @@ class ChargeService:
 
     # -- after the fact -----------------------------------------------------------------
 
-    def summary(self, batch_id: int):
+    def summary(self, batch_id: int, *, scope: CustomerScope = every_customer):
+        """The batch's progress counts within ``scope``."""
         with self.host.db.reading() as session:
-            return summarize(session, batch_id)
+            return summarize(session, batch_id, scope=scope)
 
     def resume(self, batch_id: int, actor: str = "system") -> bool:
         """Re-queue what an interrupted or stopped batch left open and start it again."""
         with self.host.db.transaction() as session:
             resumed = reopen(session, batch_id, self.host.config.charge_lease_seconds)
             if resumed:
-                audit(session, actor, "charge.batch_resumed", f"charge_batch:{batch_id}", {})
+                audit(session, actor, "charge.batch_resumed", f"charge_batch:{batch_id}", {},
+                      partner_id=batch_partner(session, batch_id))
         if resumed:
             self.start(batch_id)
         return resumed
@@ -118,12 +131,14 @@ class ChargeService:
             batch = session.get(ChargeBatch, batch_id)
             if batch is not None and not batch.finished:
                 batch.status = "cancelled"
-                audit(session, actor, "charge.batch_cancelled", f"charge_batch:{batch_id}", {})
+                audit(session, actor, "charge.batch_cancelled", f"charge_batch:{batch_id}", {},
+                      partner_id=batch_partner(session, batch_id))
 
     def delete(self, batch_id: int, actor: str) -> None:
         with self.host.db.transaction() as session:
+            partner_id = batch_partner(session, batch_id)
             delete_batch(session, batch_id)
-            audit(session, actor, "charge.batch_deleted", f"charge_batch:{batch_id}", {})
+            audit(session, actor, "charge.batch_deleted", f"charge_batch:{batch_id}", {}, partner_id=partner_id)
 
 
 class ResumeWatch(Periodic):

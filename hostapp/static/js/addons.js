@@ -22,9 +22,10 @@
   function start(trigger, ok, cancel, planBox) {
     ok.disabled = true;
     cancel.disabled = true;
-    fetch(trigger.form.action, {
+    fetch(trigger.dataset.actionUrl, {
       method: "POST",
       headers: { "X-CSRFToken": csrf, "X-Requested-With": "fetch", "Accept": "application/json" },
+      body: new URLSearchParams({ confirm: "1" }),  // the server starts only confirmed jobs
     })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error("the server answered " + r.status))))
       .then(function (data) {

@@ -1,4 +1,10 @@
-"""Config → Integrations → Add-ons: the catalog, the confirm dialog with the plan, package jobs."""
+"""Config → Integrations → Add-ons: the catalog, the confirm dialog with the plan, package jobs.
+
+A package job starts only from a confirmed form: the modal's *OK, confirm* (JavaScript) or,
+without JavaScript, the confirm page the action buttons open (``GET``: the question and the
+plan, *OK, confirm* / *Cancel*). Both post ``confirm=1``; a post without it starts nothing and
+is sent to the confirm page.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from core.web.tables import paginate_items
 from . import bp
 from .integrations import actor
 
+REFRESH_QUESTION = "Read the list of add-ons from the package source again?"
 QUESTIONS = {
     "install": "Are you sure you want to install {}?",
     "upgrade": "Are you sure you want to update {}?",
@@ -59,7 +66,8 @@ def addons():
     jobs = _package_jobs()
     active = next((job for job in jobs if not job.finished), None)
     return render_template("admin/addons.html", page=page, source_error=catalog.source_error, jobs=jobs,
-                           active=active, backend=host.packages, questions=QUESTIONS)
+                           active=active, backend=host.packages, questions=QUESTIONS, verbs=package_jobs.VERBS,
+                           refresh_question=REFRESH_QUESTION)
 
 
 @bp.get("/config/integrations/add-ons/<package>/plan/<action>")
@@ -84,19 +92,51 @@ def _started(job_id: int, message: str):
     return redirect(url_for(".addons"))
 
 
+def _confirmed() -> bool:
+    """Whether the posted form is the confirmed one (the modal's or the confirm page's *OK, confirm*)."""
+    return request.form.get("confirm") == "1"
+
+
+@bp.get("/config/integrations/add-ons/<package>/<action>")
+@requires("config.manage")
+def addon_confirm(package: str, action: str):
+    """The confirm page of an install, update, re-install, remove or purge (the dialog without JavaScript)."""
+    _checked(package, action)
+    try:
+        plan, error = package_jobs.plan(current_host(), action, package), ""
+    except PackageError as exc:
+        plan, error = None, str(exc)
+    return render_template("admin/addon_confirm.html", title=f"{package_jobs.VERBS[action]} {package}",
+                           question=QUESTIONS[action].format(package), plan=plan, error=error, with_plan=True,
+                           post_url=url_for(".addon_action", package=package, action=action))
+
+
 @bp.post("/config/integrations/add-ons/<package>/<action>")
 @requires("config.manage")
 def addon_action(package: str, action: str):
-    """Queue an install, update, re-install, remove or purge job."""
+    """Queue an install, update, re-install, remove or purge job (confirmed forms only)."""
     _checked(package, action)
+    if not _confirmed():
+        return redirect(url_for(".addon_confirm", package=package, action=action), 303)
     job_id = package_jobs.submit(current_host(), action, package, actor())
     return _started(job_id, f"{package_jobs.VERBS[action]} {package}")
+
+
+@bp.get("/config/integrations/add-ons/refresh")
+@requires("config.manage")
+def addons_refresh_confirm():
+    """The confirm page of "Update (apt)" without JavaScript."""
+    return render_template("admin/addon_confirm.html", title=current_host().packages.refresh_label,
+                           question=REFRESH_QUESTION, plan=None, error="", with_plan=False,
+                           post_url=url_for(".addons_refresh"))
 
 
 @bp.post("/config/integrations/add-ons/refresh")
 @requires("config.manage")
 def addons_refresh():
-    """The "Update (apt)" button: re-read the package index."""
+    """The "Update (apt)" button: re-read the package index (confirmed forms only)."""
+    if not _confirmed():
+        return redirect(url_for(".addons_refresh_confirm"), 303)
     host = current_host()
     return _started(package_jobs.submit_refresh(host, actor()), host.packages.refresh_label)
 

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.web import current_host, parse_id, requires
+from core.web import current_host, parse_id, requires, scope_partners
 from ...models import Admin, AuditEntry, Location, Partner
 from ...services.audit import record
 from ..auth import demand, hash_password
@@ -110,6 +110,6 @@ def _chosen_partners(db) -> list[Partner] | None:
 @requires("administration.view")
 def audit_log():
     db = current_host().db.session
-    page = paginate(db, select(AuditEntry).order_by(AuditEntry.id.desc()),
+    page = paginate(db, scope_partners(select(AuditEntry).order_by(AuditEntry.id.desc()), AuditEntry.partner_id),
                     (AuditEntry.actor, AuditEntry.action, AuditEntry.target))
     return render_template("admin/audit_log.html", page=page)

@@ -2,7 +2,9 @@
 
 A filter is the Charge form without a period plus *when* it fires; ``splynx charge
 run-scheduled`` charges what it selects each day without asking (see
-:mod:`hostapp.services.charging.auto`).
+:mod:`hostapp.services.charging.auto`). The scheduler acts for every partner, so an
+administrator limited to partners sees, saves and deletes only filters that name partners,
+all of them theirs.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.web import ascii_digits, current_host, requires
+from core.web import admin_partner_ids, admin_sees_partner, ascii_digits, current_host, requires
 from ...models import AutoChargeFilter
 from ...models.charging import AUTO_WHEN
 from ...services.audit import record
@@ -21,12 +23,26 @@ from .charge_forms import KINDS, choices, filter_values, kind_arg, param_values,
 from .integrations import actor
 
 
+def _within_admins_partners(filters: dict) -> bool:
+    """Whether a filter's selection stays within the administrator's partners (it names only theirs)."""
+    partner_ids = filters.get("partner_ids") or []
+    return admin_partner_ids() is None or (bool(partner_ids) and all(map(admin_sees_partner, partner_ids)))
+
+
+def _rule_or_404(rule_id: int) -> AutoChargeFilter:
+    rule = current_host().db.session.get(AutoChargeFilter, rule_id)
+    if rule is None or not _within_admins_partners(rule.filters):
+        abort(404)
+    return rule
+
+
 @bp.get("/finance/charge/auto")
 @requires("finance.charge")
 def charge_auto_filters():
     kind = kind_arg()
-    rules = current_host().db.session.execute(select(AutoChargeFilter).where(
-        AutoChargeFilter.target_kind == kind).order_by(AutoChargeFilter.id)).scalars().all()
+    rules = [rule for rule in current_host().db.session.execute(select(AutoChargeFilter).where(
+        AutoChargeFilter.target_kind == kind).order_by(AutoChargeFilter.id)).scalars()
+        if _within_admins_partners(rule.filters)]
     described = {rule.id: ChargeFilters.from_dict({**rule.filters, "target_kind": kind}).describe() for rule in rules}
     return render_template("admin/charge/auto_list.html", kind=kind, kinds=KINDS, rules=rules, described=described,
                            tab="auto")
@@ -50,6 +66,8 @@ def _parse(kind: str) -> tuple[dict, dict]:
         handler = find_handler(current_host(), request.form.get("handler", ""))
         columns.update(filters=filters.to_dict(), handler=handler.id,
                        params=handler.parse_params(request.form, resolver=choices()["resolve"]))
+        if not _within_admins_partners(columns["filters"]):
+            errors["partner_ids"] = "Choose one or more of your partners: the filter charges the partners it names."
     except FilterError as exc:
         errors.update(exc.errors)
     return columns, errors
@@ -61,9 +79,7 @@ def _parse(kind: str) -> tuple[dict, dict]:
 def charge_auto_edit(rule_id: int | None):
     host = current_host()
     db = host.db.session
-    rule = db.get(AutoChargeFilter, rule_id) if rule_id else None
-    if rule_id and rule is None:
-        abort(404)
+    rule = _rule_or_404(rule_id) if rule_id else None
     kind = rule.target_kind if rule else kind_arg()
     handlers = ChargeService(host).handlers()
     errors: dict[str, str] = {}
@@ -97,7 +113,7 @@ def charge_auto_edit(rule_id: int | None):
 @requires("finance.charge")
 def charge_auto_delete(rule_id: int):
     db = current_host().db.session
-    rule = db.get(AutoChargeFilter, rule_id) or abort(404)
+    rule = _rule_or_404(rule_id)
     kind = rule.target_kind
     db.delete(rule)
     record(db, actor(), "charge.auto_filter_deleted", f"charge_auto_filter:{rule_id}", {})

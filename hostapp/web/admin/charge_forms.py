@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import request
 from sqlalchemy import select
 
-from core.web import current_host
+from core.web import current_host, scope_partners
 from ...models import Location, Partner, PaymentMethod
 from ...services.charging import STATUSES, ChargeFilters
 from ...services.charging.handlers import PARAM_PREFIX
@@ -26,10 +26,11 @@ def choices() -> dict:
     """Options of the filter selects."""
     db = current_host().db.session
 
-    def pairs(model):
-        return [(str(row.id), row.name) for row in db.execute(select(model).order_by(model.name)).scalars()]
+    def pairs(statement):
+        return [(str(row.id), row.name) for row in db.execute(statement).scalars()]
 
-    return {"partners": pairs(Partner), "locations": pairs(Location),
+    return {"partners": pairs(scope_partners(select(Partner).order_by(Partner.name), Partner.id)),
+            "locations": pairs(select(Location).order_by(Location.name)),
             "payment_methods": [(str(m.id), m.name) for m in db.execute(
                 select(PaymentMethod).where(PaymentMethod.is_active.is_(True)).order_by(PaymentMethod.id)).scalars()],
             "statuses": list(STATUSES.items()), "resolve": host_choices(db)}

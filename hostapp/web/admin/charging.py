@@ -3,6 +3,11 @@
 The dialog opens in a modal iframe from the invoices (or proforma invoices) page; its tabs
 are Charge | Auto charge filters (:mod:`.charge_auto`) | Charge history. Charging writes a
 batch and starts it on the configured runner; the batch page polls its progress as JSON.
+
+Every query runs within :func:`core.web.scope_customers`: an administrator limited to partners
+previews and charges their partners' invoices only, sees the batches holding one of those,
+and of each batch only those invoices, their counts and sums. Stopping, resuming and deleting
+a batch takes one whose invoices are all theirs.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import io
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from core.web import current_host, parse_id, requires
+from core.web import current_host, parse_id, requires, scope_customers
 from ...models import ChargeBatch
 from ...services.charging import (
     BatchBusy,
@@ -22,7 +27,7 @@ from ...services.charging import (
     FilterError,
     NothingToCharge,
 )
-from ...services.charging.batches import count_results, results
+from ...services.charging.batches import count_results, results, selection_sums, visible_batches, whole_batch_within
 from ...services.charging.handlers import find_handler
 from ...services.charging.report import write_csv
 from core.web.tables import paginate
@@ -84,13 +89,14 @@ def charge_dialog():
         if not errors:
             if request.form.get("action") == "charge":
                 try:
-                    batch_id = service.charge(BatchRequest(handler.id, filters, params, created_by=actor()))
+                    batch_id = service.charge(BatchRequest(handler.id, filters, params, created_by=actor(),
+                                                           scope=scope_customers))
                 except NothingToCharge as exc:
                     errors["form"] = str(exc)
                 else:
                     flash(f"Charge batch #{batch_id} started.", "success")
                     return redirect(url_for(".charge_batch", batch_id=batch_id, kind=kind))
-            shown = service.preview(filters, handler.id)
+            shown = service.preview(filters, handler.id, scope=scope_customers)
     return render_template("admin/charge/charge.html", kind=kind, kinds=KINDS, handlers=handlers, values=values,
                            errors=errors, preview=shown, tab="charge", **choices())
 
@@ -100,16 +106,23 @@ def charge_dialog():
 def charge_history():
     kind = kind_arg()
     db = current_host().db.session
-    page = paginate(db, select(ChargeBatch).where(ChargeBatch.target_kind == kind).order_by(ChargeBatch.id.desc()),
+    page = paginate(db, visible_batches(select(ChargeBatch).where(ChargeBatch.target_kind == kind)
+                                        .order_by(ChargeBatch.id.desc()), scope_customers),
                     (ChargeBatch.id, ChargeBatch.handler))
     service = _service()
-    summaries = {batch.id: service.summary(batch.id) for batch in page.items}
+    summaries = {batch.id: service.summary(batch.id, scope=scope_customers) for batch in page.items}
     return render_template("admin/charge/history.html", kind=kind, kinds=KINDS, page=page, summaries=summaries,
                            tab="history")
 
 
-def _batch_or_404(batch_id: int) -> ChargeBatch:
-    return current_host().db.session.get(ChargeBatch, batch_id) or abort(404)
+def _batch_or_404(batch_id: int, *, whole: bool = False) -> ChargeBatch:
+    """The batch if the administrator sees it (``whole``: if every invoice of it is within their partners)."""
+    session = current_host().db.session
+    batch = session.execute(visible_batches(select(ChargeBatch).where(ChargeBatch.id == batch_id),
+                                            scope_customers)).scalar_one_or_none()
+    if batch is None or (whole and not whole_batch_within(session, batch, scope_customers)):
+        abort(404)
+    return batch
 
 
 @bp.get("/finance/charge/batches/<int:batch_id>")
@@ -120,19 +133,21 @@ def charge_batch(batch_id: int):
     page_no = max(1, request.args.get("page", 1, type=int))
     with current_host().db.reading() as session:
         rows = results(session, batch_id, limit=RESULTS_PER_PAGE, offset=(page_no - 1) * RESULTS_PER_PAGE,
-                       only=only)
-        total = count_results(session, batch_id)
-    summary = _service().summary(batch_id)
+                       only=only, scope=scope_customers)
+        total = count_results(session, batch_id, scope=scope_customers)
+        sums = selection_sums(session, batch, scope_customers)
+    summary = _service().summary(batch_id, scope=scope_customers)
     filters = ChargeFilters.from_dict({**batch.filters, "target_kind": batch.target_kind})
     return render_template("admin/charge/batch.html", kind=batch.target_kind, kinds=KINDS, batch=batch,
-                           summary=summary, rows=rows, filters=filters, only=only, page_no=page_no,
+                           summary=summary, sums=sums, rows=rows, filters=filters, only=only, page_no=page_no,
                            pages=max(1, -(-total // RESULTS_PER_PAGE)), tab="history")
 
 
 @bp.get("/finance/charge/batches/<int:batch_id>.json")
 @requires("finance.charge")
 def charge_batch_json(batch_id: int):
-    summary = _service().summary(batch_id) or abort(404)
+    _batch_or_404(batch_id)
+    summary = _service().summary(batch_id, scope=scope_customers)
     status = {"ready": "succeeded", "error": "failed", "cancelled": "failed"}.get(summary.status, summary.status)
     log = (f"Approved {summary.approved} · Declined {summary.declined} · Unknown {summary.unknown} · "
            f"Skipped {summary.skipped} · In flight {summary.in_flight} · Queued {summary.queued} "
@@ -149,7 +164,7 @@ def charge_batch_csv(batch_id: int):
     _batch_or_404(batch_id)
     buffer = io.StringIO()
     with current_host().db.reading() as session:
-        write_csv(session, batch_id, buffer)
+        write_csv(session, batch_id, buffer, scope=scope_customers)
     return Response(buffer.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="charge-batch-{batch_id}.csv"'})
 
@@ -157,7 +172,7 @@ def charge_batch_csv(batch_id: int):
 @bp.post("/finance/charge/batches/<int:batch_id>/<action>")
 @requires("finance.charge")
 def charge_batch_action(batch_id: int, action: str):
-    batch = _batch_or_404(batch_id)
+    batch = _batch_or_404(batch_id, whole=action != "rerun")
     kind, service = batch.target_kind, _service()
     try:
         if action == "delete":
@@ -174,7 +189,8 @@ def charge_batch_action(batch_id: int, action: str):
         elif action == "rerun":
             filters = ChargeFilters.from_dict({**batch.filters, "target_kind": kind})
             find_handler(service.host, batch.handler)
-            new_id = service.charge(BatchRequest(batch.handler, filters, dict(batch.params), created_by=actor()))
+            new_id = service.charge(BatchRequest(batch.handler, filters, dict(batch.params), created_by=actor(),
+                                                 scope=scope_customers))
             flash(f"Charge batch #{new_id} started with the filters of #{batch_id}.", "success")
             return redirect(url_for(".charge_batch", batch_id=new_id, kind=kind))
         else:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from core.web import admin_customer_or_404, admin_sees_partner, current_host, requires, scope_partners
+from core.web import admin_customer_or_404, admin_sees_partner, current_host, parse_id, requires, scope_partners
 from ...services.audit import record
 from ...models import Customer, Invoice, Location, Partner, Payment, PaymentAccount, PaymentMethod, ProformaInvoice, \
     Transaction
@@ -31,8 +31,12 @@ def customers():
                                .order_by(Customer.id), Customer.partner_id)
     if request.args.get("status"):
         statement = statement.where(Customer.status == request.args["status"])
+    partner_id = parse_id(request.args.get("partner"))
+    if partner_id is not None:
+        statement = statement.where(Customer.partner_id == partner_id)
     page = paginate(db, statement, (Customer.id, Customer.login, Customer.name, Customer.email, Customer.phone))
-    return render_template("admin/customers.html", page=page)
+    partners = db.execute(scope_partners(select(Partner).order_by(Partner.name), Partner.id)).scalars().all()
+    return render_template("admin/customers.html", page=page, partners=partners)
 
 
 @bp.get("/customers/<int:customer_id>")
@@ -135,7 +139,7 @@ def customer_finance_notifications(customer_id: int):
     customer = admin_customer_or_404(customer_id)
     customer.send_finance_notification = request.form.get("send") == "1"
     record(db, actor(), "customer.finance_notifications", f"customer:{customer.id}",
-           {"send": customer.send_finance_notification})
+           {"send": customer.send_finance_notification}, partner_id=customer.partner_id)
     db.commit()
     flash(f"{customer.name} {'gets' if customer.send_finance_notification else 'no longer gets'} finance e-mails.",
           "success")

@@ -70,7 +70,8 @@ def mail_resend(message_id: int):
     row = _message_or_404(message_id)
     service = MailService(host)
     again = service.requeue(db, row, created_by=actor())
-    record(db, actor(), "mail.resend", f"mail:{row.id}", {"to": row.to_address, "as": again.id})
+    record(db, actor(), "mail.resend", f"mail:{row.id}", {"to": row.to_address, "as": again.id},
+           partner_id=row.partner_id)
     db.commit()
     service.dispatch()
     flash(f"The message to {row.to_address} is queued again." if again.id == row.id

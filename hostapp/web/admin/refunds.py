@@ -86,7 +86,7 @@ def refund_payment(payment_id: int):
     with host.db.transaction() as session:
         host.audit(session, actor, "payment.refund", f"payment:{payment.id}",
                    {"amount": str(amount), "reason": reason, "status": outcome.status.value,
-                    "attempt": outcome.attempt_id})
+                    "attempt": outcome.attempt_id}, partner_id=payment.customer.partner_id)
     if outcome.approved:
         flash(f"Refunded {money(outcome.amount)} of payment {payment.receipt_number} through {payment.gateway}.", "success")
     else:

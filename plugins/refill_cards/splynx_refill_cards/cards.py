@@ -23,7 +23,8 @@ def edit_card(host: Host, session: Session, card: Card, form, *, actor: str) -> 
         raise InputError(errors)
     card.price, card.valid_till, card.status = price, valid_till, status
     host.audit(session, actor, "refill_cards.card.update", f"card:{card.id}",
-           {"price": str(price), "valid_till": valid_till.isoformat(), "status": status})
+               {"price": str(price), "valid_till": valid_till.isoformat(), "status": status},
+               partner_id=card.series.partner_id)
 
 
 def delete_card(host: Host, session: Session, card: Card, *, actor: str) -> None:
@@ -31,4 +32,5 @@ def delete_card(host: Host, session: Session, card: Card, *, actor: str) -> None
         raise InputError({"card": f"Card {card.full_code} is used and cannot be deleted: its payment "
                                   "belongs to the customer's history."})
     session.delete(card)
-    host.audit(session, actor, "refill_cards.card.delete", f"card:{card.id}", {"code": card.full_code})
+    host.audit(session, actor, "refill_cards.card.delete", f"card:{card.id}", {"code": card.full_code},
+               partner_id=card.series.partner_id)

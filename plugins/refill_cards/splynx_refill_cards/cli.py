@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from . import guard
 from .export import FORMATS, write_series
 from .models import Series
 from .redeem import RedeemRefused, redeem
@@ -72,8 +71,8 @@ def export_command(obj, series_id: int, fmt: str, output: Path | None) -> None:
 def redeem_command(obj, code: str, customer_id: int) -> None:
     """Redeem a card's full code for a customer (books a Refill card payment)."""
     try:
-        done = redeem(obj.host, code, customer_id, actor=ACTOR, throttle=False)
-    except (RedeemRefused, guard.LockedOut) as exc:
+        done = redeem(obj.host, code, customer_id, actor=ACTOR)
+    except RedeemRefused as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Card {done.full_code} redeemed: {done.amount} credited to customer {customer_id} "
                f"(payment {done.payment_id}).")

@@ -72,16 +72,6 @@ def status_expression(today: date):
                 else_=Card.status)
 
 
-class RedeemGuard(Base):
-    """Wrong-code counter of one customer: failures in the current window and a lockout."""
-
-    __tablename__ = "refill_cards_redeem_guards"
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True, autoincrement=False)
-    failures: Mapped[int] = mapped_column(default=0)
-    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
-    locked_until: Mapped[datetime | None]
-
-
 class Export(Base):
     """A CSV or PDF file of one series, written by a background job into the instance folder."""
 

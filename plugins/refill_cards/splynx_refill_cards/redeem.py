@@ -3,8 +3,8 @@
 A redemption moves money, so it goes through the host's payment service like any top-up:
 
 1. :func:`redeem` checks the code (format, known, not used, not expired, partner) and the
-   customer's throttle (a wrong code counts; the customer's own card sent again, a double
-   click, does not), then asks ``host.payments.pay`` to top up the balance by the
+   customer's throttle (:mod:`.throttle`: a wrong code counts; the customer's own card sent
+   again, a double click, does not), then asks ``host.payments.pay`` to top up the balance by the
    card's price with ``source="refill_card"``. The host writes a pending attempt first.
 2. The host calls this add-on's ``splynx_refill_balance``, which runs :func:`use_card`: a
    conditional ``UPDATE ... WHERE status = 'active'`` flips the card to Used under the
@@ -30,7 +30,7 @@ from core.host import Host
 from core.models import utcnow
 from core.payments import PaymentRequest, PaymentResult, PaymentStatus
 
-from . import codes, guard
+from . import codes, throttle as wrong_codes
 from .models import ACTIVE, DISABLED, USED, Card
 from .settings import ADDON_ID
 from .settings import options as voucher_options
@@ -63,41 +63,38 @@ def reference_of(card_id: int) -> str:
     return f"card-{card_id}"
 
 
-def redeem(host: Host, code: str, customer_id: int, *, actor: str, throttle: bool = True) -> Redemption:
-    """Redeem ``code`` for a customer or raise :class:`RedeemRefused` (or :class:`guard.LockedOut`).
+def redeem(host: Host, code: str, customer_id: int, *, actor: str, throttle: bool = False) -> Redemption:
+    """Redeem ``code`` for a customer or raise :class:`RedeemRefused` (or :class:`core.web.TooManyAttempts`).
 
-    ``throttle`` counts refused codes against the customer (portal requests); operators
-    redeeming from the admin UI or the CLI are not throttled.
+    ``throttle`` counts wrong codes against the customer (the portal's requests; it needs the
+    web request's app); operators redeeming from the admin UI or the CLI are not throttled.
     """
     code = codes.normalise(code)
-    refusal = locked_until = None
+    refusal = None
     with host.db.transaction() as session:
         options = voucher_options(host, session)
         customer = session.get(records.Customer, customer_id)
         if customer is None:
             raise RedeemRefused("Choose a customer to redeem the card for.")
         if throttle:
-            guard.check(session, customer_id)
+            wrong_codes.check(options, customer_id)
         try:
             card = redeemable(session, code, customer, options.lock_partner)
             card_id, price = card.id, card.price
-        except AlreadyRedeemed as exc:
-            refusal = exc
         except RedeemRefused as exc:
             refusal = exc
-            locked_until = guard.record_failure(session, customer_id, options) if throttle else None
-    if locked_until is not None:
-        raise guard.LockedOut(locked_until) from refusal
     if refusal is not None:
+        if throttle and not isinstance(refusal, AlreadyRedeemed):
+            wrong_codes.wrong_code(options, customer_id)
         raise refusal
     outcome = host.payments.pay(gateway=GATEWAY, customer_id=customer_id, target_kind="balance", amount=price,
                                 source=SOURCE, details={"code": code, "actor": actor}, initiated_by=actor[:64],
                                 description=METHOD)
     if not outcome.approved:
         raise RedeemRefused(outcome.message)
+    if throttle:
+        wrong_codes.good_code(options, customer_id)
     with host.db.transaction() as session:
-        if throttle:
-            guard.record_success(session, customer_id)
         session.execute(update(Card).where(Card.id == card_id).values(payment_id=outcome.payment_id)
                         .execution_options(synchronize_session=False))
     return Redemption(card_id, code, outcome.amount, customer_id, outcome.payment_id)

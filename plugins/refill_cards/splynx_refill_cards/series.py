@@ -124,7 +124,8 @@ def generate(host: Host, session: Session, data: SeriesInput, options: VoucherOp
         connection.execute(statement, rows[start:start + INSERT_CHUNK])
     host.audit(session, actor, "refill_cards.generate", f"series:{series.id}",
            {"quantity": data.quantity, "prefix": data.prefix, "price": str(data.price),
-            "partner_id": data.partner_id, "locked_to_partner": data.locked_to_partner})
+            "partner_id": data.partner_id, "locked_to_partner": data.locked_to_partner},
+           partner_id=data.partner_id)
     return series
 
 
@@ -147,7 +148,8 @@ def edit(host: Host, session: Session, series: Series, form, *, actor: str) -> N
     session.execute(update(Card).where(Card.series_id == series.id, Card.status != USED)
                     .values(price=price, valid_till=valid_till))
     host.audit(session, actor, "refill_cards.series.update", f"series:{series.id}",
-           {"price": str(price), "valid_till": valid_till.isoformat(), "partner_id": partner_id})
+           {"price": str(price), "valid_till": valid_till.isoformat(), "partner_id": partner_id},
+           partner_id=partner_id)
 
 
 def used_count(session: Session, series_id: int) -> int:
@@ -165,5 +167,6 @@ def delete_series(host: Host, session: Session, series: Series, *, actor: str) -
     session.execute(delete(Export).where(Export.series_id == series.id))
     session.execute(delete(Card).where(Card.series_id == series.id))
     session.delete(series)
-    host.audit(session, actor, "refill_cards.series.delete", f"series:{series.id}", {"prefix": series.prefix})
+    host.audit(session, actor, "refill_cards.series.delete", f"series:{series.id}", {"prefix": series.prefix},
+               partner_id=series.partner_id)
     return [f for f in files if f]

@@ -24,7 +24,7 @@ def test_names_derive_from_the_addon_id():
     (ep,) = [e for e in dist.entry_points if e.group == "splynx.addons"]
     tables = [t for t in Base.metadata.tables if t.startswith("refill_cards")]
     identity.check(entry_point_name=ep.name, dist_name=dist.metadata["Name"], import_name=ep.value, tables=tables)
-    assert ep.value == "splynx_refill_cards.addon" and len(tables) == 4
+    assert ep.value == "splynx_refill_cards.addon" and len(tables) == 3
 
 
 def test_series_ids_are_year_and_number_and_codes_follow_the_pattern(refill, make_series):

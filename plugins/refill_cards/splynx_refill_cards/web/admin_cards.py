@@ -10,7 +10,6 @@ from sqlalchemy import String, cast, func, or_, select
 from core import models as records
 from core.web import admin_customer_or_404, current_host, paginate, requires, scope_partners
 
-from .. import guard
 from ..cards import delete_card, edit_card
 from ..models import STATUS_LABELS, Card, status_expression
 from ..redeem import RedeemRefused, redeem
@@ -115,8 +114,8 @@ def card_redeem(card_id: int):
         try:
             if not customer_id:
                 raise RedeemRefused("Choose a customer to redeem the card for.")
-            done = redeem(host, code, admin_customer_or_404(customer_id).id, actor=actor(), throttle=False)
-        except (RedeemRefused, guard.LockedOut) as exc:
+            done = redeem(host, code, admin_customer_or_404(customer_id).id, actor=actor())
+        except RedeemRefused as exc:
             error = str(exc)
         host.db.session.rollback()  # read the card as redeem left it
         card = card_or_404(card_id)

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from core.web import current_customer, current_host, host_page
 
-from .. import guard
 from ..models import Card
 from ..redeem import RedeemRefused, redeem
 from ..settings import portal_enabled
@@ -28,8 +27,8 @@ def portal_redeem():
         customer_id, actor = customer.id, f"customer:{customer.login}"
         host.db.session.rollback()  # end the request's read snapshot; redeem commits on its own
         try:
-            done = redeem(host, request.form.get("code", ""), customer_id, actor=actor)
-        except (RedeemRefused, guard.LockedOut) as exc:
+            done = redeem(host, request.form.get("code", ""), customer_id, actor=actor, throttle=True)
+        except RedeemRefused as exc:  # too many wrong codes: the host's 429 page names the wait
             error = str(exc)
         else:
             flash(f"Refill card {done.full_code} redeemed: {done.amount:.2f} {host.config.currency} "

@@ -82,7 +82,8 @@ def admin_refund():
     else:
         with host.db.transaction() as session:
             host.audit(session, _actor(), "ippay.refund", f"payment:{payment.id}",
-                       {"amount": str(amount), "status": outcome.status.value})
+                       {"amount": str(amount), "status": outcome.status.value},
+                       partner_id=payment.customer.partner_id)
         if outcome.approved:
             flash(f"Refunded {outcome.amount} through IPpay.", "success")
         else:
