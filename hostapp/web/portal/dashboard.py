@@ -1,7 +1,7 @@
 """Portal dashboard: balance, unpaid documents and add-on widgets."""
 
 from flask import render_template
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 from core.models import unpaid
 from core.web import current_host
@@ -16,10 +16,11 @@ def dashboard():
     db = host.db.session
     customer = current_customer()
 
-    def count_unpaid(model):
-        return db.execute(select(func.count(), func.coalesce(func.sum(model.due), 0))
-                          .where(model.customer_id == customer.id, unpaid(model))).one()
+    def unpaid_of(model):
+        return select(func.count(), func.coalesce(func.sum(model.due), 0)).where(
+            model.customer_id == customer.id, unpaid(model))
 
-    return render_template("portal/dashboard.html", unpaid_invoices=count_unpaid(Invoice),
-                           unpaid_proformas=count_unpaid(ProformaInvoice),
+    # both counts in one round trip
+    counts = db.execute(union_all(unpaid_of(Invoice), unpaid_of(ProformaInvoice))).all()
+    return render_template("portal/dashboard.html", unpaid_invoices=counts[0], unpaid_proformas=counts[1],
                            tiles=host.portal.tiles(db, customer.partner_id))
