@@ -69,15 +69,19 @@ class ConfigCache:
 def generation(session: Session) -> int:
     """The configuration generation this session's transaction sees (read once per transaction)."""
     if _GENERATION not in session.info:
-        session.info[_GENERATION] = session.execute(select(NumberSequence.last).where(
-            NumberSequence.prefix == GENERATION_KEY)).scalar_one_or_none() or 0
+        session.info[_GENERATION] = session.execute(_READ_GENERATION).scalar_one_or_none() or 0
     return session.info[_GENERATION]
+
+
+_TABLE = NumberSequence.__table__
+#: a Core statement (no ORM entity to compile for): read on every page
+_READ_GENERATION = select(_TABLE.c.last).where(_TABLE.c.prefix == GENERATION_KEY)
 
 
 def changes_config(session: Session) -> bool:
     """Whether this session's transaction has changed (or is about to change) a configuration table."""
-    return session.info.get(_CHANGED, False) or any(
-        _is_config(obj) for obj in chain(session.new, session.dirty, session.deleted))
+    session.flush()  # pending changes raise the flag (nothing to do, and cheap, when there are none)
+    return session.info.get(_CHANGED, False)
 
 
 def _is_config(obj) -> bool:

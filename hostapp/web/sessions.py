@@ -23,6 +23,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.web import current_host
 
+#: how often a login's last use is written to its cookie, in seconds: a busy user's cookie is not
+#: signed and sent again on every request, and an idle login ends at most this much early
+SEEN_STEP = 60
+
 ADMIN_KEY = "splynx_admin"
 CUSTOMER_KEY = "splynx_customer"
 
@@ -82,7 +86,8 @@ def user_of(key: str, model):
                 and hmac.compare_digest(candidate.session_token.encode(), entry["token"].encode())
                 and not _lifetime_over(entry, now)):
             user = candidate
-            session[key] = {**entry, "seen": int(now)}
+            if now - entry.get("seen", 0) >= SEEN_STEP:
+                session[key] = {**entry, "seen": int(now)}
     if user is None and key in session:
         session.pop(key)
     setattr(g, key, user)
