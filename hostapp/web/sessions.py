@@ -17,6 +17,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
+from functools import cache
 
 from flask import g, session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -30,8 +31,11 @@ SEEN_STEP = 60
 ADMIN_KEY = "splynx_admin"
 CUSTOMER_KEY = "splynx_customer"
 
-#: a hash checked when the login names nobody, so an unknown login costs what a known one does
-_DECOY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+@cache
+def _decoy_hash() -> str:
+    """A hash checked when the login names nobody, so an unknown login costs what a known one does
+    (made at the first such login, not at start-up: scrypt takes a while)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -41,7 +45,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; with no stored hash the same work is done and the answer is no."""
-    matches = check_password_hash(stored_hash or _DECOY_HASH, password)
+    matches = check_password_hash(stored_hash or _decoy_hash(), password)
     return matches and stored_hash is not None
 
 
