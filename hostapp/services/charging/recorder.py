@@ -40,10 +40,10 @@ from .claims import Claimed
 log = logging.getLogger(__name__)
 
 #: results booked in one transaction, at most
-GROUP_SIZE = 64
+GROUP_SIZE = 100
 #: how long a booking thread gathers results into a group before booking it: a group's cost is
 #: mostly per statement, so fuller groups cost less per result (the batch's end does not wait)
-GATHER_SECONDS = 0.1
+GATHER_SECONDS = 0.2
 #: tries of one booking that hit a transient database error (deadlock, lock wait timeout)
 RETRIES = 3
 _STOP = object()

@@ -24,6 +24,7 @@ Hooks receive the host as an argument; no application context is needed.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -43,7 +44,9 @@ from .recorder import Recorder
 
 log = logging.getLogger(__name__)
 
-#: how many threads book results per lane, at most
+#: gateway requests in flight per thread booking their results (one thread books groups of
+#: results set-based faster than 16 requests at a time can answer), and threads per lane at most
+REQUESTS_PER_BOOKING_THREAD = 16
 BOOKING_THREADS = 4
 
 
@@ -66,7 +69,7 @@ class Worked:
     error: str | None
 
 
-def _waited(closing: Future | None) -> None:
+def _wait(closing: Future | None) -> None:
     """Wait for a chunk's closing (its bookings) to end, re-raising what it raised."""
     if closing is not None:
         closing.result()
@@ -100,7 +103,8 @@ class LaneRunner:
                     while True:
                         prepared, upcoming = upcoming.result(), None
                         if prepared is None:
-                            closing = _waited(closing)
+                            _wait(closing)
+                            closing = None
                             if not self._running(batch_id) or self._all_done(batch_id):
                                 break
                             time.sleep(self.poll_seconds)  # other lanes hold live chunks; take over if they die
@@ -109,13 +113,14 @@ class LaneRunner:
                         # the next chunk's attempts are written while this one's are at the gateway
                         upcoming = claimer.submit(self._prepare, batch, owner)
                         worked = self._work(batch, prepared, owner)
-                        closing = _waited(closing)  # at most one chunk's bookings run behind the gateway
+                        _wait(closing)  # at most one chunk's bookings run behind the gateway
+                        closing = None
                         if worked is not None:  # its last results are booked while the next chunk is at the gateway
                             closing = closer.submit(self._close, batch, worked, owner, on_progress)
                 finally:
                     if upcoming is not None and (left := upcoming.result()) is not None:
                         self._release(batch, left, owner)
-                    _waited(closing)
+                    _wait(closing)
                 return self._finalize(batch_id)
         finally:
             self.leases.release_lane(batch_id, lane, owner)
@@ -191,7 +196,7 @@ class LaneRunner:
         if not self._running(batch.id):
             self._release(batch, prepared, owner)
             return None
-        recorder = Recorder(self.host, min(BOOKING_THREADS, batch.concurrency))
+        recorder = Recorder(self.host, min(BOOKING_THREADS, math.ceil(batch.concurrency / REQUESTS_PER_BOOKING_THREAD)))
         for item_id, status in prepared.settled:
             recorder.note(item_id, f"Outcome {status} was booked before the worker was interrupted.")
         error = self._charge(batch, prepared.reask, recorder, resumed=True) if prepared.reask else None
