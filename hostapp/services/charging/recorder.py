@@ -1,9 +1,9 @@
 """Booking the handler's per-invoice results while the gateway keeps working.
 
 The add-on streams :class:`core.payments.ChargeItemResult` s; the lane hands each to a
-:class:`Recorder`, whose threads book it through :meth:`PaymentService.finish` (the
-state-transition gate, the payment and its ledger lines) and write the item's log line, so
-the thread reading the add-on's results never waits on the database.
+:class:`Recorder`, whose threads book it (the state-transition gate, the payment and its
+ledger lines) and write the item's log line, so the thread reading the add-on's results
+never waits on the database.
 
 Results that queue up are booked in groups: a group is one transaction (one commit, one
 fsync) booked set-based by :meth:`PaymentService.finish_many` (a few multi-row statements
@@ -12,10 +12,10 @@ group's rows refuses), the group is booked again one result at a time, each in i
 savepoint through a :class:`PaymentService` whose "database" is that transaction
 (:class:`_Savepoints`), so one bad result cannot hold back the others. Ledger categories and
 payment methods are looked up once per batch (:func:`hostapp.services.ledger.reference_ids`).
-On SQLite (one writer) one thread books; on MariaDB and PostgreSQL several threads book
-groups side by side. A result that is not committed leaves its attempt open: the invoice
-stays *Pending* and a resumed batch asks the gateway again with the same key, which never
-charges twice.
+On SQLite (one writer) one thread books; on MariaDB and PostgreSQL a lane with many requests
+in flight books with several threads, groups side by side (the runner chooses how many).
+A result that is not committed leaves its attempt open: the invoice stays *Pending* and a
+resumed batch asks the gateway again with the same key, which never charges twice.
 """
 
 from __future__ import annotations
