@@ -45,6 +45,13 @@ at the start (other people's test runs), within the same hour:
                                     in the workers, with 4 booking threads a lane; then with
                                     one booking thread a lane, 3,000: 23.6 s (1.26x), 3.1 ms.
 
+At load 0.7-1.3 (the machine nearly to itself), later the same evening:
+
+    SQLite in-process, 10,000:      70.3 s (1.12x, goal 1.15x), 1.9 ms per invoice.
+    PostgreSQL, 2 workers, 10,000:  68.9 s (1.10x, goal 1.2x), 2.8 ms per invoice in the
+                                    workers (the Celery processes and the add-on's HTTP client
+                                    included).
+
 Booking used to bind the batch (about 6 ms of ORM work per invoice, one core per process); now
 a process needs about a third of a core for the gateway's 160 invoices a second at C=8 and
 L=50 ms. What is left of the gap to the bound is the machine's load and the end of each chunk
