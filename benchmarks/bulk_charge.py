@@ -51,6 +51,9 @@ At load 0.7-1.3 (the machine nearly to itself), later the same evening:
     PostgreSQL, 2 workers, 10,000:  68.9 s (1.10x, goal 1.2x), 2.8 ms per invoice in the
                                     workers (the Celery processes and the add-on's HTTP client
                                     included).
+    PostgreSQL, 4 workers, C=32, 100,000: 238.3 s (1.52x the 156.2 s bound, goal 1.3x; load 0.6
+                                    at the start, 14.3 after: the workers, PostgreSQL and the
+                                    gateway server share the 2 cores), 2.1 ms per invoice.
 
 Booking used to bind the batch (about 6 ms of ORM work per invoice, one core per process); now
 a process needs about a third of a core for the gateway's 160 invoices a second at C=8 and
