@@ -38,6 +38,8 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=host.config.https,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=host.config.session_hours),
+        # the cookie is sent again when a login changes or its last use moves on (sessions.SEEN_STEP)
+        SESSION_REFRESH_EACH_REQUEST=False,
         WTF_CSRF_TIME_LIMIT=None,
         # the pay pages send no Referer (signed links stay private); the CSRF token is the check
         WTF_CSRF_SSL_STRICT=False,

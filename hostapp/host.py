@@ -22,6 +22,7 @@ from .config import HostConfig
 from .db import Database
 from .services.addon_set import package_backend
 from .services.audit import record
+from .services.config_cache import ConfigCache
 from .services.jobs import JobRunner
 from .services.migrations import Migrator
 from .services.numbering import next_in_sequence
@@ -49,10 +50,12 @@ class Host:
     settings: HostSettings = field(init=False)
     #: Config → Main → Portal (:class:`core.portal.PortalSettings`)
     portal: PortalConfig = field(init=False)
+    #: what pages compute from entry points, modules and settings, kept while those stay the same
+    config_cache: ConfigCache = field(init=False, default_factory=ConfigCache)
 
     def __post_init__(self) -> None:
         self.settings = HostSettings(self.box)
-        self.portal = PortalConfig(self.box, lambda: self.addons)
+        self.portal = PortalConfig(self.box, lambda: self.addons, self.config_cache)
 
     @classmethod
     def build(cls, config: HostConfig | None = None, addons: AddonManager | None = None,

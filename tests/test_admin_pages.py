@@ -71,3 +71,19 @@ def test_admin_pages_need_an_admin_login(app, factory):
 
     portal = portal_login(app, customer)
     assert portal.get("/admin/customers").status_code == 302
+
+
+def test_later_invoice_pages_hold_the_next_rows_in_the_list_order(admin_client, host, factory):
+    """Later pages take their keys first, then the rows: together the pages list every invoice once,
+    newest first, with the customer of each row."""
+    host.config = type(host.config)(**{**host.config.__dict__, "page_size": 4})
+    customer = factory.customer(name="Pager Person")
+    invoices = [factory.invoice(customer, "10.00", days_ago=n % 3) for n in range(10)]
+    newest_first = sorted(invoices, key=lambda i: (i.date_created, i.id), reverse=True)
+    pages = [admin_client.get(f"/admin/finance/invoices?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    for n, page in enumerate(pages):
+        shown = newest_first[n * 4:(n + 1) * 4]
+        positions = [page.index(invoice.number) for invoice in shown]
+        assert positions == sorted(positions), f"page {n + 1} out of order"
+        assert "Pager Person" in page
+        assert not any(invoice.number in page for invoice in newest_first if invoice not in shown)

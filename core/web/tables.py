@@ -2,6 +2,9 @@
 
 The count under a list stops at :data:`COUNT_CAP` rows ("of 10,000+ entries"): counting a
 million rows on every view costs more than the page itself, and nobody pages that far.
+For a list of one kind of record both the count and the paging walk the list's keys only
+(an index serves them without reading the rows): a later page takes its 25 keys first and
+then loads just those rows with what they join, so page 400 costs what page 1 does.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from flask import request
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import String, and_, cast, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from .viewers import current_host
@@ -55,14 +58,32 @@ def paginate(session: Session, statement, search_columns=(), *, prefix_columns=(
         pattern = f"%{q.lower()}%"
         statement = statement.where(or_(*(func.lower(cast(c, String)).like(pattern) for c in search_columns),
                                         *(_starts_with(c, q) for c in prefix_columns)))
-    counted = statement.order_by(None).limit(COUNT_CAP + 1).subquery()
-    total = session.execute(select(func.count()).select_from(counted)).scalar_one()
+    key = _key_column(statement) if scalars else None
+    counted = (statement if key is None else statement.with_only_columns(key)).order_by(None)
+    total = session.execute(select(func.count()).select_from(counted.limit(COUNT_CAP + 1).subquery())).scalar_one()
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP)
     page, per_page = _requested_page(total)
-    result = session.execute(statement.limit(per_page).offset((page - 1) * per_page))
+    offset = (page - 1) * per_page
+    if key is not None and offset:
+        keys = session.execute(statement.with_only_columns(key).limit(per_page).offset(offset)).scalars().all()
+        result = session.execute(statement.where(key.in_(keys)))
+    else:
+        result = session.execute(statement.limit(per_page).offset(offset))
     items = list(result.scalars() if scalars else result)
     return Page(items, page, per_page, total, q, capped)
+
+
+def _key_column(statement):
+    """The primary key column of the one record kind ``statement`` lists, ``None`` for other selects."""
+    described = statement.column_descriptions
+    if len(described) != 1 or statement._distinct or statement._group_by_clauses:
+        return None
+    entity = described[0].get("entity")
+    mapper = inspect(entity, raiseerr=False) if entity is not None else None
+    if mapper is None or described[0]["expr"] is not entity or len(mapper.primary_key) != 1:
+        return None
+    return getattr(entity, mapper.primary_key[0].key)
 
 
 def _starts_with(column, prefix: str):

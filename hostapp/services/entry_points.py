@@ -85,6 +85,11 @@ def delete_for_module(session: Session, module_name: str) -> None:
 def visible_points(session: Session, place: Place, *, customer: Customer | None = None,
                    loaded: set[str] | frozenset = frozenset()) -> list[EntryPoint]:
     """Enabled points of a place, of enabled loaded modules, that admit this customer (one query)."""
+    return for_customer(enabled_points(session, place, loaded=loaded), customer)
+
+
+def enabled_points(session: Session, place: Place, *, loaded: set[str] | frozenset) -> tuple[EntryPoint, ...]:
+    """Enabled points of a place, of enabled loaded modules, whoever looks (one query)."""
     query = (select(EntryPointRecord, Module.addon_id)
              .join(Module, Module.name == EntryPointRecord.module)
              .where(EntryPointRecord.enabled.is_(True), EntryPointRecord.place == place.value,
@@ -97,13 +102,16 @@ def visible_points(session: Session, place: Place, *, customer: Customer | None 
         if addon_id not in loaded:
             continue
         try:
-            point = to_point(record)
+            points.append(to_point(record))
         except EntryPointError as exc:  # stored before a rule tightened (a javascript: URL): never shown
             log.warning("entry point %s/%s not shown: %s", record.module, record.name, exc)
-            continue
-        if customer is not None and not point.applies_to(partner_id=customer.partner_id,
-                                                         location_id=customer.location_id,
-                                                         payment_method_id=customer.payment_method_id):
-            continue
-        points.append(point)
-    return points
+    return tuple(points)
+
+
+def for_customer(points, customer: Customer | None) -> list[EntryPoint]:
+    """The points that admit this customer (all of them when no customer looks)."""
+    if customer is None:
+        return list(points)
+    return [point for point in points if point.applies_to(partner_id=customer.partner_id,
+                                                          location_id=customer.location_id,
+                                                          payment_method_id=customer.payment_method_id)]

@@ -5,16 +5,19 @@
   gateway service fee, if any) in the caller's DB transaction: the named invoice or proforma first, then (for balance payments) the
   customer's unpaid invoices oldest first; what is left stays on the balance. It is
   idempotent by ``(gateway, gateway_reference)``.
+* :func:`record_payments` books many payments of one document each with a few multi-row
+  statements (the charge batches' path): the same rows as :func:`record_payment`.
 * :func:`record_refund` books a negative payment and a debit line linked to the original.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -28,8 +31,12 @@ from ..models import (
     TransactionCategory,
 )
 from core.models import ZERO
-from .numbering import receipt_number
+from .numbering import receipt_number, receipt_numbers
 from .mail.events import record_event
+
+
+#: the documents payments are allocated to, by kind
+DOCUMENTS = {"invoice": Invoice, "proforma": ProformaInvoice}
 
 
 class LedgerError(ValueError):
@@ -87,10 +94,15 @@ def _locked_customer(session: Session, customer_id: int) -> Customer:
     return session.execute(select(Customer).where(Customer.id == customer_id).with_for_update()).scalar_one()
 
 
+def _moved(balance: Decimal, kind: str, amount: Decimal) -> Decimal:
+    """The balance after a ledger line of ``kind`` (a credit raises it, a debit lowers it)."""
+    return (balance + (amount if kind == "credit" else -amount)).quantize(Decimal("0.01"))
+
+
 def _post(session: Session, customer: Customer, kind: str, amount: Decimal, category_name: str,
           description: str, on: date, **links) -> Transaction:
     """Write one ledger line and move the (locked) customer's balance with it."""
-    customer.balance = (customer.balance + (amount if kind == "credit" else -amount)).quantize(Decimal("0.01"))
+    customer.balance = _moved(customer.balance, kind, amount)
     line = Transaction(customer_id=customer.id, type=kind, date=on, category_id=category_id(session, category_name),
                        description=description, total=amount, balance_after=customer.balance, **links)
     session.add(line)
@@ -136,10 +148,26 @@ class PaymentBooking:
     fee_category: str = ""
 
 
-def record_payment(session: Session, booking: PaymentBooking) -> Payment:
-    """Book a payment, its credit line and its allocations; return the existing one on a repeat."""
+def _check(booking: PaymentBooking) -> None:
     if booking.amount <= ZERO or not ZERO <= booking.fee < booking.amount:
         raise LedgerError("a payment amount must be positive and larger than its fee")
+
+
+def _payment_columns(booking: PaymentBooking, method_id: int, receipt: str) -> dict:
+    """The columns of the payment row a booking writes."""
+    gateway_fields = list(booking.fields)[:5] + [""] * (5 - min(len(booking.fields), 5))
+    return dict(
+        customer_id=booking.customer_id, invoice_id=booking.invoice.id if booking.invoice else None,
+        proforma_id=booking.proforma.id if booking.proforma else None, payment_method_id=method_id,
+        receipt_number=receipt, date=booking.on, amount=booking.amount, comment=booking.comment, note=booking.note,
+        gateway=booking.gateway, gateway_reference=booking.gateway_reference, approval_code=booking.approval_code,
+        added_by=booking.added_by, **{f"field_{i + 1}": v[:128] for i, v in enumerate(gateway_fields)},
+    )
+
+
+def record_payment(session: Session, booking: PaymentBooking) -> Payment:
+    """Book a payment, its credit line and its allocations; return the existing one on a repeat."""
+    _check(booking)
     if booking.gateway and booking.gateway_reference:
         existing = session.execute(
             select(Payment).where(Payment.gateway == booking.gateway,
@@ -149,15 +177,7 @@ def record_payment(session: Session, booking: PaymentBooking) -> Payment:
             return existing
     customer = _locked_customer(session, booking.customer_id)
     method_id = payment_method_id(session, booking.method)
-    gateway_fields = list(booking.fields)[:5] + [""] * (5 - min(len(booking.fields), 5))
-    payment = Payment(
-        customer_id=customer.id, invoice_id=booking.invoice.id if booking.invoice else None,
-        proforma_id=booking.proforma.id if booking.proforma else None, payment_method_id=method_id,
-        receipt_number=receipt_number(session, method_id, booking.on), date=booking.on, amount=booking.amount,
-        comment=booking.comment, note=booking.note, gateway=booking.gateway,
-        gateway_reference=booking.gateway_reference, approval_code=booking.approval_code,
-        added_by=booking.added_by, **{f"field_{i + 1}": v[:128] for i, v in enumerate(gateway_fields)},
-    )
+    payment = Payment(**_payment_columns(booking, method_id, receipt_number(session, method_id, booking.on)))
     session.add(payment)
     session.flush()
     remaining = booking.amount - booking.fee
@@ -180,6 +200,105 @@ def record_payment(session: Session, booking: PaymentBooking) -> Payment:
     return payment
 
 
+def record_payments(session: Session, bookings: list[PaymentBooking]) -> list[int]:
+    """:func:`record_payment` of many bookings at once; the payments' ids in the bookings' order.
+
+    Each booking pays exactly one document and allocates no surplus (a charge batch's
+    bookings). The documents are the caller's: objects with ``kind``, ``id``, ``number``,
+    ``status``, ``due`` and ``date_payment`` (ORM rows or :class:`DocumentState`), read and
+    locked by the caller, who also writes them back (:func:`write_documents`). Customers are
+    locked with one statement; receipt numbers come with one statement per payment method;
+    payments, allocations, ledger lines and balances are written with one multi-row statement
+    each. A booking booked already (same gateway and reference) gets that payment's id, as
+    with :func:`record_payment`.
+    """
+    for booking in bookings:
+        _check(booking)
+        if booking.allocate_surplus or (booking.invoice is None) == (booking.proforma is None):
+            raise LedgerError("a booking of several payments pays exactly one document each, nothing else")
+    ids = _booked_already(session, bookings)
+    new = [(index, booking) for index, booking in enumerate(bookings) if ids[index] is None]
+    if not new:
+        return ids
+    balances = dict(session.execute(select(Customer.id, Customer.balance).where(
+        Customer.id.in_({booking.customer_id for _, booking in new})).order_by(Customer.id).with_for_update()).all())
+    methods = {booking.method: payment_method_id(session, booking.method) for _, booking in new}
+    receipts = {(method_id, on): iter(receipt_numbers(session, method_id, on, count)) for (method_id, on), count
+                in Counter((methods[booking.method], booking.on) for _, booking in new).items()}
+    rows = [_payment_columns(booking, methods[booking.method], next(receipts[methods[booking.method], booking.on]))
+            for _, booking in new]
+    payment_ids = session.execute(insert(Payment).returning(Payment.id, sort_by_parameter_order=True),
+                                  rows).scalars().all()
+    allocations, lines = [], []
+    for (index, booking), payment_id, row in zip(new, payment_ids, rows):
+        ids[index] = payment_id
+        document = booking.invoice or booking.proforma
+        applied = _apply(document, booking.amount - booking.fee, booking.on)
+        if applied:
+            allocations.append({"payment_id": payment_id, "amount": applied, "invoice_id": None, "proforma_id": None,
+                                **_link(document)})
+        line = dict(customer_id=booking.customer_id, date=booking.on, payment_id=payment_id,
+                    comment=booking.comment)
+        balances[booking.customer_id] = _moved(balances[booking.customer_id], "credit", booking.amount)
+        lines.append(dict(line, type="credit", total=booking.amount, category_id=category_id(session, "Payment"),
+                          description=booking.description or _describe(booking), invoice_id=row["invoice_id"],
+                          balance_after=balances[booking.customer_id]))
+        if booking.fee > ZERO:
+            balances[booking.customer_id] = _moved(balances[booking.customer_id], "debit", booking.fee)
+            lines.append(dict(line, type="debit", total=booking.fee,
+                              category_id=category_id(session, booking.fee_category or "Service"),
+                              description=f"Service fee of payment {row['receipt_number']}", invoice_id=None,
+                              balance_after=balances[booking.customer_id]))
+    if allocations:
+        session.execute(insert(PaymentAllocation), allocations)
+    session.execute(insert(Transaction), lines)
+    session.execute(update(Customer), [{"id": customer_id, "balance": balance}
+                                       for customer_id, balance in balances.items()])
+    return ids
+
+
+def _booked_already(session: Session, bookings: list[PaymentBooking]) -> list[int | None]:
+    """The id of the payment each booking's gateway reference has booked already, else ``None``."""
+    references = {(b.gateway, b.gateway_reference) for b in bookings if b.gateway and b.gateway_reference}
+    found = {}
+    if references:
+        found = {(gateway, reference): payment_id for payment_id, gateway, reference in session.execute(select(
+            Payment.id, Payment.gateway, Payment.gateway_reference).where(
+            Payment.gateway.in_({gateway for gateway, _ in references}),
+            Payment.gateway_reference.in_({reference for _, reference in references})))}
+    return [found.get((b.gateway, b.gateway_reference)) for b in bookings]
+
+
+@dataclass
+class DocumentState:
+    """What a booking reads and changes of an invoice or proforma, without loading the ORM row."""
+
+    kind: str
+    id: int
+    number: str
+    customer_id: int
+    status: str
+    due: Decimal
+    date_payment: date | None
+
+
+def locked_documents(session: Session, kind: str, ids) -> dict[int, DocumentState]:
+    """The documents of one kind with these ids, locked until the caller's transaction ends."""
+    model = DOCUMENTS[kind]
+    rows = session.execute(select(model.id, model.number, model.customer_id, model.status, model.due,
+                                  model.date_payment).where(model.id.in_(set(ids))).order_by(model.id).with_for_update())
+    return {row.id: DocumentState(kind, *row) for row in rows}
+
+
+def write_documents(session: Session, documents: list[DocumentState]) -> None:
+    """Write the status, due and payment date of documents back, one statement per kind."""
+    for kind, model in DOCUMENTS.items():
+        rows = [{"id": d.id, "status": d.status, "due": d.due, "date_payment": d.date_payment}
+                for d in documents if d.kind == kind]
+        if rows:
+            session.execute(update(model), rows)
+
+
 def _describe(booking: PaymentBooking) -> str:
     if booking.invoice is not None:
         return f"Payment for invoice {booking.invoice.number}"
@@ -198,18 +317,28 @@ def _unpaid_invoices(session: Session, customer_id: int) -> list[Invoice]:
 
 def _settle(session: Session, payment: Payment, document, available: Decimal) -> Decimal:
     """Apply up to ``available`` to a document (never overpaying it); return what is left."""
+    applied = _apply(document, available, payment.date)
+    if applied:
+        session.add(PaymentAllocation(payment_id=payment.id, amount=applied, **_link(document)))
+    return available - applied
+
+
+def _apply(document, available: Decimal, on: date) -> Decimal:
+    """Lower a payable document's due by up to ``available``, its status with it; the amount applied."""
     if document.status not in ("not_paid", "pending") or document.due <= ZERO:
-        return available
+        return ZERO
     applied = min(available, document.due)
     document.due -= applied
     if document.due == ZERO:
         document.status = "paid"
-        document.date_payment = payment.date
+        document.date_payment = on
     elif document.status == "pending":
         document.status = "not_paid"
-    link = {"invoice_id": document.id} if isinstance(document, Invoice) else {"proforma_id": document.id}
-    session.add(PaymentAllocation(payment_id=payment.id, amount=applied, **link))
-    return available - applied
+    return applied
+
+
+def _link(document) -> dict:
+    return {"invoice_id": document.id} if document.kind == "invoice" else {"proforma_id": document.id}
 
 
 def record_refund(session: Session, original: Payment, amount: Decimal, *, gateway_reference: str,

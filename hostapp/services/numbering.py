@@ -32,8 +32,11 @@ SEQUENCE_PREFIX = "numseq_"
 _MARIADB_NO_SUCH_SEQUENCE = (1146, 4091)
 
 
-def next_in_sequence(session: Session, prefix: str) -> int:
-    """The next value of the counter row ``prefix``, locked until the caller's transaction ends."""
+def next_in_sequence(session: Session, prefix: str, count: int = 1) -> int:
+    """The next value of the counter row ``prefix``, locked until the caller's transaction ends.
+
+    With ``count`` the row moves on by that many: the caller takes the values up to the one returned.
+    """
     query = select(NumberSequence).where(NumberSequence.prefix == prefix).with_for_update()
     row = session.execute(query).scalar_one_or_none()
     if row is None:
@@ -43,7 +46,7 @@ def next_in_sequence(session: Session, prefix: str) -> int:
         except IntegrityError:
             pass
         row = session.execute(query).scalar_one()
-    row.last += 1
+    row.last += count
     session.flush()
     return row.last
 
@@ -63,25 +66,39 @@ def uses_sequences(session: Session) -> bool:
 
 def next_number(session: Session, prefix: str) -> int:
     """The next document number of ``prefix``: from its sequence where there is one, else its counter row."""
+    return next_numbers(session, prefix, 1)[0]
+
+
+def next_numbers(session: Session, prefix: str, count: int) -> list[int]:
+    """The next ``count`` document numbers of ``prefix``, ascending, taken with one statement."""
     if not uses_sequences(session):
-        return next_in_sequence(session, prefix)
+        last = next_in_sequence(session, prefix, count)
+        return list(range(last - count + 1, last + 1))
     name = sequence_name(prefix)
-    value = _nextval(session, name)
-    if value is None:
+    values = _nextvals(session, name, count)
+    if values is None:
         _create_sequence(session, prefix, name)
-        value = _nextval(session, name)
-    return value
+        values = _nextvals(session, name, count)
+    return values
 
 
-def _nextval(session: Session, name: str) -> int | None:
-    """The sequence's next value, ``None`` if it does not exist (the caller's transaction stays usable)."""
+#: ``count`` rows to take sequence values over (a recursive CTE: PostgreSQL and MariaDB alike)
+_ROWS = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count) "
+
+
+def _nextvals(session: Session, name: str, count: int) -> list[int] | None:
+    """The sequence's next ``count`` values, ``None`` if it does not exist (the caller's transaction stays usable)."""
+    rows = _ROWS if count > 1 else ""
     if session.get_bind().dialect.name == "postgresql":
         # pg_class is read with the statement's snapshot (to_regclass would answer from a cache)
-        return session.execute(text("SELECT nextval(c.oid) FROM pg_class c WHERE c.relname = :name AND c.relkind = 'S' "
-                                    "AND c.relnamespace = CAST(current_schema() AS regnamespace)"),
-                               {"name": name}).scalar_one_or_none()
+        values = session.execute(text(
+            f"{rows}SELECT nextval(c.oid) FROM pg_class c{', n' if rows else ''} WHERE c.relname = :name "
+            "AND c.relkind = 'S' AND c.relnamespace = CAST(current_schema() AS regnamespace)"),
+            {"name": name, "count": count}).scalars().all()
+        return sorted(values) or None
     try:  # a failed statement does not end a MariaDB transaction
-        return session.execute(text(f"SELECT NEXTVAL({name})")).scalar_one()
+        return sorted(session.execute(text(f"{rows}SELECT NEXTVAL({name}){' FROM n' if rows else ''}"),
+                                      {"count": count}).scalars().all())
     except DBAPIError as exc:
         if _error_code(exc) not in _MARIADB_NO_SUCH_SEQUENCE:
             raise
@@ -131,5 +148,10 @@ def proforma_number(session: Session, on: date) -> str:
 
 
 def receipt_number(session: Session, method_id: int, on: date) -> str:
+    return receipt_numbers(session, method_id, on, 1)[0]
+
+
+def receipt_numbers(session: Session, method_id: int, on: date, count: int) -> list[str]:
+    """The next ``count`` receipt numbers of a payment method, ascending."""
     prefix = f"{on.year}-{method_id:02d}"
-    return f"{prefix}-{next_number(session, 'receipt-' + prefix):05d}"
+    return [f"{prefix}-{value:05d}" for value in next_numbers(session, "receipt-" + prefix, count)]

@@ -24,12 +24,12 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.manager import AddonHooks
-from core.models import ZERO
+from core.models import ZERO, utcnow
 from core.payments import (
     CENT,
     PaymentError,
@@ -40,19 +40,27 @@ from core.payments import (
     PaymentStatus,
     RefundOf,
     SavedAccount,
+    TransitionError,
     new_attempt_key,
     transition,
 )
 
 from ..db import Database
-from ..models import Customer, Invoice, Payment, PaymentAccount, PaymentAttempt, ProformaInvoice
+from ..models import Customer, Payment, PaymentAccount, PaymentAttempt
 from .audit import record
-from .ledger import PaymentBooking, record_payment, record_refund
-from .mail.events import record_event
+from .ledger import (
+    DOCUMENTS,
+    PaymentBooking,
+    locked_documents,
+    record_payment,
+    record_payments,
+    record_refund,
+    write_documents,
+)
+from .mail.events import MailEvent, record_events
 
 log = logging.getLogger(__name__)
 
-DOCUMENTS = {"invoice": Invoice, "proforma": ProformaInvoice}
 REFUND = "refund"
 OPEN = ("pending", "unknown")
 
@@ -316,26 +324,71 @@ class PaymentService:
             attempt.payment_id = self._book_refund(session, attempt, result)
             attempt.open_target = None
         elif result.status is PaymentStatus.APPROVED:
-            payment = record_payment(session, PaymentBooking(
-                customer_id=attempt.customer_id, amount=result.amount or attempt.amount + result.fee,
-                fee=result.fee, fee_category=result.fee_category,
-                method=result.method or "Credit card",
-                invoice=document if attempt.target_kind == "invoice" else None,
-                proforma=document if attempt.target_kind == "proforma" else None,
-                comment=result.message or f"Pay by {attempt.gateway}", gateway=attempt.gateway,
-                gateway_reference=result.reference or attempt.key, approval_code=result.approval_code,
-                fields=result.fields, added_by=attempt.initiated_by or "system",
-                allocate_surplus=attempt.target_kind == "balance",
-            ))
-            attempt.payment_id = payment.id
+            attempt.payment_id = record_payment(session, _booking(attempt, result, document)).id
             attempt.open_target = None
         elif result.status is PaymentStatus.DECLINED:
             attempt.open_target = None
-            if document is not None and document.status == "pending":
-                document.status = "not_paid"
-        _queue_mail(session, attempt, document, result.status)
+            _declined(document)
+        record_events(session, _mail_events(attempt, document, result.status))
         booked = session.get(Payment, attempt.payment_id).amount.copy_abs() if attempt.payment_id else None
         return PaymentOutcome(attempt.id, result.status, result.message, attempt.payment_id, booked)
+
+    def finish_many(self, session: Session, results: dict[int, PaymentResult]) -> dict[int, TransitionError]:
+        """:meth:`finish` of many results (``{attempt id: result}``) in the caller's transaction.
+
+        Results of invoice and proforma attempts (a charge batch's) are applied set-based: the
+        attempts and documents are read and locked with one statement each, the payments
+        booked by :func:`~hostapp.services.ledger.record_payments`, the attempts, documents and
+        e-mail events written with one multi-row statement each. Any other result goes
+        through :meth:`finish`'s own path in a savepoint. Returns the refused transitions
+        (an attempt that already had another outcome keeps it).
+        """
+        refused: dict[int, TransitionError] = {}
+        attempts = session.execute(select(
+            PaymentAttempt.id, PaymentAttempt.key, PaymentAttempt.status, PaymentAttempt.gateway,
+            PaymentAttempt.customer_id, PaymentAttempt.target_kind, PaymentAttempt.target_id, PaymentAttempt.amount,
+            PaymentAttempt.gateway_reference, PaymentAttempt.open_target, PaymentAttempt.payment_id,
+            PaymentAttempt.initiated_by, PaymentAttempt.batch_id,
+        ).where(PaymentAttempt.id.in_(results)).order_by(PaymentAttempt.id).with_for_update()).all()
+        documents = {(kind, document.id): document for kind in DOCUMENTS
+                     for document in locked_documents(session, kind, [a.target_id for a in attempts
+                                                                      if a.target_kind == kind]).values()}
+        changing, one_by_one = [], []
+        for attempt in attempts:
+            document = documents.get((attempt.target_kind, attempt.target_id))
+            if document is None or document.customer_id != attempt.customer_id:
+                one_by_one.append(attempt.id)
+                continue
+            try:
+                if transition(attempt.status, results[attempt.id].status):
+                    changing.append((attempt, results[attempt.id], document))
+            except TransitionError as exc:
+                refused[attempt.id] = exc
+        approved = [change for change in changing if change[1].status is PaymentStatus.APPROVED]
+        payment_ids = dict(zip((attempt.id for attempt, _, _ in approved), record_payments(
+            session, [_booking(attempt, result, document) for attempt, result, document in approved])))
+        rows, events = [], []
+        for attempt, result, document in changing:
+            closed = result.status in (PaymentStatus.APPROVED, PaymentStatus.DECLINED)
+            if result.status is PaymentStatus.DECLINED:
+                _declined(document)
+            rows.append({"id": attempt.id, "status": result.status.value, "message": result.message,
+                         "approval_code": result.approval_code,
+                         "gateway_reference": result.reference or attempt.gateway_reference,
+                         "payment_id": payment_ids.get(attempt.id, attempt.payment_id),
+                         "open_target": None if closed else attempt.open_target, "updated_at": utcnow()})
+            events += _mail_events(attempt, document, result.status, payment_ids.get(attempt.id))
+        if rows:
+            write_documents(session, [document for _, _, document in changing])
+            session.execute(update(PaymentAttempt), rows)
+            record_events(session, events)
+        for attempt_id in one_by_one:
+            try:
+                with session.begin_nested():
+                    self._apply(session, attempt_id, results[attempt_id])
+            except TransitionError as exc:
+                refused[attempt_id] = exc
+        return refused
 
     def _book_refund(self, session: Session, attempt: PaymentAttempt, result: PaymentResult) -> int:
         """Book an approved refund as a negative payment; a full refund marks the paying attempt refunded."""
@@ -376,17 +429,39 @@ class PaymentService:
         return self.reconcile(attempt_id)
 
 
-def _queue_mail(session: Session, attempt: PaymentAttempt, document, status: PaymentStatus) -> None:
-    """Queue the customer's e-mail about an attempt's end, in its booking transaction (if the partner sends it)."""
+def _booking(attempt, result: PaymentResult, document) -> PaymentBooking:
+    """The payment an approved result of ``attempt`` books (``document``: what the attempt pays, if any)."""
+    return PaymentBooking(
+        customer_id=attempt.customer_id, amount=result.amount or attempt.amount + result.fee,
+        fee=result.fee, fee_category=result.fee_category,
+        method=result.method or "Credit card",
+        invoice=document if attempt.target_kind == "invoice" else None,
+        proforma=document if attempt.target_kind == "proforma" else None,
+        comment=result.message or f"Pay by {attempt.gateway}", gateway=attempt.gateway,
+        gateway_reference=result.reference or attempt.key, approval_code=result.approval_code,
+        fields=result.fields, added_by=attempt.initiated_by or "system",
+        allocate_surplus=attempt.target_kind == "balance",
+    )
+
+
+def _declined(document) -> None:
+    """A declined charge makes its document payable again."""
+    if document is not None and document.status == "pending":
+        document.status = "not_paid"
+
+
+def _mail_events(attempt, document, status: PaymentStatus, payment_id: int | None = None) -> list[MailEvent]:
+    """The customer's e-mail about an attempt's end, queued in its booking transaction (if the partner sends it)."""
+    payment_id = payment_id or attempt.payment_id
     event_key = f"payment:{attempt.key}"
+    about = {"document_kind": document.kind, "document_id": document.id} if document is not None else {}
     if attempt.target_kind == REFUND:
         if status is PaymentStatus.APPROVED:
-            record_event(session, "refund_made", attempt.customer_id, setting="send_on_refund", event_key=event_key,
-                         payment_id=attempt.payment_id)
+            return [MailEvent("refund_made", attempt.customer_id, "send_on_refund", event_key, payment_id=payment_id)]
     elif status is PaymentStatus.APPROVED:
-        record_event(session, "payment_received", attempt.customer_id, event_key=event_key, document=document,
-                     setting="send_on_charge" if attempt.batch_id else "send_on_payment",
-                     payment_id=attempt.payment_id)
+        return [MailEvent("payment_received", attempt.customer_id,
+                          "send_on_charge" if attempt.batch_id else "send_on_payment", event_key,
+                          payment_id=payment_id, **about)]
     elif status is PaymentStatus.DECLINED and attempt.batch_id and document is not None:
-        record_event(session, "payment_failed", attempt.customer_id, setting="send_on_charge", event_key=event_key,
-                     document=document)
+        return [MailEvent("payment_failed", attempt.customer_id, "send_on_charge", event_key, **about)]
+    return []

@@ -9,6 +9,7 @@ loaded add-on's :attr:`~core.manifest.ModuleSpec.portal_methods` become the choi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,7 @@ from core.portal import DASHBOARD_TILES, PortalMethod
 from core.secrets import SecretBox
 from core.settings import Field, FieldType, Section, SettingsSchema
 
+from .config_cache import ConfigCache
 from .settings_store import SettingsStore
 
 #: the ``module_settings.addon_id`` of the portal settings (no add-on id contains a dot)
@@ -26,10 +28,12 @@ SETTINGS_ID = "host.portal"
 class PortalConfig:
     """:class:`core.portal.PortalSettings` over the settings store; also builds the page's schema."""
 
-    def __init__(self, box: SecretBox, addons: Callable[[], AddonManager]) -> None:
+    def __init__(self, box: SecretBox, addons: Callable[[], AddonManager], cache: ConfigCache) -> None:
         self.box = box
         #: the host's add-on manager now (it may be replaced while the host runs)
         self.addons = addons
+        #: the effective settings per partner, kept while the configuration stays the same
+        self.cache = cache
 
     def methods_by_addon(self) -> dict[str, tuple[PortalMethod, ...]]:
         """Portal payment methods of each loaded add-on that declares any, in add-on id order."""
@@ -44,9 +48,7 @@ class PortalConfig:
     def hidden_addons(self, session: Session, partner_id: int | None) -> frozenset[str]:
         """Add-ons whose every portal payment method is switched off for the partner: the portal
         shows none of their entry points (pay icons, widgets, menu links)."""
-        shown = self.methods(session, partner_id)
-        return frozenset(addon_id for addon_id, methods in self.methods_by_addon().items()
-                         if not any(m.key in shown for m in methods))
+        return self._effective(session, partner_id).hidden_addons
 
     def schema(self) -> SettingsSchema:
         methods = self.declared_methods()
@@ -64,14 +66,35 @@ class PortalConfig:
             ), per_partner=True),
         ))
 
-    def _values(self, session: Session, partner_id: int | None) -> dict:
-        return SettingsStore(session, self.box).values(SETTINGS_ID, self.schema(), partner_id)
+    def _effective(self, session: Session, partner_id: int | None) -> EffectiveSettings:
+        loaded = frozenset(self.addons().loaded)
+        return self.cache.value(session, ("portal settings", partner_id, loaded),
+                                lambda: self._compute(session, partner_id))
+
+    def _compute(self, session: Session, partner_id: int | None) -> EffectiveSettings:
+        values = SettingsStore(session, self.box).values(SETTINGS_ID, self.schema(), partner_id)
+        methods = frozenset(values["payment_methods"] or ())
+        return EffectiveSettings(methods, frozenset(values["dashboard_tiles"] or ()), frozenset(
+            addon_id for addon_id, declared in self.methods_by_addon().items()
+            if not any(m.key in methods for m in declared)))
 
     def methods(self, session: Session, partner_id: int | None) -> frozenset[str]:
-        return frozenset(self._values(session, partner_id)["payment_methods"] or ())
+        return self._effective(session, partner_id).methods
 
     def shows_method(self, session: Session, partner_id: int | None, key: str) -> bool:
         return key in self.methods(session, partner_id)
 
     def tiles(self, session: Session, partner_id: int | None) -> frozenset[str]:
-        return frozenset(self._values(session, partner_id)["dashboard_tiles"] or ())
+        return self._effective(session, partner_id).tiles
+
+
+@dataclass(frozen=True)
+class EffectiveSettings:
+    """A partner's portal settings as pages use them."""
+
+    #: portal payment methods shown (keys)
+    methods: frozenset[str]
+    #: dashboard tiles shown (keys)
+    tiles: frozenset[str]
+    #: add-ons whose every payment method is off: none of their entry points is shown
+    hidden_addons: frozenset[str]

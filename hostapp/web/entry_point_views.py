@@ -13,7 +13,7 @@ from core.identity import AddonIdentity
 from core.entry_points import GROUP_SEPARATOR, EntryPoint, Place, Placement, PointType
 
 from core.web import current_host
-from ..services.entry_points import visible_points
+from ..services.entry_points import enabled_points, for_customer
 from .auth import current_admin, current_customer
 
 
@@ -38,13 +38,15 @@ def admitted(points, place: Place, subject=None) -> list:
 
 
 def request_points(place: Place):
-    """Every point this request may show in ``place``, loaded once per request."""
+    """Every point this request may show in ``place``, worked out once per request (from the
+    enabled points, which stay cached while the configuration does)."""
     cache = g.setdefault("entry_points", {})
     if place not in cache:
         host = current_host()
-        customer = current_customer() if place is Place.PORTAL else None
-        cache[place] = admitted(visible_points(host.db.session, place, customer=customer,
-                                               loaded=frozenset(host.addons.loaded)), place)
+        session, loaded = host.db.session, frozenset(host.addons.loaded)
+        points = host.config_cache.value(session, ("entry points", place, loaded),
+                                         lambda: enabled_points(session, place, loaded=loaded))
+        cache[place] = admitted(for_customer(points, current_customer() if place is Place.PORTAL else None), place)
     return cache[place]
 
 

@@ -17,17 +17,25 @@ from __future__ import annotations
 import hmac
 import secrets
 import time
+from functools import cache
 
 from flask import g, session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.web import current_host
 
+#: how often a login's last use is written to its cookie, in seconds: a busy user's cookie is not
+#: signed and sent again on every request, and an idle login ends at most this much early
+SEEN_STEP = 60
+
 ADMIN_KEY = "splynx_admin"
 CUSTOMER_KEY = "splynx_customer"
 
-#: a hash checked when the login names nobody, so an unknown login costs what a known one does
-_DECOY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+@cache
+def _decoy_hash() -> str:
+    """A hash checked when the login names nobody, so an unknown login costs what a known one does
+    (made at the first such login, not at start-up: scrypt takes a while)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -37,7 +45,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; with no stored hash the same work is done and the answer is no."""
-    matches = check_password_hash(stored_hash or _DECOY_HASH, password)
+    matches = check_password_hash(stored_hash or _decoy_hash(), password)
     return matches and stored_hash is not None
 
 
@@ -82,7 +90,8 @@ def user_of(key: str, model):
                 and hmac.compare_digest(candidate.session_token.encode(), entry["token"].encode())
                 and not _lifetime_over(entry, now)):
             user = candidate
-            session[key] = {**entry, "seen": int(now)}
+            if now - entry.get("seen", 0) >= SEEN_STEP:
+                session[key] = {**entry, "seen": int(now)}
     if user is None and key in session:
         session.pop(key)
     setattr(g, key, user)

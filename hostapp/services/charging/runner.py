@@ -12,7 +12,9 @@ one lane) and in Celery workers (several lanes on any number of machines). A lan
 4. writes an attempt per queued item (:mod:`.claims`), sends them to the handler's
    ``splynx_bulk_charge`` in one call, and books each streamed result (:mod:`.recorder`);
    the next chunk is claimed and its attempts written while this one is at the gateway
-   (handed back untouched if the batch stops meanwhile);
+   (handed back untouched if the batch stops meanwhile), and a chunk's last results are
+   booked while the next one is at the gateway (a chunk is marked done once all its
+   results are booked);
 5. when no chunk is left, marks the batch *ready*. A handler exception stops the batch
    (*error*); the items it did not answer stay *unknown*, never retried blindly.
 
@@ -22,9 +24,10 @@ Hooks receive the host as an argument; no application context is needed.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -41,7 +44,9 @@ from .recorder import Recorder
 
 log = logging.getLogger(__name__)
 
-#: how many threads book results per lane, at most
+#: gateway requests in flight per thread booking their results (one thread books groups of
+#: results set-based faster than 16 requests at a time can answer), and threads per lane at most
+REQUESTS_PER_BOOKING_THREAD = 16
 BOOKING_THREADS = 4
 
 
@@ -53,6 +58,21 @@ class Prepared:
     reask: list[Claimed]
     settled: list[tuple]
     claimed: list[Claimed]
+
+
+@dataclass(frozen=True)
+class Worked:
+    """A chunk the handler has answered, whose results its recorder is booking."""
+
+    chunk_id: int
+    recorder: Recorder
+    error: str | None
+
+
+def _wait(closing: Future | None) -> None:
+    """Wait for a chunk's closing (its bookings) to end, re-raising what it raised."""
+    if closing is not None:
+        closing.result()
 
 
 class LaneRunner:
@@ -72,15 +92,19 @@ class LaneRunner:
             return "busy"
         try:
             with Heartbeat(self.leases, owner), \
-                    ThreadPoolExecutor(max_workers=1, thread_name_prefix="charge-claim") as claimer:
+                    ThreadPoolExecutor(max_workers=1, thread_name_prefix="charge-claim") as claimer, \
+                    ThreadPoolExecutor(max_workers=1, thread_name_prefix="charge-close") as closer:
                 batch = self._start(batch_id)
                 if batch is None:
                     return "finished"
                 upcoming = claimer.submit(self._prepare, batch, owner)
+                closing = None
                 try:
                     while True:
                         prepared, upcoming = upcoming.result(), None
                         if prepared is None:
+                            _wait(closing)
+                            closing = None
                             if not self._running(batch_id) or self._all_done(batch_id):
                                 break
                             time.sleep(self.poll_seconds)  # other lanes hold live chunks; take over if they die
@@ -88,12 +112,15 @@ class LaneRunner:
                             continue
                         # the next chunk's attempts are written while this one's are at the gateway
                         upcoming = claimer.submit(self._prepare, batch, owner)
-                        self._work(batch, prepared, owner)
-                        if on_progress is not None:
-                            on_progress(self.summary(batch_id))
+                        worked = self._work(batch, prepared, owner)
+                        _wait(closing)  # at most one chunk's bookings run behind the gateway
+                        closing = None
+                        if worked is not None:  # its last results are booked while the next chunk is at the gateway
+                            closing = closer.submit(self._close, batch, worked, owner, on_progress)
                 finally:
                     if upcoming is not None and (left := upcoming.result()) is not None:
                         self._release(batch, left, owner)
+                    _wait(closing)
                 return self._finalize(batch_id)
         finally:
             self.leases.release_lane(batch_id, lane, owner)
@@ -161,12 +188,15 @@ class LaneRunner:
         claimed = claim_items(self.host, batch, queued) if queued else []
         return Prepared(claim.id, reask, settled, claimed)
 
-    def _work(self, batch: BatchInfo, prepared: Prepared, owner: str) -> None:
-        """Send a prepared chunk to the handler and book what it answers."""
-        if not self._running(batch.id):  # stopped since the chunk was claimed
+    def _work(self, batch: BatchInfo, prepared: Prepared, owner: str) -> Worked | None:
+        """Send a prepared chunk to the handler; its results are being booked when this returns.
+
+        ``None`` if the batch stopped since the chunk was claimed (the chunk is handed back).
+        """
+        if not self._running(batch.id):
             self._release(batch, prepared, owner)
-            return
-        recorder = Recorder(self.host, min(BOOKING_THREADS, batch.concurrency))
+            return None
+        recorder = Recorder(self.host, min(BOOKING_THREADS, math.ceil(batch.concurrency / REQUESTS_PER_BOOKING_THREAD)))
         for item_id, status in prepared.settled:
             recorder.note(item_id, f"Outcome {status} was booked before the worker was interrupted.")
         error = self._charge(batch, prepared.reask, recorder, resumed=True) if prepared.reask else None
@@ -174,13 +204,20 @@ class LaneRunner:
             error = self._charge(batch, prepared.claimed, recorder)
         elif prepared.claimed:
             release_items(self.host, batch, prepared.claimed)
-        failures = recorder.close()
-        if failures and error is None:
-            error = f"{len(failures)} result(s) could not be booked (first: {failures[0]}); resume the batch " \
-                    "to ask the gateway again with the same attempt keys."
-        if error:
+        if error:  # the handler stopped: the batch stops before another chunk goes to the gateway
             self._fail(batch.id, error)
-        self.leases.finish_chunk(prepared.chunk_id, owner)
+        return Worked(prepared.chunk_id, recorder, error)
+
+    def _close(self, batch: BatchInfo, worked: Worked, owner: str,
+               on_progress: Callable[[BatchSummary], None] | None) -> None:
+        """Wait for a chunk's bookings, then mark it done (a chunk is done only once its results are booked)."""
+        failures = worked.recorder.close()
+        if failures and worked.error is None:
+            self._fail(batch.id, f"{len(failures)} result(s) could not be booked (first: {failures[0]}); resume the "
+                                 "batch to ask the gateway again with the same attempt keys.")
+        self.leases.finish_chunk(worked.chunk_id, owner)
+        if on_progress is not None:
+            on_progress(self.summary(batch.id))
 
     def _release(self, batch: BatchInfo, prepared: Prepared, owner: str) -> None:
         """Give back a chunk claimed ahead that will not be charged now (the batch stopped)."""
