@@ -265,6 +265,7 @@ def test_saved_cards_and_the_payment_window_work_on_a_phone(phone, server, ichar
     invoice = factory.invoice(customer, "39.99")
     page = portal_page_for(phone, server, customer)
     page.get_by_role("button", name="Menu").click()
+    page.locator("aside.sidebar").get_by_role("button", name="Credit card").click()  # Finance → Credit card
     page.get_by_role("link", name="iCharge payment cards").click()
     table = page.locator("#addon-panel table.icharge-cards")
     expect(table.locator("tr[data-card='4242']").get_by_role("button", name="Make default")).to_be_visible()
