@@ -237,7 +237,7 @@ class AddonHooks:
         self._manager = manager
 
     def _call(self, addon_id: str, hook: str, **kwargs):
-        addon = self._manager.get(addon_id)
+        self._manager.get(addon_id)  # raises AddonCallError for an add-on that is not loaded
         others = [a.plugin for a in self._manager.loaded.values() if a.id != addon_id]
         caller = self._manager.pm.subset_hook_caller(hook, remove_plugins=others)
         return caller(host=self._manager.host, **kwargs)

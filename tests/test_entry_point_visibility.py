@@ -73,3 +73,30 @@ def test_hook_splynx_entry_point_visible__failure_hides_the_point(host, install_
     page = portal_login(app, factory.customer()).get("/portal/")
     assert page.status_code == 200 and "Gated page" not in page.get_data(as_text=True)
     assert "settings table missing" in host.addons.ui_errors["gated"]
+
+
+class PartnerOnly:
+    """An add-on whose portal menu link is stored with a partner filter."""
+
+    MANIFEST = AddonManifest(id="partner_only", title="Partner only")
+
+    def __init__(self, partner_id: int) -> None:
+        self.partner_id = partner_id
+
+    @hookimpl
+    def splynx_configure_module(self):
+        return ModuleSpec(title="Partner only")
+
+    @hookimpl
+    def splynx_register_entry_points(self):
+        return [EntryPoint(name="partner_only_page", place="portal", type="menu_link", root="finance",
+                           title="Partner page", url="/partner-only", enabled=True, partners=(self.partner_id,))]
+
+
+def test_portal_points_follow_their_partner_filter(host, install_addon, factory):
+    ours, theirs = factory.partner("Ours"), factory.partner("Theirs")
+    install_addon(PartnerOnly(ours.id))
+    app = make_test_app(host)
+    assert "Partner page" in portal_login(app, factory.customer(partner=ours)).get("/portal/").get_data(as_text=True)
+    assert "Partner page" not in portal_login(app, factory.customer(partner=theirs)).get("/portal/").get_data(
+        as_text=True)

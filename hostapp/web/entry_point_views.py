@@ -55,14 +55,15 @@ def _points(place: Place, point_type: PointType, *, root: str | None = None, mod
             and (root is None or p.root == root) and (model is None or (p.model and p.model.value == model))]
 
 
-def for_customer(points, customer) -> list:
-    """Admin ``points`` the add-ons agree to show on a page about ``customer`` (asked once per request)."""
+def admitted_about(points, customer) -> list:
+    """Admin ``points`` shown on a page about ``customer``: those whose stored filters admit the
+    customer and whose add-on agrees (asked once per request)."""
     if customer is None:
         return list(points)
     cache = g.setdefault("entry_points_for_customer", {})
     key = (customer.id, tuple(p.id for p in points))
     if key not in cache:
-        cache[key] = admitted(points, Place.ADMIN, customer)
+        cache[key] = admitted(for_customer(points, customer), Place.ADMIN, customer)
     return cache[key]
 
 
@@ -128,7 +129,7 @@ def menu_tree(place: str, root: str) -> list[EntryPoint | MenuGroup]:
 def action_links(place: str, model: str, customer=None):
     """Action-link icons of document rows; in the admin UI, pass the customer the documents belong to."""
     points = _points(Place(place), PointType.ACTION_LINK, model=model)
-    return for_customer(points, customer) if Place(place) is Place.ADMIN else points
+    return admitted_about(points, customer) if Place(place) is Place.ADMIN else points
 
 
 def tab_points(place: str, root: str):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import sys
 
-import pytest
 from sqlalchemy import func, inspect, select, text
 from werkzeug.test import Client
 

@@ -94,7 +94,7 @@ def test_a_manager_sees_only_their_partners_rows_counts_and_sums(full_app, host,
     assert client.get(f"/ippay/admin/customer?customer_id={foreign.id}").status_code == 404
     dashboard = client.get("/admin/").get_data(as_text=True)
     assert "77.00" not in dashboard and "11.00" in dashboard
-    assert client.get(f"/refill-cards/admin/customers.json?q=Customer").get_json() == [
+    assert client.get("/refill-cards/admin/customers.json?q=Customer").get_json() == [
         {"id": own.id, "name": "Own Customer", "login": own.login, "partner": mine.name}]
 
 
