@@ -10,6 +10,7 @@ from sqlalchemy import select
 from hostapp.models import Invoice, ModuleSetting, PaymentAttempt
 from splynx_icharge.cli import icharge
 from splynx_icharge.server_ip import outgoing_address, server_ip_text
+from splynx_testing.gateway import check_pay_icon_follows_saved_account
 
 
 def _admin(app, factory):
@@ -119,13 +120,4 @@ def test_admin_refunds_a_card_payment_from_its_row(icharge_app, icharge_host, fa
 
 
 def test_the_admin_pay_icon_shows_only_for_a_customer_with_a_saved_account(icharge_app, factory, add_card):
-    admin = _admin(icharge_app, factory)
-    with_card, without = factory.customer(name="With Card"), factory.customer(name="No Card")
-    add_card(with_card)
-    payable, unpayable = factory.invoice(with_card, "45.00"), factory.invoice(without, "45.00")
-    icon = 'data-modal-url="/icharge/admin/pay-invoice?item_id={}"'
-    for customer, invoice, shown in ((with_card, payable, True), (without, unpayable, False)):
-        billing = admin.get(f"/admin/customers/{customer.id}?tab=billing").get_data(as_text=True)
-        detail = admin.get(f"/admin/finance/invoices/{invoice.id}").get_data(as_text=True)
-        assert (icon.format(invoice.id) in billing) is shown, customer.name
-        assert (icon.format(invoice.id) in detail) is shown, customer.name
+    check_pay_icon_follows_saved_account(_admin(icharge_app, factory), factory, add_card, "/icharge/admin/pay-invoice")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from hostapp.models import Customer, Invoice, Payment, PaymentAttempt, Transaction
 from splynx_ippay.models import IppayTransaction
+from splynx_testing.gateway import check_pay_icon_follows_saved_account
 
 TEST_CARD = "4111111111111111"
 
@@ -143,13 +144,4 @@ def test_a_card_payment_that_cannot_be_linked_is_refunded_by_token(ippay_app, ip
 
 
 def test_the_admin_pay_icon_shows_only_for_a_customer_with_a_saved_account(ippay_app, factory, add_card):
-    admin = _admin(ippay_app, factory)
-    with_card, without = factory.customer(name="With Card"), factory.customer(name="No Card")
-    add_card(with_card)
-    payable, unpayable = factory.invoice(with_card, "45.00"), factory.invoice(without, "45.00")
-    icon = 'data-modal-url="/ippay/admin/pay-invoice?item_id={}"'
-    for customer, invoice, shown in ((with_card, payable, True), (without, unpayable, False)):
-        billing = admin.get(f"/admin/customers/{customer.id}?tab=billing").get_data(as_text=True)
-        detail = admin.get(f"/admin/finance/invoices/{invoice.id}").get_data(as_text=True)
-        assert (icon.format(invoice.id) in billing) is shown, customer.name
-        assert (icon.format(invoice.id) in detail) is shown, customer.name
+    check_pay_icon_follows_saved_account(_admin(ippay_app, factory), factory, add_card, "/ippay/admin/pay-invoice")
