@@ -30,7 +30,7 @@
     results.replaceChildren(...customers.map((c, i) => option(c, i === 0)));
   }
 
-  input.addEventListener("input", function () {
+  function search() {
     clearTimeout(timer);
     const query = input.value.trim();
     if (hiddenQuery) hiddenQuery.value = query;
@@ -40,5 +40,9 @@
         .then((r) => r.json())
         .then((customers) => { if (input.value.trim() === query) show(customers, query); });
     }, 250);
-  });
+  }
+
+  input.addEventListener("input", search);
+  // typed before this script ran (a window's scripts load after its content): search for it now
+  if (input.value.trim() && !results.children.length) search();
 })();
