@@ -1,12 +1,12 @@
-"""Card files: CSV rows and a printable PDF grid with a QR code of each card's code."""
+"""The printable PDF of an export: A4 pages of cards with a QR code of each card's code.
+
+reportlab and segno come with this module, which ``write_series`` imports only when it writes a
+PDF: the host starts without them.
+"""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,8 +17,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from .writers import CardLine, Progress
+
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-CSV_HEADER = ("ID", "Series", "Full code", "Price", "Valid until", "Status", "Customer ID", "Activated at")
 
 #: the grid: 2 cards per row, 7 rows per A4 page
 COLUMNS, ROWS = 2, 7
@@ -29,37 +30,6 @@ QR_SIZE = 25 * mm
 PAD = 4 * mm
 #: above this many cards the QR mask is fixed: a valid, decodable code at half the cost
 FIXED_MASK_FROM = 1_000
-
-
-@dataclass(frozen=True)
-class CardLine:
-    """What an export shows of one card."""
-
-    id: int
-    series_id: int
-    full_code: str
-    price: Decimal
-    valid_till: date
-    status: str
-    customer_id: int | None
-    activated_at: str
-
-
-Progress = Callable[[int], None]
-
-
-def write_csv(path: Path, cards: Iterable[CardLine], progress: Progress) -> int:
-    count = 0
-    with open(path, "w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(CSV_HEADER)
-        for card in cards:
-            writer.writerow((card.id, card.series_id, card.full_code, f"{card.price:.2f}",
-                             card.valid_till.isoformat(), card.status, card.customer_id or "", card.activated_at))
-            count += 1
-            if count % 1000 == 0:
-                progress(count)
-    return count
 
 
 @lru_cache(maxsize=1)
