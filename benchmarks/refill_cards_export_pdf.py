@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from refill_cards_common import arguments, prepare, report, timed
 from splynx_refill_cards.export import write_series
-from splynx_refill_cards.export.writers import fonts, qr_runs
+from splynx_refill_cards.export.pdf import fonts, qr_runs
 from splynx_refill_cards.models import Card
 from splynx_refill_cards.series import SeriesInput, generate
 from splynx_refill_cards.settings import options

@@ -142,8 +142,7 @@ class AddonManager:
         return changes
 
     def load_entry_point(self, ep: MetadataEntryPoint) -> LoadedAddon | None:
-        dist_name = ep.dist.metadata["Name"] if ep.dist else ""
-        version = ep.dist.version if ep.dist else ""
+        dist_name, version = _name_and_version(ep)
         self.discovered.add(ep.name)
         try:
             AddonIdentity(ep.name)
@@ -213,6 +212,17 @@ class AddonManager:
             return self.loaded[addon_id]
         except KeyError:
             raise AddonCallError(f"add-on {addon_id!r} is not loaded") from None
+
+
+def _name_and_version(ep: MetadataEntryPoint) -> tuple[str, str]:
+    """The entry point's distribution name and version from one read of its METADATA.
+
+    (``Distribution.version`` would read and parse the file a second time.)
+    """
+    if ep.dist is None:
+        return "", ""
+    metadata = ep.dist.metadata
+    return metadata["Name"], metadata["Version"]
 
 
 def _forget_modules(addon_id: str, ep: MetadataEntryPoint | None) -> None:

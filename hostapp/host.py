@@ -20,7 +20,7 @@ from core.secrets import SecretBox, instance_key
 
 from .config import HostConfig
 from .db import Database
-from .services.addon_set import package_backend
+from .services.addon_set import check_package_backend, package_backend
 from .services.audit import record
 from .services.config_cache import ConfigCache
 from .services.jobs import JobRunner
@@ -45,8 +45,6 @@ class Host:
     payments: PaymentService
     registry: Registry
     jobs: JobRunner
-    #: where add-on packages are installed from (wheelhouse or apt)
-    packages: PackageBackend
     settings: HostSettings = field(init=False)
     #: Config → Main → Portal (:class:`core.portal.PortalSettings`)
     portal: PortalConfig = field(init=False)
@@ -63,6 +61,7 @@ class Host:
         """Assemble the host; discovers installed add-ons unless a manager is given."""
         config = config or HostConfig()
         config.instance_path.mkdir(parents=True, exist_ok=True)
+        check_package_backend(config)
         if addons is None:
             addons = AddonManager()
             addons.discover()
@@ -71,11 +70,15 @@ class Host:
         # migrations take SQLite's write lock up front: a deferred transaction that reads the
         # version table and then writes fails at once ("database is locked") beside any writer
         registry = Registry(db, addons, box, Migrator(db.write_engine, config.instance_path))
-        host = cls(config, db, addons, box, PaymentService(db, addons.hooks), registry, JobRunner(db),
-                   package_backend(config))
+        host = cls(config, db, addons, box, PaymentService(db, addons.hooks), registry, JobRunner(db))
         addons.bind(host)
         host.jobs.context["host"] = host  # job handlers reach the host through their runner
         return host
+
+    @cached_property
+    def packages(self) -> PackageBackend:
+        """Where add-on packages are installed from (wheelhouse or apt), built when first needed."""
+        return package_backend(self.config)
 
     @cached_property
     def direct_links(self) -> DirectLinks:

@@ -16,7 +16,9 @@ customer may be charged twice:
 and logs every exchange through a :class:`core.gateway.masking.Scrubber`. XML gateways post
 one document to one URL (:meth:`HttpTransport.post`); REST gateways call
 :meth:`HttpTransport.request` with a method, a path under the base URL and the HTTP statuses
-their protocol answers with (a 4xx error envelope is an answer, not a failure).
+their protocol answers with (a 4xx error envelope is an answer, not a failure). The requests
+side (sessions, sending, what a failed send means) is :mod:`core.gateway.sending`, imported
+with the first transport.
 """
 
 from __future__ import annotations
@@ -26,10 +28,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
-
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from ..settings import UrlRule
 from .masking import Scrubber, masked_logger, scrub
@@ -95,18 +93,6 @@ class HttpResponse:
 SUCCESS = range(200, 300)
 
 
-_NOT_SENT_CAUSES = (NewConnectionError, ConnectTimeoutError, NameResolutionError)
-
-
-def _never_sent(exc: requests.ConnectionError) -> bool:
-    """True when a connection error happened before the request left this machine."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    cause = exc.args[0] if exc.args else None
-    reason = getattr(cause, "reason", cause)
-    return isinstance(reason, _NOT_SENT_CAUSES)
-
-
 class HttpTransport:
     """Sends requests to one gateway (base) URL over a single pooled ``requests.Session``."""
 
@@ -119,11 +105,10 @@ class HttpTransport:
         self.timeout = (connect_timeout, read_timeout)
         self.scrubber = scrubber
         self.name = name
-        self.session = requests.Session()
-        # max_retries=0: urllib3 must never re-send a POST on its own
-        self.session.mount("http://", HTTPAdapter(max_retries=0))
-        self.session.mount("https://", HTTPAdapter(max_retries=0))
-        self.session.headers.update(headers or {})
+        from . import sending  # requests and urllib3 load with the first transport, not at start-up
+
+        self._sending = sending
+        self.session = sending.new_session(headers or {})
 
     def post(self, body: bytes, *, content_type: str) -> HttpResponse:
         """Send one document to the URL; return a 2xx answer or raise a :class:`GatewayError` subclass."""
@@ -144,21 +129,8 @@ class HttpTransport:
         started = time.monotonic()
         shown = self.scrubber(body.decode("utf-8", "replace")) if body else ""
         log.info("%s request %s %s: %s", self.name, method, url, shown)
-        try:
-            response = self.session.request(method, url, data=body, headers=headers or {}, timeout=self.timeout,
-                                            allow_redirects=False)
-        except requests.ReadTimeout as exc:
-            log.warning("%s: no answer within %ss (outcome unknown)", self.name, self.timeout[1])
-            raise ReadTimedOut(f"no answer within {self.timeout[1]:g} seconds") from exc
-        except requests.ConnectionError as exc:
-            if _never_sent(exc):
-                log.warning("%s: could not connect to %s: %s", self.name, url, type(exc).__name__)
-                raise NotSent(f"could not connect to the gateway ({type(exc).__name__})") from exc
-            log.warning("%s: connection dropped after sending (outcome unknown)", self.name)
-            raise ConnectionDropped("the connection was closed before an answer arrived") from exc
-        except requests.RequestException as exc:
-            log.warning("%s: request failed: %s", self.name, type(exc).__name__)
-            raise ConnectionDropped(f"the request failed ({type(exc).__name__})") from exc
+        response = self._sending.send(self.session, method, url, name=self.name, body=body, headers=headers or {},
+                                      timeout=self.timeout)
         elapsed = time.monotonic() - started
         text = self.scrubber(response.content.decode("utf-8", "replace"))
         log.info("%s answer HTTP %s in %.2fs: %s", self.name, response.status_code, elapsed, text[:2000])

@@ -16,9 +16,6 @@ from sqlalchemy.orm import Session
 
 from core.manager import AddonManager
 from core.packages import PackageBackend
-from core.packages.apt import AptBackend
-from core.packages.wheelhouse import WheelhouseBackend
-from core.packages.wheels import WheelSource
 
 from ..config import HostConfig
 from ..db import Database
@@ -27,6 +24,8 @@ from .addon_orm import forget_addon_orm
 from .numbering import next_in_sequence
 
 GENERATION_KEY = "addon-set-generation"
+#: the values of ``SPLYNX_PACKAGE_BACKEND``
+PACKAGE_BACKENDS = ("wheelhouse", "apt")
 
 
 def current_generation(db: Database) -> int:
@@ -47,11 +46,25 @@ def reload_addons(manager: AddonManager) -> dict[str, list[str]]:
     return manager.refresh(forget=lambda addon_id: forget_addon_orm(addon_id, manager))
 
 
-def package_backend(config: HostConfig) -> PackageBackend:
-    """The configured package backend (``SPLYNX_PACKAGE_BACKEND``)."""
-    if config.package_backend == "apt":
-        return AptBackend(helper=shlex.split(config.addon_helper))
-    if config.package_backend != "wheelhouse":
+def check_package_backend(config: HostConfig) -> None:
+    """Refuse a ``SPLYNX_PACKAGE_BACKEND`` that names no backend (at start-up, before any is built)."""
+    if config.package_backend not in PACKAGE_BACKENDS:
         raise ValueError(f"SPLYNX_PACKAGE_BACKEND must be 'wheelhouse' or 'apt', not {config.package_backend!r}")
+
+
+def package_backend(config: HostConfig) -> PackageBackend:
+    """The configured package backend (``SPLYNX_PACKAGE_BACKEND``).
+
+    Its module (pip's or apt's machinery, ``packaging``) is imported here, when the host first
+    needs the backend, not when it starts.
+    """
+    check_package_backend(config)
+    if config.package_backend == "apt":
+        from core.packages.apt import AptBackend
+
+        return AptBackend(helper=shlex.split(config.addon_helper))
+    from core.packages.wheelhouse import WheelhouseBackend
+    from core.packages.wheels import WheelSource
+
     source = WheelSource.create(config.wheelhouse_location, config.instance_path / "wheel-cache")
     return WheelhouseBackend(source, python=config.addon_python or None)

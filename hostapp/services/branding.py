@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,6 +56,8 @@ def fetch_logo(url: str) -> bytes:
     """The bytes of a logo at an http(s) URL, at most :data:`MAX_LOGO_BYTES`."""
     if not url.lower().startswith(("http://", "https://")):
         raise LogoError("The logo URL must start with http:// or https://.")
+    import requests  # only saving a logo from a URL needs it: the host starts without it
+
     try:
         with requests.get(url, timeout=10, stream=True, allow_redirects=True) as answer:
             answer.raise_for_status()

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, String, case
-from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, utcnow
@@ -16,7 +15,9 @@ ACTIVE, USED, DISABLED, EXPIRED = "active", "used", "disabled", "expired"
 STATUS_LABELS = {ACTIVE: "Active", USED: "Used", DISABLED: "Disabled", EXPIRED: "Expired"}
 
 #: codes are case-sensitive: MariaDB/MySQL compare text case-insensitively unless the column is binary
-CODE_TYPE = String(96).with_variant(mysql.VARCHAR(96, collation="utf8mb4_bin"), "mysql", "mariadb")
+#: (a generic String with the collation: the DDL is MySQL's ``VARCHAR(96) COLLATE utf8mb4_bin``, and
+#: the MySQL dialect's modules stay out of start-up on the other databases)
+CODE_TYPE = String(96).with_variant(String(96, collation="utf8mb4_bin"), "mysql", "mariadb")
 
 
 class Series(Base):

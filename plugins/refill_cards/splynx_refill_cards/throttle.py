@@ -1,4 +1,4 @@
-"""Wrong refill codes per customer, counted by the host's rate limiter (:mod:`core.web`, Flask-Limiter).
+"""Wrong refill codes per customer, counted by the host's rate limiter (:mod:`core.web`, ``limits``).
 
 A wrong code counts against the customer; the customer's own card sent again (a double
 click, a resent form) does not. The wrong code that reaches *Wrong codes before lockout*
@@ -20,7 +20,7 @@ LOCKOUT = "refill-lockout"
 
 
 def limits(options: VoucherOptions) -> tuple[str, str]:
-    """The wrong-code limit and the lockout (one lockout per its length) as Flask-Limiter writes limits."""
+    """The wrong-code limit and the lockout (one lockout per its length) in the ``limits`` notation."""
     return (f"{options.max_failures} per {options.failure_window} minutes",
             f"1 per {options.lockout_minutes} minutes")
 

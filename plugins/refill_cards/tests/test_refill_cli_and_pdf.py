@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from refill_helpers import balance_of, pdf_text
 
 from hostapp.cli import CLIContext, cli
-from splynx_refill_cards.export.writers import FIXED_MASK_FROM, CardLine, write_pdf
+from splynx_refill_cards.export.pdf import FIXED_MASK_FROM, write_pdf
+from splynx_refill_cards.export.writers import CardLine
 from splynx_testing.machine import require_tool
 
 NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()

@@ -23,7 +23,7 @@ from core.host import Host
 
 from ..models import ACTIVE, Card, Export, Series
 from ..settings import options
-from .writers import CardLine, write_csv, write_pdf
+from .writers import CardLine, write_csv
 
 FORMATS = {"pdf": "PDF", "csv": "CSV"}
 HANDLER = "splynx_refill_cards.export:run_export"
@@ -67,6 +67,8 @@ def write_series(host: Host, series_id: int, fmt: str, path: Path, *,
         report = lambda done: progress(done, total)  # noqa: E731 - bind the total once
         if fmt == "csv":
             return write_csv(path, lines, report)
+        from .pdf import write_pdf  # reportlab and segno load with the first PDF, not at start-up
+
         return write_pdf(path, lines, report, total=total, title=title, currency=host.config.currency)
 
 
