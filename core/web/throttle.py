@@ -1,7 +1,7 @@
 """Throttling of guesses: logins, public pay pages, card attempts, refill codes.
 
 A view counts an attempt under a scope and a key (an address, a login, a customer id)
-against a limit written the way Flask-Limiter writes them (``"5 per minute"``). Past the
+against a limit in the ``limits`` library's notation (``"5 per minute"``). Past the
 limit it raises :class:`TooManyAttempts`, which the host answers with 429 and a message
 naming the wait. The counters live where the host keeps its rate limits: in the process
 by default, on Redis when ``SPLYNX_RATELIMIT_STORAGE_URL`` names one, shared by every

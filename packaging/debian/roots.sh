@@ -18,7 +18,7 @@ MIRROR=${MIRROR:-http://deb.debian.org/debian}
 # build tools, lintian, systemd-analyze (unit security scores) and what the build-time tests import
 BUILD_PKGS=debhelper,dh-python,python3-all,python3-setuptools,python3-wheel,pybuild-plugin-pyproject,lintian,systemd
 BUILD_PKGS=$BUILD_PKGS,python3-pytest,python3-flask,python3-sqlalchemy,python3-alembic,python3-pluggy
-BUILD_PKGS=$BUILD_PKGS,python3-flaskext.wtf,python3-flask-limiter,python3-cryptography,python3-packaging
+BUILD_PKGS=$BUILD_PKGS,python3-flaskext.wtf,python3-limits,python3-cryptography,python3-packaging
 BUILD_PKGS=$BUILD_PKGS,python3-requests,python3-urllib3,python3-defusedxml,python3-reportlab,python3-segno
 BUILD_PKGS=$BUILD_PKGS,python3-html2text,python3-jinja2
 

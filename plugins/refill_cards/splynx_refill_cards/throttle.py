@@ -1,4 +1,4 @@
-"""Wrong refill codes per customer, counted by the host's rate limiter (:mod:`core.web`, Flask-Limiter).
+"""Wrong refill codes per customer, counted by the host's rate limiter (:mod:`core.web`).
 
 A wrong code counts against the customer; the customer's own card sent again (a double
 click, a resent form) does not. The wrong code that reaches *Wrong codes before lockout*
