@@ -11,40 +11,15 @@ themselves, so a configuration change or another customer's menu gives another k
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-
 from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 
 from core.entry_points import Place, PointType
 from .entry_point_views import request_points
+from .lru import LruCache
 
 #: the app extension holding the rendered sidebars
 CACHE_KEY = "splynx.sidebars"
-
-
-class RenderedCache:
-    """Rendered markup by key, the ``size`` most recently used kept (thread-safe)."""
-
-    def __init__(self, size: int = 512) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._markup: OrderedDict[Hashable, Markup] = OrderedDict()
-
-    def get(self, key: Hashable, render: Callable[[], Markup]) -> Markup:
-        """The markup kept for ``key``, else ``render()``'s (then kept)."""
-        with self._lock:
-            if key in self._markup:
-                self._markup.move_to_end(key)
-                return self._markup[key]
-        markup = render()
-        with self._lock:
-            self._markup[key] = markup
-            if len(self._markup) > self._size:
-                self._markup.popitem(last=False)
-        return markup
 
 
 def portal_sidebar() -> Markup:
@@ -56,5 +31,5 @@ def portal_sidebar() -> Markup:
 
 def register(app: Flask) -> None:
     """Give ``app`` its sidebar cache and the ``portal_sidebar()`` template global."""
-    app.extensions[CACHE_KEY] = RenderedCache()
+    app.extensions[CACHE_KEY] = LruCache[Markup](512)
     app.jinja_env.globals["portal_sidebar"] = portal_sidebar
