@@ -29,4 +29,6 @@ def register(app: Flask) -> None:
         secret = app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
         return signed.get((secret, raw), generate_csrf)
 
+    # CSRFProtect offers its own as a global and through a context processor; this one comes later
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
