@@ -1,8 +1,10 @@
 """An add-on may hide its entry points per viewer; menu links to host-layout pages open in place."""
 
 from flask import Blueprint, render_template_string
+from sqlalchemy import update
 
 from core import AddonManifest, EntryPoint, ModuleSpec, hookimpl
+from hostapp.models import EntryPointRecord
 from hostapp.web.auth import current_customer
 from hostapp.web.entry_point_views import host_page
 from splynx_testing.fixtures import make_test_app, portal_login
@@ -73,3 +75,13 @@ def test_hook_splynx_entry_point_visible__failure_hides_the_point(host, install_
     page = portal_login(app, factory.customer()).get("/portal/")
     assert page.status_code == 200 and "Gated page" not in page.get_data(as_text=True)
     assert "settings table missing" in host.addons.ui_errors["gated"]
+
+
+def test_a_portal_point_limited_to_other_partners_is_not_shown(host, install_addon, factory):
+    customer = factory.customer()
+    install_addon(Gated(lambda point, context: True))
+    with host.db.transaction() as s:
+        s.execute(update(EntryPointRecord).where(EntryPointRecord.name == "gated_page")
+                  .values(partners=[customer.partner_id + 1000]))
+    page = portal_login(make_test_app(host), customer).get("/portal/").get_data(as_text=True)
+    assert "Gated frame" in page and "Gated page" not in page
