@@ -6,9 +6,24 @@ by the same client in the same run. Run: ``.venv/bin/python benchmarks/portal_da
 Measured at load 0.7 on the 2-core development machine, one run after the other: before the
 configuration cache 87.8 req/s against 1,209.6 bare (0.07x); after it (entry points and portal
 settings cached per configuration generation, one query for the unpaid counts, no new cookie
-on every response) 159.5 req/s against 1,084.9 (0.15x). The goal (0.5x) is not met: a request
-still reads the customer, the unpaid counts and the configuration generation, and renders the
-layout and three sandboxed widgets.
+on every response) 159.5 req/s against 1,084.9 (0.15x).
+
+Then, with a CI run busy on the same machine (load average 3.0-3.6), the code before and after
+run in turns, three times each: before 140.3 / 658.1 (0.21x), 133.6 / 554.0 (0.24x), 149.0 /
+576.3 (0.26x); after 220.0 / 606.2 (0.36x), 213.8 / 617.1 (0.35x), 191.7 / 516.7 (0.37x). With
+the kept hook callers too, again in turns (load average 2.9-4.4): before 154.3 / 978.5 (0.16x),
+191.3 / 733.2 (0.26x), 155.5 / 733.8 (0.21x); after 205.4 / 629.9 (0.33x), 218.6 / 664.4
+(0.33x), 144.9 / 516.3 (0.28x): at this load a run varies more than that change weighs. What
+changed: the portal sidebar is rendered once per menu and current page and then reused; the
+customer and the configuration generation come in one query (BEGIN, that query, the unpaid
+counts, ROLLBACK is all a dashboard sends); a session cookie's signature is checked once per
+cookie value (its age on every request); the signed CSRF token is made once per session; no
+Flask-Limiter hooks run (the attempt counters use ``limits`` directly); add-ons are asked once,
+not twice, whether a portal point is visible, and a hook called on one add-on reuses its
+pluggy caller. The goal (0.5x) is not met: what a request still costs is the customer's ORM
+load, rendering the layout and the three sandboxed widgets (each through a pluggy hook call),
+and Flask's request and session handling; each SQLite call and socket write also lets the
+other server threads take the GIL first.
 """
 
 from __future__ import annotations

@@ -93,6 +93,8 @@ class AddonManager:
         #: ids that came from entry points (refresh leaves add-ons registered in code alone)
         self.discovered: set[str] = set()
         self._lock = threading.RLock()
+        #: (add-on id, hook) -> the hook called on that add-on alone; emptied when the add-on set changes
+        self._callers: dict[tuple[str, str], Any] = {}
         #: what every hook receives as ``host`` (set by the host with :meth:`bind`)
         self.host: Any = None
         self.hooks = AddonHooks(self)
@@ -183,6 +185,7 @@ class AddonManager:
                 raise AddonLoadError(f"add-on {manifest.id!r} implements unknown hook(s): {', '.join(unknown)}")
             loaded = LoadedAddon(manifest, plugin, version, dist_name or identity.dist_name)
             self.loaded[manifest.id] = loaded
+            self._callers.clear()
             self.broken.pop(manifest.id, None)
         log.info("loaded add-on %s %s", manifest.id, version)
         return loaded
@@ -192,6 +195,7 @@ class AddonManager:
             loaded = self.loaded.pop(addon_id, None)
             if loaded is not None:
                 self.pm.unregister(loaded.plugin)
+                self._callers.clear()
             self.broken.pop(addon_id, None)
             self.ui_errors.pop(addon_id, None)
 
@@ -212,6 +216,16 @@ class AddonManager:
             return self.loaded[addon_id]
         except KeyError:
             raise AddonCallError(f"add-on {addon_id!r} is not loaded") from None
+
+    def hook_caller(self, addon_id: str, hook: str):
+        """``hook`` called on the loaded add-on ``addon_id`` alone (made once per add-on set)."""
+        with self._lock:
+            caller = self._callers.get((addon_id, hook))
+            if caller is None:
+                self.get(addon_id)
+                others = [a.plugin for a in self.loaded.values() if a.id != addon_id]
+                caller = self._callers[addon_id, hook] = self.pm.subset_hook_caller(hook, remove_plugins=others)
+            return caller
 
 
 def _name_and_version(ep: MetadataEntryPoint) -> tuple[str, str]:
@@ -247,10 +261,7 @@ class AddonHooks:
         self._manager = manager
 
     def _call(self, addon_id: str, hook: str, **kwargs):
-        self._manager.get(addon_id)  # raises AddonCallError for an add-on that is not loaded
-        others = [a.plugin for a in self._manager.loaded.values() if a.id != addon_id]
-        caller = self._manager.pm.subset_hook_caller(hook, remove_plugins=others)
-        return caller(host=self._manager.host, **kwargs)
+        return self._manager.hook_caller(addon_id, hook)(host=self._manager.host, **kwargs)
 
     def _call_soft(self, addon_id: str, hook: str, **kwargs):
         """Call a UI hook; on error log it, record it on the add-on, return ``_NOT_CALLED``."""

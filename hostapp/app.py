@@ -16,7 +16,8 @@ from core.web.viewers import HOST_KEY, VIEWERS_KEY
 
 from .host import Host
 from .models import Module
-from .web import access_log, branding_views, entry_point_views, errors, filters, headers, icon_set, input_guard, throttling
+from .web import (access_log, branding_views, cookie_sessions, csrf_tokens, entry_point_views, errors, filters, headers,
+                  icon_set, input_guard, sidebar, throttling)
 from .web.auth import SessionViewers, current_admin, current_customer
 from .web.roles import role_of
 
@@ -49,8 +50,11 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     app.extensions[VIEWERS_KEY] = SessionViewers()
     input_guard.register(app)
     CSRFProtect(app)
+    csrf_tokens.register(app)
+    cookie_sessions.register(app)
     filters.register(app)
     entry_point_views.register(app)
+    sidebar.register(app)
     throttling.register(app, host.config.ratelimit_storage_url)
     headers.register(app, https=host.config.https)
     icon_set.register(app, host.config.font_awesome_dir)

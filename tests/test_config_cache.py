@@ -1,7 +1,7 @@
 """The configuration cache: values computed once, recomputed after any change to the configuration
 tables made by any session or process (ORM changes and bulk statements alike), never stale."""
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from hostapp.host import Host
 from hostapp.models import Module, ModuleSetting
@@ -68,3 +68,20 @@ def test_a_change_made_by_another_process_shows_on_the_next_portal_page(app, hos
     page = client.get("/portal/").get_data(as_text=True)
     assert "Account balance" not in page and "Unpaid invoices" in page
     other.db.dispose()
+
+
+def test_a_portal_page_reads_the_generation_with_its_customer(app, host, factory):
+    client = portal_login(app, factory.customer())
+    client.get("/portal/")
+    statements = []
+
+    def note(_connection, _cursor, sql, *_args):
+        statements.append(sql)
+
+    event.listen(host.db.engine, "before_cursor_execute", note)
+    try:
+        client.get("/portal/")
+    finally:
+        event.remove(host.db.engine, "before_cursor_execute", note)
+    generation_reads = [sql for sql in statements if "number_sequences" in sql]
+    assert len(generation_reads) == 1 and "FROM customers" in generation_reads[0]

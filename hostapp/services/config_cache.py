@@ -8,8 +8,8 @@ that every transaction changing one of those tables sets to a new random value w
 commits (a session listener notices ORM changes and bulk statements on those tables; a
 random value, not a counter, so a database emptied and filled again never repeats one).
 
-A session reads the generation once per transaction (one primary-key lookup) and then
-takes cached values, so a change committed by any process shows from the next transaction
+A session reads the generation once per transaction (one primary-key lookup, or a column of
+the query that loads the logged-in user: :data:`GENERATION_COLUMN`) and then takes cached values, so a change committed by any process shows from the next transaction
 of every process. A transaction that changes the configuration itself reads it directly.
 """
 
@@ -76,6 +76,14 @@ def generation(session: Session) -> int:
 _TABLE = NumberSequence.__table__
 #: a Core statement (no ORM entity to compile for): read on every page
 _READ_GENERATION = select(_TABLE.c.last).where(_TABLE.c.prefix == GENERATION_KEY)
+#: the generation as a column of another query (``NULL`` before the first change); hand what it
+#: reads to :func:`remember_generation`, and the transaction needs no query of its own for it
+GENERATION_COLUMN = _READ_GENERATION.scalar_subquery()
+
+
+def remember_generation(session: Session, value: int | None) -> None:
+    """Take the generation a query of this session's transaction read through :data:`GENERATION_COLUMN`."""
+    session.info.setdefault(_GENERATION, value or 0)
 
 
 def changes_config(session: Session) -> bool:

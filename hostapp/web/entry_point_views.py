@@ -13,7 +13,7 @@ from core.identity import AddonIdentity
 from core.entry_points import GROUP_SEPARATOR, EntryPoint, Place, Placement, PointType
 
 from core.web import current_host
-from ..services.entry_points import enabled_points, for_customer
+from ..services import entry_points as stored_points
 from .auth import current_admin, current_customer
 
 
@@ -45,8 +45,9 @@ def request_points(place: Place):
         host = current_host()
         session, loaded = host.db.session, frozenset(host.addons.loaded)
         points = host.config_cache.value(session, ("entry points", place, loaded),
-                                         lambda: enabled_points(session, place, loaded=loaded))
-        cache[place] = admitted(for_customer(points, current_customer() if place is Place.PORTAL else None), place)
+                                         lambda: stored_points.enabled_points(session, place, loaded=loaded))
+        customer = current_customer() if place is Place.PORTAL else None
+        cache[place] = admitted(stored_points.for_customer(points, customer), place)
     return cache[place]
 
 
@@ -63,7 +64,7 @@ def admitted_about(points, customer) -> list:
     cache = g.setdefault("entry_points_for_customer", {})
     key = (customer.id, tuple(p.id for p in points))
     if key not in cache:
-        cache[key] = admitted(for_customer(points, customer), Place.ADMIN, customer)
+        cache[key] = admitted(stored_points.for_customer(points, customer), Place.ADMIN, customer)
     return cache[key]
 
 

@@ -20,9 +20,12 @@ import time
 from functools import cache
 
 from flask import g, session
+from sqlalchemy import bindparam, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.web import current_host
+
+from ..services.config_cache import GENERATION_COLUMN, remember_generation
 
 #: how often a login's last use is written to its cookie, in seconds: a busy user's cookie is not
 #: signed and sent again on every request, and an idle login ends at most this much early
@@ -77,6 +80,22 @@ def _lifetime_over(entry: dict, now: float) -> bool:
             or now - entry.get("seen", 0) > config.session_idle_minutes * 60)
 
 
+@cache
+def _user_query(model):
+    """A ``model`` row by id with the configuration generation (built once per model)."""
+    return select(model, GENERATION_COLUMN).where(model.id == bindparam("user_id"))
+
+
+def _load(model, user_id: int):
+    """The ``model`` row ``user_id``, read with the configuration generation (one query per request)."""
+    session = current_host().db.session
+    row = session.execute(_user_query(model), {"user_id": user_id}).first()
+    if row is None:
+        return None
+    remember_generation(session, row[1])
+    return row[0]
+
+
 def user_of(key: str, model):
     """The user logged in under ``key`` (a ``model`` row), or ``None``: unknown, revoked or timed out."""
     if key in g:
@@ -85,7 +104,7 @@ def user_of(key: str, model):
     user = None
     if isinstance(entry, dict) and isinstance(entry.get("id"), int) and isinstance(entry.get("token"), str):
         now = time.time()
-        candidate = current_host().db.session.get(model, entry["id"])
+        candidate = _load(model, entry["id"])
         if (candidate is not None and candidate.session_token
                 and hmac.compare_digest(candidate.session_token.encode(), entry["token"].encode())
                 and not _lifetime_over(entry, now)):

@@ -36,7 +36,7 @@ class AttemptCounters:
         return self._limiter, limits.parse(limit)
 
     def _wait(self, limiter, item, scope: str, key: str) -> float:
-        reset_at = limiter.get_window_stats(item, scope, key).reset_time
+        reset_at, _remaining = limiter.get_window_stats(item, scope, key)  # a tuple in limits 2, a named one later
         return max(1.0, reset_at - time.time())
 
     def hit(self, scope: str, key: str, limit: str) -> float | None:

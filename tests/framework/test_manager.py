@@ -2,6 +2,7 @@
 
 import pytest
 
+from core import AddonManifest, ModuleSpec, hookimpl
 from core.manager import AddonLoadError, AddonManager
 from tests.framework.distributions import SysPath, make_distribution
 
@@ -94,3 +95,24 @@ def test_implementers_lists_only_addons_with_the_hook(site):
     install(site, "splynx-plain", "plain", "splynx_plain.addon", GOOD.format(id="plain", title="P", bound=""))
     implementers = discover().hooks.implementers("splynx_bulk_charge")
     assert "good_pay" in implementers and "plain" not in implementers
+
+
+class Spec:
+    """An add-on object whose module spec carries its title."""
+
+    def __init__(self, addon_id: str) -> None:
+        self.MANIFEST = AddonManifest(id=addon_id, title=addon_id.title())
+
+    @hookimpl
+    def splynx_configure_module(self):
+        return ModuleSpec(title=self.MANIFEST.title)
+
+
+def test_a_hook_reaches_its_own_addon_alone_after_the_set_changes():
+    manager = AddonManager()
+    manager.register(Spec("first"))
+    assert manager.hooks.module_spec("first").title == "First"
+    manager.register(Spec("second"))  # registered later: pluggy would call it first
+    assert manager.hooks.module_spec("first").title == "First"
+    manager.unregister("second")
+    assert manager.hooks.module_spec("first").title == "First"
