@@ -23,7 +23,8 @@ not twice, whether a portal point is visible, and a hook called on one add-on re
 pluggy caller. The goal (0.5x) is not met: what a request still costs is the customer's ORM
 load, rendering the layout and the three sandboxed widgets (each through a pluggy hook call),
 and Flask's request and session handling; each SQLite call and socket write also lets the
-other server threads take the GIL first.
+other server threads take the GIL first. On the merged tree, at load 2.9: 196.8 req/s against
+721.1 bare (0.27x).
 """
 
 from __future__ import annotations
