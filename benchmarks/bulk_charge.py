@@ -64,9 +64,9 @@ workers at load 1.2-2.1 (the machine nearly to itself):
                  gateway 0.6 ms; 53 CPU seconds in all.
     MariaDB:     68.8 s (1.10x); workers 2.9 ms, MariaDB 1.7 ms, gateway 0.5 ms; 51 CPU seconds.
 
-At those 5.4 ms of CPU per invoice, 100,000 invoices need about 540 CPU seconds, while two cores
-give 312 in the bound's 156 s at C=32: on this machine no runner can come closer than about
-1.7x that bound (the 238.3 s above were measured at 2.1 ms per invoice in the workers).
+At those 5.4 ms of CPU per invoice, 100,000 invoices would need about 540 CPU seconds, while two
+cores give 312 in the bound's 156 s at C=32: unless the workers, the database and the gateway
+together need less than 3.1 ms an invoice, no runner on this machine reaches 1.3x that bound.
 
 Booking used to bind the batch (about 6 ms of ORM work per invoice, one core per process); now
 a process needs about a third of a core for the gateway's 160 invoices a second at C=8 and
