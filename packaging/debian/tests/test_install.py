@@ -260,8 +260,9 @@ def test_install_second_addon_from_the_web_ui(world):
     catalog = browser.get(ADDONS_PAGE)
     assert catalog.status == 200 and package in catalog.body, catalog.status
     with world.clock("web install"):
-        started = browser.post(f"{ADDONS_PAGE}/{package}/install", {"csrf_token": browser.csrf_token(catalog)},
-                               {"X-Requested-With": "fetch"})
+        # the confirm dialog's "OK, confirm" (a post without confirm=1 only leads to the confirm page)
+        started = browser.post(f"{ADDONS_PAGE}/{package}/install",
+                               {"csrf_token": browser.csrf_token(catalog), "confirm": "1"}, {"X-Requested-With": "fetch"})
         assert started.status == 200, (started.status, started.body[:500])
         status_url = started.json()["status_url"]
         deadline = time.monotonic() + 600
