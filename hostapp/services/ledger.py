@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -31,6 +31,7 @@ from ..models import (
     TransactionCategory,
 )
 from core.models import ZERO
+from .bulk_rows import inserted_ids, update_by_id
 from .numbering import receipt_number, receipt_numbers
 from .mail.events import record_event
 
@@ -227,8 +228,7 @@ def record_payments(session: Session, bookings: list[PaymentBooking]) -> list[in
                 in Counter((methods[booking.method], booking.on) for _, booking in new).items()}
     rows = [_payment_columns(booking, methods[booking.method], next(receipts[methods[booking.method], booking.on]))
             for _, booking in new]
-    payment_ids = session.execute(insert(Payment).returning(Payment.id, sort_by_parameter_order=True),
-                                  rows).scalars().all()
+    payment_ids = inserted_ids(session, Payment, rows)
     allocations, lines = [], []
     for (index, booking), payment_id, row in zip(new, payment_ids, rows):
         ids[index] = payment_id
@@ -252,8 +252,7 @@ def record_payments(session: Session, bookings: list[PaymentBooking]) -> list[in
     if allocations:
         session.execute(insert(PaymentAllocation), allocations)
     session.execute(insert(Transaction), lines)
-    session.execute(update(Customer), [{"id": customer_id, "balance": balance}
-                                       for customer_id, balance in balances.items()])
+    update_by_id(session, Customer, [{"id": customer_id, "balance": balance} for customer_id, balance in balances.items()])
     return ids
 
 
@@ -296,7 +295,7 @@ def write_documents(session: Session, documents: list[DocumentState]) -> None:
         rows = [{"id": d.id, "status": d.status, "due": d.due, "date_payment": d.date_payment}
                 for d in documents if d.kind == kind]
         if rows:
-            session.execute(update(model), rows)
+            update_by_id(session, model, rows)
 
 
 def _describe(booking: PaymentBooking) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,6 +48,7 @@ from core.payments import (
 from ..db import Database
 from ..models import Customer, Payment, PaymentAccount, PaymentAttempt
 from .audit import record
+from .bulk_rows import update_by_id
 from .ledger import (
     DOCUMENTS,
     PaymentBooking,
@@ -380,7 +381,7 @@ class PaymentService:
             events += _mail_events(attempt, document, result.status, payment_ids.get(attempt.id))
         if rows:
             write_documents(session, [document for _, _, document in changing])
-            session.execute(update(PaymentAttempt), rows)
+            update_by_id(session, PaymentAttempt, rows)
             record_events(session, events)
         for attempt_id in one_by_one:
             try:

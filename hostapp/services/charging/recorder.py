@@ -26,13 +26,13 @@ import threading
 import time
 from contextlib import contextmanager
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.payments import PaymentResult, TransitionError
 
 from ...models import ChargeBatchItem
+from ..bulk_rows import update_by_id
 from ..ledger import REFERENCE_IDS
 from ..payments import PaymentService
 from .claims import Claimed
@@ -152,7 +152,7 @@ class Recorder:
                 if subject.attempt_id in refused:
                     line += _refused(refused[subject.attempt_id])
                 rows.append({"id": subject.item_id, "status": "done", "log": line})
-            session.execute(update(ChargeBatchItem), rows)
+            update_by_id(session, ChargeBatchItem, rows)
 
     def _book_one_by_one(self, group: list) -> None:
         """Book a group result by result, each in its own savepoint of one transaction."""
@@ -161,7 +161,7 @@ class Recorder:
             payments = PaymentService(_Savepoints(session), self.host.payments.hooks)
             rows = [row for row in (self._apply(payments, entry) for entry in group) if row]
             if rows:
-                session.execute(update(ChargeBatchItem), rows)
+                update_by_id(session, ChargeBatchItem, rows)
 
     def _apply(self, payments: PaymentService, entry) -> dict | None:
         """Book one result (in its own transaction or savepoint); the item row to write, if any."""

@@ -38,7 +38,7 @@ from core.payments import PaymentResult
 from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk, PaymentAttempt
 from core.models import utcnow
 from .batches import BatchSummary, lane_concurrency, summarize
-from .claims import BatchInfo, Claimed, claim_items, in_flight, release_items
+from .claims import ITEM_FIELDS, BatchInfo, Claimed, claim_items, in_flight, release_items
 from .leases import Heartbeat, Leases, new_owner
 from .recorder import Recorder
 
@@ -177,11 +177,11 @@ class LaneRunner:
         if claim is None:
             return None
         with self.host.db.reading() as session:
-            items = list(session.execute(select(ChargeBatchItem).outerjoin(
+            items = session.execute(select(*ITEM_FIELDS).outerjoin(
                 PaymentAttempt, PaymentAttempt.id == ChargeBatchItem.attempt_id).where(
                 ChargeBatchItem.chunk_id == claim.id,
                 ChargeBatchItem.status.in_(("queued", "charging")) | PaymentAttempt.status.in_(("pending", "unknown")),
-            ).order_by(ChargeBatchItem.id)).scalars())
+            ).order_by(ChargeBatchItem.id)).all()
             started = [i for i in items if i.status != "queued"]
             reask, settled = in_flight(session, batch, started) if started else ([], [])
         queued = [i for i in items if i.status == "queued"]
