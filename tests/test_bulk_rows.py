@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from hostapp.models import PaymentAttempt
-from hostapp.services.bulk_rows import inserted_ids, update_by_id
+from hostapp.services.bulk_rows import insert_rows, inserted_ids, update_by_id
 
 
 def attempt_rows(customer_id: int, tag: str, count: int) -> list[dict]:
@@ -59,8 +59,20 @@ def test_inserted_ids_stay_in_order_while_other_transactions_insert(host, factor
         assert [attempts[attempt_id].key for attempt_id in ids] == [row["key"] for row in rows]
 
 
+def test_insert_rows_writes_every_row(host, factory):
+    customer = factory.customer()
+    rows = attempt_rows(customer.id, "plain", 7)
+    with host.db.transaction() as s:
+        insert_rows(s, PaymentAttempt, rows)
+    with host.db.reading() as s:
+        written = s.execute(select(PaymentAttempt).where(PaymentAttempt.key.like("plain-%"))).scalars().all()
+    assert sorted(({name: getattr(a, name) for name in rows[0]} for a in written), key=lambda r: r["key"]) == \
+        sorted(rows, key=lambda r: r["key"])
+
+
 def test_nothing_to_insert_or_update(host):
     with host.db.transaction() as s:
+        insert_rows(s, PaymentAttempt, [])
         assert inserted_ids(s, PaymentAttempt, []) == []
         update_by_id(s, PaymentAttempt, [])
 

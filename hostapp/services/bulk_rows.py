@@ -32,23 +32,41 @@ def _unnested(table, rows: list[dict], names: list[str], **ordinality):
     return func.unnest(*arrays).table_valued(*names, **ordinality).render_derived(name="rows")
 
 
+def _insert_from_arrays(table, rows: list[dict]):
+    """``INSERT INTO table (…) SELECT … FROM unnest(…) ORDER BY position``: the rows, in their order."""
+    names = list(rows[0])
+    source = _unnested(table, rows, names, with_ordinality="position")
+    return insert(table).from_select(names, select(*(source.c[name] for name in names)).order_by(source.c.position))
+
+
+def insert_rows(session: Session, model, rows: list[dict]) -> None:
+    """Insert ``rows`` (dicts of the same columns) into ``model``'s table.
+
+    One statement on PostgreSQL; an ``executemany`` elsewhere. Column defaults the rows leave
+    out are filled in as usual.
+    """
+    if not rows:
+        return
+    if _on_postgresql(session):
+        session.execute(_insert_from_arrays(model.__table__, rows))
+    else:
+        session.execute(insert(model), rows)
+
+
 def inserted_ids(session: Session, model, rows: list[dict]) -> list[int]:
-    """Insert ``rows`` (dicts of the same columns) into ``model``'s table; their new ids, in order.
+    """:func:`insert_rows`, returning the rows' new ids in the rows' order.
 
     On PostgreSQL the rows are unnested in their order (``WITH ORDINALITY … ORDER BY``) and
     the table's sequence numbers them in that order, so the returned ids sorted are the rows'
     ids in order: the ordering SQLAlchemy's own ``sort_by_parameter_order`` relies on for
-    PostgreSQL's serial keys. Column defaults the rows leave out are filled in as usual.
+    PostgreSQL's serial keys. Elsewhere SQLAlchemy's multi-row ``INSERT … RETURNING``.
     """
     if not rows:
         return []
     if not _on_postgresql(session):
         return list(session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars())
     table = model.__table__
-    names = list(rows[0])
-    source = _unnested(table, rows, names, with_ordinality="position")
-    query = select(*(source.c[name] for name in names)).order_by(source.c.position)
-    return sorted(session.execute(insert(table).from_select(names, query).returning(table.c.id)).scalars())
+    return sorted(session.execute(_insert_from_arrays(table, rows).returning(table.c.id)).scalars())
 
 
 def update_by_id(session: Session, model, rows: list[dict]) -> None:

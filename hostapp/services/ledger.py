@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..models import (
@@ -31,7 +31,7 @@ from ..models import (
     TransactionCategory,
 )
 from core.models import ZERO
-from .bulk_rows import inserted_ids, update_by_id
+from .bulk_rows import insert_rows, inserted_ids, update_by_id
 from .numbering import receipt_number, receipt_numbers
 from .mail.events import record_event
 
@@ -249,9 +249,8 @@ def record_payments(session: Session, bookings: list[PaymentBooking]) -> list[in
                               category_id=category_id(session, booking.fee_category or "Service"),
                               description=f"Service fee of payment {row['receipt_number']}", invoice_id=None,
                               balance_after=balances[booking.customer_id]))
-    if allocations:
-        session.execute(insert(PaymentAllocation), allocations)
-    session.execute(insert(Transaction), lines)
+    insert_rows(session, PaymentAllocation, allocations)
+    insert_rows(session, Transaction, lines)
     update_by_id(session, Customer, [{"id": customer_id, "balance": balance} for customer_id, balance in balances.items()])
     return ids
 
