@@ -2,7 +2,8 @@
 
 Secret settings (terminal ids, API keys, passwords) are sealed with Fernet (AES-128-CBC +
 HMAC-SHA256). The key comes from ``SPLYNX_SECRET_KEY`` (a Fernet key) or from ``secret.key``
-in the instance folder, created with mode 0600 on first use. :class:`InstanceSigner` is the
+in the instance folder, created with mode 0600 on first use. Its form is checked when the box
+is made (at start-up); ``cryptography`` is imported with the first value sealed or opened. :class:`InstanceSigner` is the
 same rule for the HMAC keys that sign direct links and form intents.
 """
 
@@ -15,9 +16,12 @@ import os
 import secrets
 import tempfile
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 #: what logs and config views show instead of a secret value
 REDACTED = "••••••"
@@ -47,11 +51,28 @@ def instance_key(path: Path, generate: Callable[[], bytes]) -> bytes:
     return path.read_bytes().strip()
 
 
+def _new_fernet_key() -> bytes:
+    """A new random Fernet key (for a new instance folder)."""
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key()
+
+
 class SecretBox:
-    """Seals and opens secret values with one Fernet key."""
+    """Seals and opens secret values with one Fernet key.
+
+    A key that is not 32 URL-safe base64-encoded bytes is refused here, as Fernet refuses it;
+    the Fernet itself is made when the first value is sealed or opened.
+    """
 
     def __init__(self, key: bytes) -> None:
-        self._fernet = Fernet(key)
+        try:
+            raw = base64.urlsafe_b64decode(key)
+        except ValueError as exc:
+            raise ValueError("Fernet key must be 32 url-safe base64-encoded bytes.") from exc
+        if len(raw) != 32:
+            raise ValueError("Fernet key must be 32 url-safe base64-encoded bytes.")
+        self._key = key
 
     @classmethod
     def from_environment(cls, instance_path: str | os.PathLike) -> "SecretBox":
@@ -59,12 +80,20 @@ class SecretBox:
         env_key = os.environ.get("SPLYNX_SECRET_KEY")
         if env_key:
             return cls(env_key.encode())
-        return cls(instance_key(Path(instance_path) / "secret.key", Fernet.generate_key))
+        return cls(instance_key(Path(instance_path) / "secret.key", _new_fernet_key))
+
+    @cached_property
+    def _fernet(self) -> "Fernet":
+        from cryptography.fernet import Fernet
+
+        return Fernet(self._key)
 
     def seal(self, plaintext: str) -> str:
         return self._fernet.encrypt(plaintext.encode()).decode()
 
     def open(self, token: str) -> str:
+        from cryptography.fernet import InvalidToken
+
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken as exc:

@@ -60,6 +60,18 @@ def test_secret_box_round_trip_and_wrong_key(tmp_path):
         other_key.open(token)
 
 
+@pytest.mark.parametrize("key", ["not base64!", "c2hvcnQ=", "A" * 44])
+def test_secret_box_refuses_a_key_fernet_refuses_when_made(monkeypatch, tmp_path, key):
+    monkeypatch.setenv("SPLYNX_SECRET_KEY", key)
+    with pytest.raises(ValueError, match="32 url-safe base64-encoded bytes"):
+        SecretBox.from_environment(tmp_path)
+
+
+def test_secret_box_opens_with_a_key_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SPLYNX_SECRET_KEY", "x" * 43 + "=")
+    assert SecretBox.from_environment(tmp_path).open(SecretBox(b"x" * 43 + b"=").seal("pin")) == "pin"
+
+
 def test_store_layers_partner_overrides_and_seals_secrets(host, factory):
     partner = factory.partner()
     with host.db.transaction() as s:

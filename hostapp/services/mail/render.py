@@ -12,7 +12,6 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass
 
-import html2text
 from jinja2 import DictLoader, StrictUndefined, TemplateError as JinjaError, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -43,6 +42,8 @@ class Rendered:
 
 def html_to_text(html: str) -> str:
     """A readable plain-text version of an HTML body (links kept as their URLs)."""
+    import html2text  # with the first HTML body converted, not at start-up
+
     converter = html2text.HTML2Text()
     converter.body_width = 0
     converter.ignore_images = True

@@ -13,7 +13,6 @@ import socket
 import ssl
 from email.message import EmailMessage
 from functools import lru_cache
-from email.policy import SMTP as SMTP_POLICY
 
 from .settings import MailSettings
 
@@ -86,6 +85,8 @@ def send(settings: MailSettings, message: EmailMessage, *, ca_file: str = "") ->
 
     Raises :class:`TemporaryFailure` or :class:`PermanentFailure` with the answer.
     """
+    from email.policy import SMTP as SMTP_POLICY  # with the first message sent, not at start-up
+
     if not settings.configured:
         raise PermanentFailure("E-mail is not configured: set the SMTP host and the sender e-mail in "
                                "Config → Main → Email.")
