@@ -22,10 +22,10 @@ import enum
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from .inputs import is_safe_link
+from .templating import DirectSandboxedEnvironment
 
 
 #: between a submenu's title and an entry's label in a menu link's title
@@ -163,7 +163,7 @@ class EntryPoint:
         )
 
 
-_sandbox = SandboxedEnvironment(autoescape=True)
+_sandbox = DirectSandboxedEnvironment(autoescape=True)
 
 
 @lru_cache(maxsize=256)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 #: module names are limited to 32 characters (Splynx's own limit), so ids to 32 - 13.
@@ -83,8 +84,10 @@ class AddonIdentity:
         return cls(canonical[len("splynx-"):].replace("-", "_"))
 
     @classmethod
+    @lru_cache(maxsize=256)
     def from_module_name(cls, module_name: str) -> "AddonIdentity":
-        """The identity whose module name (``splynx_<id>_addon``) is ``module_name``."""
+        """The identity whose module name (``splynx_<id>_addon``) is ``module_name`` (pages ask for the
+        add-on of every entry point they show: an identity, immutable, is made once per name)."""
         if not (module_name.startswith("splynx_") and module_name.endswith("_addon")):
             raise IdentityError(f"{module_name!r} is not an add-on module name (splynx_<id>_addon)")
         return cls(module_name[len("splynx_"):-len("_addon")])

@@ -317,7 +317,10 @@ class AddonHooks:
         return [str(line) for line in lines]
 
     def entry_point_visible(self, addon_id: str, point: EntryPoint, context: dict) -> bool:
-        """Whether the add-on shows ``point`` to this viewer; a failing hook hides it."""
+        """Whether the add-on shows ``point`` to this viewer; a failing hook hides it (an add-on
+        without the hook shows every point: it is not called)."""
+        if not self._manager.hook_caller(addon_id, "splynx_entry_point_visible").get_hookimpls():
+            return True
         visible = self._call_soft(addon_id, "splynx_entry_point_visible", point=point, context=context)
         return visible is not _NOT_CALLED and visible is not False
 

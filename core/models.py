@@ -48,10 +48,13 @@ UNPAID_STATUSES = ("not_paid", "pending")
 
 def unpaid(model):
     """SQL condition for an unpaid invoice or proforma (``model``): the one definition the
-    portal's dashboard tiles and the gateways' "Pay your invoices" widgets share."""
-    from sqlalchemy import and_
+    portal's dashboard tiles and the gateways' "Pay your invoices" widgets share.
 
-    return and_(model.status.in_(UNPAID_STATUSES), model.due > 0)
+    The statuses are one bound parameter each, not an expanding ``IN`` list: the statement
+    compiles once, with nothing to render again on every execution."""
+    from sqlalchemy import and_, literal
+
+    return and_(model.status.in_([literal(status) for status in UNPAID_STATUSES]), model.due > 0)
 
 
 def utcnow() -> datetime:

@@ -20,6 +20,7 @@ from .web import (access_log, branding_views, cookie_sessions, csrf_tokens, entr
                   icon_set, input_guard, sidebar, throttling)
 from .web.auth import SessionViewers, current_admin, current_customer
 from .web.roles import role_of
+from .web.templating import PageEnvironment
 from .web.url_rules import HostFlask
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     """Build the app for one host; add-on blueprints are mounted at their URL prefixes."""
     host = host or Host.build()
     app = HostFlask(__name__, instance_path=str(host.config.instance_path))
+    app.jinja_environment = PageEnvironment
     app.url_map.converters["int"] = RecordIdConverter
     if host.config.proxy_count:
         count = host.config.proxy_count

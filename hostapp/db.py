@@ -23,7 +23,7 @@ def make_engine(url: str, *, immediate: bool = False) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
-            # let SQLAlchemy emit BEGIN itself so "BEGIN IMMEDIATE" below takes the write lock
+            # the driver leaves transactions to SQLAlchemy: the dialect's BEGIN below opens each one
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -31,13 +31,25 @@ def make_engine(url: str, *, immediate: bool = False) -> Engine:
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
+        engine.dialect.do_begin = _sqlite_begin("BEGIN IMMEDIATE" if immediate else "BEGIN")
         return engine
     options = {"isolation_level": "READ COMMITTED"} if url.startswith("mysql") else {}
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **options)
+
+
+def _sqlite_begin(statement: str):
+    """The dialect's ``do_begin`` for SQLite: ``statement`` straight on the driver connection.
+
+    A transaction must begin before its first read (the driver would begin it only before a
+    write), and ``BEGIN IMMEDIATE`` takes the write lock up front. Beginning in the dialect,
+    not in a ``begin`` event as SQLAlchemy's SQLite notes show, keeps the engine free of
+    connection event listeners, which every statement would otherwise be dispatched through.
+    """
+
+    def do_begin(dbapi_connection) -> None:
+        dbapi_connection.execute(statement)
+
+    return do_begin
 
 
 class Database:

@@ -8,6 +8,9 @@ piece, the mark of an add-on.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from flask import current_app, has_app_context
 from markupsafe import Markup
 
@@ -29,12 +32,12 @@ RENAMED = {
     "upload": "upload", "mail": "envelope", "bolt": "bolt", "bolt-lightning": "bolt", "wallet": "credit-card",
 }
 
-def fa_name(name: str | None) -> str:
-    """The Font Awesome 4.7 name for ``name`` (``fa-money-bill`` -> ``money``; unknown -> puzzle piece)."""
+def fa_name(name: str | None, folder: Path | None) -> str:
+    """The Font Awesome 4.7 name for ``name`` in the icon set in ``folder`` (``fa-money-bill`` -> ``money``;
+    unknown -> puzzle piece; with no icon set, every name is taken as it is)."""
     classes = (name or "").strip().lower().split()  # "fa fa-ticket", "fas fa-ticket", "fa-ticket", "ticket"
     key = classes[-1].removeprefix("fa-") if classes else ""
     key = RENAMED.get(key, key)
-    folder = current_app.extensions.get("font_awesome_dir") if has_app_context() else None
     if folder is not None and key not in icon_names(folder):
         return FALLBACK
     return key or FALLBACK
@@ -42,7 +45,14 @@ def fa_name(name: str | None) -> str:
 
 def icon(name: str | None, label: str | None = None, *, spin: bool = False) -> Markup:
     """A Font Awesome glyph; decorative unless ``label`` is given (then read out by screen readers)."""
-    classes = f"fa fa-{fa_name(name)} fa-fw" + (" fa-spin" if spin else "")
+    folder = current_app.extensions.get("font_awesome_dir") if has_app_context() else None
+    return _glyph(folder, name, label, spin)
+
+
+@lru_cache(maxsize=1024, typed=True)  # typed: a Markup label is kept as it is, an equal str one is escaped
+def _glyph(folder: Path | None, name: str | None, label: str | None, spin: bool) -> Markup:
+    """The markup :func:`icon` gives, made once per distinct call (a page shows the same few icons)."""
+    classes = f"fa fa-{fa_name(name, folder)} fa-fw" + (" fa-spin" if spin else "")
     if label:
         return Markup('<i class="{}" aria-hidden="true"></i><span class="sr-only">{}</span>').format(classes, label)
     return Markup('<i class="{}" aria-hidden="true"></i>').format(classes)

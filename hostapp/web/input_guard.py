@@ -10,10 +10,14 @@ from __future__ import annotations
 from flask import Flask, abort, request
 
 
+#: the bodies werkzeug parses into ``request.form``; any other body leaves the form empty
+FORM_MIMETYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
 def _carries_nul() -> bool:
     if "\x00" in request.path:
         return True
-    for values in (request.args, request.form):
+    for values in (request.args, request.form) if request.mimetype in FORM_MIMETYPES else (request.args,):
         for key, value in values.items(multi=True):
             if "\x00" in key or "\x00" in value:
                 return True

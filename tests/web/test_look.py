@@ -7,7 +7,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from markupsafe import Markup
 
+from hostapp.app import create_app
 from hostapp.services.branding import LogoError, image_kind
 from hostapp.web.icon_set import find_font_awesome, icon_names
 from hostapp.web.icons import icon
@@ -46,6 +48,21 @@ def test_icon_names_of_entry_points_map_to_font_awesome_glyphs(app, name, glyph)
 def test_an_icon_with_a_label_is_read_out(app):
     with app.app_context():
         assert '<span class="sr-only">Default</span>' in str(icon("check", "Default"))
+
+
+def test_a_kept_icon_answers_for_exactly_its_own_name_label_and_icon_set(app, tmp_path):
+    """Icons are made once per distinct call: an equal text label and markup label, another icon set
+    (here none found: every name taken as it is), each get their own markup."""
+    with app.app_context():
+        assert "&lt;b&gt;Due&lt;/b&gt;" in str(icon("check", "<b>Due</b>"))
+        assert "<b>Due</b>" in str(icon("check", Markup("<b>Due</b>")))
+        assert 'class="fa fa-puzzle-piece fa-fw"' in str(icon("no-such-icon"))
+    other = create_app(app.extensions["splynx"], testing=True)
+    other.extensions["font_awesome_dir"] = None
+    with other.app_context():
+        assert 'class="fa fa-no-such-icon fa-fw"' in str(icon("no-such-icon"))
+    with app.app_context():
+        assert 'class="fa fa-spin' not in str(icon("refresh")) and "fa-spin" in str(icon("refresh", spin=True))
 
 
 def test_pages_use_the_icon_font_and_no_unicode_glyph_buttons(admin_client):
