@@ -36,9 +36,11 @@ add-on's identity is made once per module name; the NUL guard reads ``request.fo
 form bodies. The page is byte for byte the same. Counted with callgrind (instructions, which
 the machine's load does not change): a dashboard request through Flask's test client went
 from 5.61 to 4.56 million instructions (-19%; the bare page is 0.80 million), the same request
-through the werkzeug server from 5.99 to 5.02 million (the bare page 1.04 million). Timed runs,
-in turns with the code before, could not tell the two apart: the machine was busy with other
-work (load average 3.3-4.9) and the ratio moved between 0.19 and 0.33 for either. The goal is
+through the werkzeug server from 5.99 to 5.02 million (the bare page 1.04 million). Timed, in
+turns with the code before on a quiet machine (load average 0.5-1.7): before 279.3 / 984.2
+(0.28x), 275.5 / 1,007.9 (0.27x), 273.3 / 971.1 (0.28x); after 342.4 / 963.7 (0.36x), 312.1 /
+968.5 (0.32x), 279.9 / 957.3 (0.29x). With the machine busy (load average 3.3-4.9) the ratio
+moved between 0.19 and 0.33 for either and the runs could not tell them apart. The goal is
 still not met: what a request costs now is mostly SQLAlchemy (the session, the pooled
 connection, the customer's ORM load and the counts: about 40%), Jinja rendering the three
 templates and the flash macro (about 20%), the three widgets through pluggy and the sandbox
