@@ -66,8 +66,12 @@ REFUND = "refund"
 OPEN = ("pending", "unknown")
 
 
+#: the customer columns :func:`payer_of` reads (a query that reads rows, not customers, selects them)
+PAYER_COLUMNS = (Customer.name, Customer.email, Customer.zip_code, Customer.street, Customer.city)
+
+
 def payer_of(customer: Customer) -> dict[str, str]:
-    """The billing address facts gateways ask for."""
+    """The billing address facts gateways ask for (``customer`` may be a row of :data:`PAYER_COLUMNS`)."""
     return {"name": customer.name, "email": customer.email, "zip": customer.zip_code,
             "street": customer.street, "city": customer.city}
 

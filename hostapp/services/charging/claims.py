@@ -27,7 +27,7 @@ from core.payments import ChargeItem, new_attempt_key
 
 from ...models import ChargeBatchItem, Customer, PaymentAccount, PaymentAttempt
 from ..bulk_rows import inserted_ids
-from ..payments import DOCUMENTS, payer_of, saved_account
+from ..payments import DOCUMENTS, PAYER_COLUMNS, payer_of, saved_account
 
 IN_PROGRESS = "Not charged: another payment of this invoice is pending or its outcome is unknown."
 
@@ -36,8 +36,7 @@ IN_PROGRESS = "Not charged: another payment of this invoice is pending or its ou
 ITEM_FIELDS = (ChargeBatchItem.id, ChargeBatchItem.status, ChargeBatchItem.target_id, ChargeBatchItem.number,
                ChargeBatchItem.customer_id, ChargeBatchItem.attempt_id)
 #: what a charge item and its payer need of the customer
-CUSTOMER_FIELDS = (Customer.id, Customer.partner_id, Customer.name, Customer.email, Customer.zip_code,
-                   Customer.street, Customer.city)
+CUSTOMER_FIELDS = (Customer.id, Customer.partner_id, *PAYER_COLUMNS)
 ItemRow = Row
 
 
