@@ -16,8 +16,7 @@ portable forms.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ARRAY, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 
