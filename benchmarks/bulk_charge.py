@@ -97,6 +97,24 @@ from hostapp.services.charging import BatchRequest, ChargeFilters, ChargeService
 from tests.charging.gateways import FakepayGateway, IppayGateway  # noqa: E402
 from tests.charging.processes import Worker, fakepay_distribution, host_env  # noqa: E402
 
+#: the goal for a batch's wall time over its bound, per setup: (database, worker processes, invoices, concurrency)
+WALL_GOALS = {("sqlite", 0, 10_000, 8): 1.15, ("postgresql", 2, 10_000, 8): 1.2, ("postgresql", 4, 100_000, 32): 1.3}
+#: the goal for the host's CPU time per invoice on PostgreSQL, in milliseconds
+HOST_CPU_GOAL_MS = 2.0
+
+
+def goal_lines(database: str, workers: int, invoices: int, concurrency: int, over_bound: float,
+               host_cpu_ms: float) -> list[str]:
+    """The goals this setup has, each with whether the run met it."""
+    lines = []
+    wall_goal = WALL_GOALS.get((database, workers, invoices, concurrency))
+    if wall_goal is not None:
+        lines.append(f"goal: wall <= {wall_goal}x the bound: {'met' if over_bound <= wall_goal else 'NOT met'}")
+    if database == "postgresql":
+        lines.append(f"goal: host CPU <= {HOST_CPU_GOAL_MS} ms per invoice: "
+                     f"{'met' if host_cpu_ms <= HOST_CPU_GOAL_MS else 'NOT met'}")
+    return lines
+
 
 def ippay_simulator_latency_flag() -> bool:
     """Whether splynx-ippay is installed and its simulator can answer slowly (``--latency``)."""
@@ -204,6 +222,11 @@ class CpuMeter:
                 process_cpu_seconds(self.gateway_pid))
 
 
+#: seconds between two looks at a batch run by workers: what the Charge dialog's progress bar waits
+#: (``static/js/app.js``), so the database also answers one administrator watching the batch
+PROGRESS_POLL_SECONDS = 0.7
+
+
 def charge(service: ChargeService, handler: str, day: date, concurrency: int, *, here: bool) -> float:
     """Wall seconds from pressing Charge until the batch is ready."""
     started = time.perf_counter()
@@ -214,7 +237,7 @@ def charge(service: ChargeService, handler: str, day: date, concurrency: int, *,
     else:
         service.start(batch_id)
         while not (summary := service.summary(batch_id)).finished:
-            time.sleep(0.2)
+            time.sleep(PROGRESS_POLL_SECONDS)
         outcome = summary.status
     wall = time.perf_counter() - started
     summary = service.summary(batch_id)
@@ -306,6 +329,8 @@ def main(argv=None) -> None:
           f"{bound:.1f} s, so the bound is {'within' if used <= capacity else 'beyond'} this machine's reach")
     print(f"check: {len(seeded) * n:,} approved charges in the gateway's ledger, each invoice exactly once"
           + (f"; at most {peak} requests in flight" if peak is not None else ""))
+    for line in goal_lines(host.db.engine.dialect.name, args.workers, n, concurrency, parallel / bound, cpu / n * 1000):
+        print(line)
 
 
 if __name__ == "__main__":
