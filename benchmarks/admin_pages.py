@@ -28,6 +28,13 @@ the Preview as one aggregate query:
   transactions page and the bare page at about 2x: the ratios here are as steady as the
   machine's load.
 
+A later run on the quiet machine (load 0.1-1.4) did not meet every goal: the bare page took
+2.2-4.6 ms p95 and a list page still spends about 10 ms rendering the admin layout and its 25
+rows whatever the data size, so MariaDB's invoice lists were 6.1x-7.5x the bare page (ratios
+1.04x-1.59x); PostgreSQL met all but "unpaid, this month" (1.55x, 4.4x the bare page); on
+SQLite the customers and first invoices pages took 17-22 ms p50 at 1M (8-10 ms in the other
+runs) and three pages were 1.6x-2.4x.
+
 The Charge dialog's Preview is the goal not met: it sums its selection, 100 invoices at 1k and
 100,000 at 1M, so it grows with it. The index alone answers its one query (an index-only scan
 on PostgreSQL, a covering range on MariaDB and SQLite): p50/p95 at 1M 26.6/43.9 ms on
