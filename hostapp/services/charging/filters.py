@@ -3,13 +3,13 @@
 :class:`ChargeFilters` is what the Charge form, the CLI and an auto-charge filter share. It
 parses the form's strings (comma lists of customer ids and invoice numbers, ``=``/``<``/``>``
 totals) with a message per bad field, serialises to JSON for the batch record, and becomes a
-SQLAlchemy select over invoices or proforma invoices joined to their customers.
+SQLAlchemy select over invoices or proforma invoices (the customer filters as a subquery of customers).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -177,7 +177,8 @@ class ChargeFilters:
     # -- SQL --------------------------------------------------------------------------
 
     def conditions(self, today: date | None = None) -> list:
-        """WHERE clauses over the document model and :class:`Customer` (joined by the caller)."""
+        """WHERE clauses over the document model alone: the customer filters are a subquery of the customers'
+        ids, so an index on the documents answers the rest (no join)."""
         model, today = self.model, today or date.today()
         where = [_status_condition(model, self.status, today)]
         if self.period_from:
@@ -188,9 +189,10 @@ class ChargeFilters:
             where.append(model.date_created == self.issued_on)
         if self.due_on:
             where.append(model.date_till == self.due_on)
-        for column, values in ((Customer.partner_id, self.partner_ids), (Customer.location_id, self.location_ids),
-                               (Customer.payment_method_id, self.payment_method_ids),
-                               (model.customer_id, self.customer_ids), (model.number, self.numbers),
+        customers = self._customer_conditions()
+        if customers:
+            where.append(model.customer_id.in_(select(Customer.id).where(*customers)))
+        for column, values in ((model.customer_id, self.customer_ids), (model.number, self.numbers),
                                (model.id, self.document_ids)):
             if values:
                 where.append(column.in_(values))
@@ -199,11 +201,16 @@ class ChargeFilters:
                           ">": model.total > self.total_value}[self.total_op])
         return where
 
+    def _customer_conditions(self) -> list:
+        """WHERE clauses over :class:`Customer`: the partners, locations and payment types chosen."""
+        return [column.in_(values) for column, values in (
+            (Customer.partner_id, self.partner_ids), (Customer.location_id, self.location_ids),
+            (Customer.payment_method_id, self.payment_method_ids)) if values]
+
     def select_documents(self, today: date | None = None):
         """``(id, number, customer_id, total, due)`` rows of the selection, oldest first."""
         model = self.model
         return (select(model.id, model.number, model.customer_id, model.total, model.due)
-                .join(Customer, Customer.id == model.customer_id)
                 .where(*self.conditions(today)).order_by(model.date_created, model.id))
 
 
@@ -231,15 +238,15 @@ class Preview:
     #: selected documents whose customer has no saved account with the handler
     without_account: int = 0
     handler: str = ""
-    numbers: list[str] = field(default_factory=list)
 
 
-def preview(session: Session, filters: ChargeFilters, handler: str = "", *, sample: int = 10,
+def preview(session: Session, filters: ChargeFilters, handler: str = "", *,
             scope: CustomerScope = every_customer) -> Preview:
-    """Count and sum the selection within ``scope`` in one pass over it (SQL aggregates; nothing is locked
-    or written)."""
+    """Count and sum the selection within ``scope`` in one aggregate query (nothing is locked or written).
+
+    It reads only the columns the index on status and date carries, so that index answers it alone."""
     model = filters.model
-    base = scope(select(model).join(Customer, Customer.id == model.customer_id).where(*filters.conditions()),
+    base = scope(select(model.customer_id, model.status, model.total, model.due).where(*filters.conditions()),
                  model.customer_id).subquery()
     has_account = select(PaymentAccount.id).where(PaymentAccount.customer_id == base.c.customer_id,
                                                   PaymentAccount.gateway == handler).exists()
@@ -248,10 +255,8 @@ def preview(session: Session, filters: ChargeFilters, handler: str = "", *, samp
         func.count(case((base.c.status == "pending", 1))),
         func.count(case((~has_account, 1))) if handler else literal(0),
     )).one()
-    numbers = list(session.execute(select(base.c.number).order_by(base.c.date_created, base.c.id).limit(sample))
-                   .scalars())
     return Preview(count, Decimal(total_sum).quantize(Decimal("0.01")), Decimal(due_sum).quantize(Decimal("0.01")),
-                   in_progress, without_account, handler, numbers)
+                   in_progress, without_account, handler)
 
 
 # -- parsing helpers ----------------------------------------------------------------
