@@ -69,20 +69,21 @@ cores give 312 in the bound's 156 s at C=32: unless the workers, the database an
 together need less than 3.1 ms an invoice, no runner on this machine reaches 1.3x that bound.
 
 With the PostgreSQL booking writing each group as one array per column (``hostapp/services/bulk_rows.py``),
-and the benchmark watching a worker batch every 0.7 s as the Charge dialog does (it looked every
-0.2 s: each look counts the batch's items and joins their attempts, which at 100,000 items cost
-PostgreSQL 300 ms without planner statistics and about 100 ms with them), 100,000 invoices on
-PostgreSQL with 4 workers at C=32 (bound 156.2 s, goal 1.3x):
+100,000 invoices on PostgreSQL with 4 workers at C=32 (bound 156.2 s, goal 1.3x):
 
-    load 1.3 at the start:  204.5 s (1.31x); CPU per invoice: workers 1.5 ms (goal 2 ms: met),
-                            PostgreSQL 1.8 ms, gateway 0.3 ms; 354 CPU seconds in all.
-    load 0.7, a test run starting beside it: 210.9 s (1.35x); workers 1.6 ms, PostgreSQL 1.9 ms.
-    load 2.9:               226.6 s (1.45x); workers 1.5 ms.
+    load 0.7 at the start, a test run beside it:  210.9 s (1.35x); CPU per invoice: workers 1.6 ms
+                            (goal 2 ms: met), PostgreSQL 1.9 ms, gateway 0.3 ms.
+    load 2.9:               226.6 s (1.45x); workers 1.5 ms, PostgreSQL 1.8 ms.
+    load 1.3, the batch watched every 0.7 s as the Charge dialog does (before, every 0.2 s):
+                            204.5 s (1.31x); workers 1.5 ms, PostgreSQL 1.8 ms, gateway 0.3 ms;
+                            354 CPU seconds in all.
 
-The 1.3x goal allows 406 CPU seconds on two cores; the batch needs about 355, so it is within
-reach only with the machine to itself. What is left is PostgreSQL's own work (1.8 ms an
-invoice with four workers against 0.7-0.8 ms with one in-process lane) and the progress look,
-which still grows with the batch.
+Each look at a batch counts its items and joins their attempts: at 100,000 items a finished
+batch's look costs PostgreSQL about 300 ms without planner statistics and 100 ms with them. The
+1.3x goal allows 406 CPU seconds on two cores and the batch needs about 355, so it is within
+reach only with the machine to itself. What is left is PostgreSQL's own work (1.8 ms an invoice
+with four workers against 0.7-0.8 ms with one in-process lane) and the look at the progress,
+which grows with the batch.
 
 Booking used to bind the batch (about 6 ms of ORM work per invoice, one core per process); now
 a process needs about a third of a core for the gateway's 160 invoices a second at C=8 and
