@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from core import AddonManifest, EntryPoint, ModuleSpec, hookimpl
 from hostapp.models import EntryPointRecord
-from splynx_testing.fixtures import make_test_app, portal_login
+from splynx_testing.fixtures import portal_login
 
 CURRENT = re.compile(r'aria-current="page">([^<]+)</a>')
 
@@ -63,13 +63,10 @@ class NetworkMap:
                            url="https://maps.example/", enabled=False)]
 
 
-def test_a_menu_link_enabled_meanwhile_gives_the_sidebar_anew(host, install_addon, factory, sidebar_renders):
+def test_a_menu_link_enabled_meanwhile_gives_the_sidebar_anew(host, install_addon, admin_client, sidebar_renders):
     install_addon(NetworkMap())
-    factory.admin(login="root", password="root-password")
-    client = make_test_app(host).test_client()
-    assert client.post("/admin/login", data={"login": "root", "password": "root-password"}).status_code == 302
-    assert "Network map" not in sidebar_of(client.get("/admin/customers").get_data(as_text=True))
+    assert "Network map" not in sidebar_of(admin_client.get("/admin/customers").get_data(as_text=True))
     with host.db.transaction() as session:
         session.execute(update(EntryPointRecord).where(EntryPointRecord.name == "map").values(enabled=True))
-    assert "Network map" in sidebar_of(client.get("/admin/customers").get_data(as_text=True))
+    assert "Network map" in sidebar_of(admin_client.get("/admin/customers").get_data(as_text=True))
     assert sidebar_renders == ["admin/sidebar.html"] * 2
