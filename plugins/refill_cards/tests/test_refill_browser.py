@@ -78,6 +78,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     page.get_by_label("Quantity").fill("30")
     page.get_by_label("Prefix").fill("PROMO")
     page.get_by_label("Price").fill("10.00")
+    page.wait_for_load_state()  # the page's script (at the end of the body) ticks the lock on a partner
     page.get_by_label("Partner", exact=True).select_option(label="Riverside")
     expect(page.get_by_role("checkbox", name="Lock to the partner")).to_be_checked()  # ticked unless unticked
     page.get_by_label("Valid until").fill((date.today() + timedelta(days=180)).isoformat())
@@ -177,6 +178,7 @@ def test_refill_cards_walkthrough(page, server, refill, factory):
     page.goto(f"{server.url}/admin/")
     page.locator("aside").get_by_role("link", name="Portal", exact=True).click()
     expect(page.get_by_role("heading", name="Per partner settings")).to_be_visible()
+    page.wait_for_load_state()  # the page's script (at the end of the body) reloads on a new partner
     page.get_by_label("Partner:").select_option(label=partner.name)
     expect(page).to_have_url(re.compile(rf"partner={partner.id}"))
     methods = page.get_by_label("Payment methods")

@@ -49,6 +49,7 @@ def test_portal_payment_methods_per_partner_with_default_fallback(page, server, 
     tiles.select_option(["balance", "unpaid_invoices"])
     page.locator("#portal-settings").get_by_role("button", name="Save").click()
     expect(page.locator(".alert-success")).to_contain_text("Portal settings saved for the Default partner.")
+    page.wait_for_load_state()  # the page's script (at the end of the body) reloads on a new partner
     page.get_by_label("Partner:").select_option(label="Riverside")
     expect(page).to_have_url(re.compile(rf"partner={riverside.id}"))
     page.get_by_label("Payment methods").select_option(["ippay"])
