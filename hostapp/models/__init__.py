@@ -1,7 +1,7 @@
 """The host's SQLAlchemy models, one module per concern."""
 
 from core.models import Base, utcnow
-from .charging import AutoChargeFilter, ChargeBatch, ChargeBatchItem, ChargeChunk, ChargeLane
+from .charging import AutoChargeFilter, ChargeBatch, ChargeBatchItem, ChargeChunk, ChargeChunkTally, ChargeLane
 from .finance import (
     DEFAULT_PAYMENT_METHODS,
     DEFAULT_TRANSACTION_CATEGORIES,
@@ -24,7 +24,7 @@ from .registry import EntryPointRecord, Module, ModuleSetting
 
 __all__ = [
     "DEFAULT_PAYMENT_METHODS", "DEFAULT_TRANSACTION_CATEGORIES", "Admin", "AuditEntry", "AutoChargeFilter", "Base",
-    "ChargeBatch", "ChargeBatchItem", "ChargeChunk", "ChargeLane", "Customer",
+    "ChargeBatch", "ChargeBatchItem", "ChargeChunk", "ChargeChunkTally", "ChargeLane", "Customer",
     "EntryPointRecord", "Invoice", "InvoiceItem", "Job", "Location", "MAIL_STATUSES", "MailMessage", "MailTemplateRecord", "Module", "ModuleSetting", "NumberSequence",
     "Partner", "Payment", "PaymentAccount", "PaymentAccountType", "PaymentAllocation", "PaymentAttempt",
     "PaymentMethod", "ProformaInvoice", "ProformaItem", "Transaction", "TransactionCategory", "utcnow",

@@ -76,6 +76,26 @@ class ChargeChunk(Base):
     claims: Mapped[int] = mapped_column(default=0)
 
 
+class ChargeChunkTally(Base):
+    """A chunk's items counted by outcome, kept while none of them changes (see
+    :mod:`hostapp.services.charge_tallies`): a batch's progress adds these up."""
+
+    __tablename__ = "charge_chunk_tallies"
+    chunk_id: Mapped[int] = mapped_column(ForeignKey("charge_chunks.id", ondelete="CASCADE"), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("charge_batches.id", ondelete="CASCADE"), index=True)
+    items: Mapped[int] = mapped_column(default=0)
+    queued: Mapped[int] = mapped_column(default=0)
+    #: attempts written and not yet answered
+    in_flight: Mapped[int] = mapped_column(default=0)
+    #: approved attempts, refunded ones included
+    approved: Mapped[int] = mapped_column(default=0)
+    declined: Mapped[int] = mapped_column(default=0)
+    unknown: Mapped[int] = mapped_column(default=0)
+    skipped: Mapped[int] = mapped_column(default=0)
+    #: what the approved attempts (not refunded) charged
+    charged_sum: Mapped[Decimal] = mapped_column(default=ZERO)
+
+
 class ChargeLane(Base):
     """One of the batch's lanes: at most ``batch.lanes`` workers charge a batch at once."""
 
@@ -102,7 +122,7 @@ class ChargeBatchItem(Base):
     #: due at selection time; the attempt holds what was actually asked for
     amount: Mapped[Decimal]
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
-    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("payment_attempts.id"))
+    attempt_id: Mapped[int | None] = mapped_column(ForeignKey("payment_attempts.id"), index=True)
     #: why an item was skipped (already paid, payment in progress)
     message: Mapped[str] = mapped_column(Text, default="")
     #: the handler's log lines for this invoice

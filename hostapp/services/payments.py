@@ -49,6 +49,7 @@ from ..db import Database
 from ..models import Customer, Payment, PaymentAccount, PaymentAttempt
 from .audit import record
 from .bulk_rows import update_by_id
+from .charge_tallies import forget_attempts
 from .ledger import (
     DOCUMENTS,
     PaymentBooking,
@@ -319,6 +320,8 @@ class PaymentService:
         ).scalar_one()
         if not transition(attempt.status, result.status):
             return PaymentOutcome(attempt.id, result.status, attempt.message, attempt.payment_id)
+        if attempt.batch_id is not None:
+            forget_attempts(session, [attempt.id])
         attempt.status = result.status.value
         attempt.message = result.message
         attempt.approval_code = result.approval_code
@@ -384,6 +387,7 @@ class PaymentService:
                          "open_target": None if closed else attempt.open_target, "updated_at": utcnow()})
             events += _mail_events(attempt, document, result.status, payment_ids.get(attempt.id))
         if rows:
+            forget_attempts(session, [attempt.id for attempt, _, _ in changing if attempt.batch_id is not None])
             write_documents(session, [document for _, _, document in changing])
             update_by_id(session, PaymentAttempt, rows)
             record_events(session, events)
@@ -406,6 +410,8 @@ class PaymentService:
         paid_by = self._attempt_of(session, original)
         if paid_by is not None and self.refundable(session, original.id) == ZERO \
                 and transition(paid_by.status, PaymentStatus.REFUNDED):
+            if paid_by.batch_id is not None:
+                forget_attempts(session, [paid_by.id])
             paid_by.status = PaymentStatus.REFUNDED.value
         return refund.id
 

@@ -17,8 +17,9 @@ from typing import NamedTuple
 from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk, ChargeLane, Customer, PaymentAttempt
+from ...models import ChargeBatch, ChargeBatchItem, ChargeChunk, ChargeChunkTally, ChargeLane, Customer, PaymentAttempt
 from core.models import ZERO, utcnow
+from ..charge_tallies import COUNTS, batch_outcomes, counted_items, tally_new_chunks
 from .filters import DOCUMENT_MODELS, ChargeFilters, CustomerScope, every_customer
 
 
@@ -68,6 +69,8 @@ def create_batch(session: Session, request: BatchRequest, *, concurrency: int, l
          "number": row.number, "customer_id": row.customer_id, "amount": row.due}
         for index, row in enumerate(rows)
     ])
+    tally_new_chunks(session, batch.id, {chunk_id: len(rows[number * chunk_size:(number + 1) * chunk_size])
+                                         for number, chunk_id in chunk_ids.items()})
     return batch
 
 
@@ -124,27 +127,30 @@ class BatchSummary:
 
 
 def summarize(session: Session, batch_id: int, *, scope: CustomerScope = every_customer) -> BatchSummary | None:
-    """Counts of the batch's invoices within ``scope``, by outcome, and the sum charged."""
+    """Counts of the batch's invoices within ``scope``, by outcome, and the sum charged.
+
+    For an administrator who sees every customer the counts come from the chunks' tallies
+    (:func:`~hostapp.services.charge_tallies.batch_outcomes`); within a narrower scope they are
+    counted from the items the administrator may see.
+    """
     batch = session.get(ChargeBatch, batch_id)
     if batch is None:
         return None
-    items = dict(session.execute(scope(select(ChargeBatchItem.status, func.count()).where(
-        ChargeBatchItem.batch_id == batch_id), ChargeBatchItem.customer_id).group_by(ChargeBatchItem.status)).all())
-    attempts = {status: (count, amount) for status, count, amount in session.execute(scope(
-        select(PaymentAttempt.status, func.count(), func.coalesce(func.sum(PaymentAttempt.amount), 0))
-        .join(ChargeBatchItem, ChargeBatchItem.attempt_id == PaymentAttempt.id)
-        .where(ChargeBatchItem.batch_id == batch_id), ChargeBatchItem.customer_id)
-        .group_by(PaymentAttempt.status)).all()}
-
-    def count(status: str) -> int:
-        return attempts.get(status, (0, 0))[0]
-
+    if _everyone(scope):
+        counts = batch_outcomes(session, batch_id)
+    else:
+        counts = session.execute(scope(counted_items().where(ChargeBatchItem.batch_id == batch_id),
+                                       ChargeBatchItem.customer_id)).one()
     return BatchSummary(
-        id=batch.id, status=batch.status, items=sum(items.values()), queued=items.get("queued", 0),
-        in_flight=count("pending"), approved=count("approved") + count("refunded"), declined=count("declined"),
-        unknown=count("unknown"), skipped=items.get("skipped", 0),
-        charged_sum=Decimal(attempts.get("approved", (0, 0))[1]).quantize(Decimal("0.01")), error=batch.error,
+        id=batch.id, status=batch.status, **{name: int(getattr(counts, name)) for name in COUNTS},
+        charged_sum=Decimal(counts.charged_sum).quantize(Decimal("0.01")), error=batch.error,
     )
+
+
+def _everyone(scope: CustomerScope) -> bool:
+    """Whether ``scope`` leaves statements as they are (the administrator sees every customer)."""
+    probe = select(ChargeBatchItem.id)
+    return scope(probe, ChargeBatchItem.customer_id) is probe
 
 
 #: what the history shows for an item: its attempt's status, or why it was not charged
@@ -219,7 +225,7 @@ def delete_batch(session: Session, batch_id: int) -> None:
         return
     if not batch.finished:
         raise BatchBusy(f"Charge batch #{batch_id} is still running.")
-    for model in (ChargeBatchItem, ChargeChunk, ChargeLane):
+    for model in (ChargeChunkTally, ChargeBatchItem, ChargeChunk, ChargeLane):
         session.execute(delete(model).where(model.batch_id == batch_id))
     session.delete(batch)
 

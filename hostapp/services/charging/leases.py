@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 
 from ...db import Database
 from ...models import ChargeChunk, ChargeLane
+from ..charge_tallies import forget_chunk, tally_chunk
 from core.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -90,17 +91,20 @@ class Leases:
                     status="running", owner=owner, lease_until=self._until(), claims=ChargeChunk.claims + 1,
                 )).rowcount
                 if won == 1:
+                    forget_chunk(session, chunk_id)
                     if status == "running":
                         log.warning("charge batch %s: chunk %s taken over from %s", batch_id, number, previous)
                     return ChunkClaim(chunk_id, number, taken_over=status == "running")
         return None
 
-    def finish_chunk(self, chunk_id: int, owner: str) -> bool:
-        """Mark the chunk done; ``False`` if this owner had lost it meanwhile."""
+    def finish_chunk(self, batch_id: int, chunk_id: int, owner: str) -> bool:
+        """Mark the chunk done and tally it; ``False`` if this owner had lost it meanwhile."""
         with self.db.transaction() as session:
             done = session.execute(update(ChargeChunk).where(
                 ChargeChunk.id == chunk_id, ChargeChunk.owner == owner, ChargeChunk.status == "running",
             ).values(status="done", lease_until=None)).rowcount
+            if done:
+                tally_chunk(session, batch_id, chunk_id)
         if not done:
             log.warning("chunk %s was taken over before %s finished it", chunk_id, owner)
         return done == 1

@@ -215,7 +215,7 @@ class LaneRunner:
         if failures and worked.error is None:
             self._fail(batch.id, f"{len(failures)} result(s) could not be booked (first: {failures[0]}); resume the "
                                  "batch to ask the gateway again with the same attempt keys.")
-        self.leases.finish_chunk(worked.chunk_id, owner)
+        self.leases.finish_chunk(batch.id, worked.chunk_id, owner)
         if on_progress is not None:
             on_progress(self.summary(batch.id))
 
