@@ -121,7 +121,7 @@ class ChargeBatchItem(Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     #: due at selection time; the attempt holds what was actually asked for
     amount: Mapped[Decimal]
-    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
     attempt_id: Mapped[int | None] = mapped_column(ForeignKey("payment_attempts.id"), index=True)
     #: why an item was skipped (already paid, payment in progress)
     message: Mapped[str] = mapped_column(Text, default="")
