@@ -12,11 +12,9 @@ Flow of :meth:`PaymentService.pay`:
    and blocks new attempts until :meth:`PaymentService.reconcile` asks the gateway again
    with the same key.
 
-Refunds take the same door (:meth:`PaymentService.refund`): the refunded payment is locked,
-its refundable amount checked and a *refund* attempt written in one transaction; its
-``open_target`` (``refund:<payment id>``) allows one refund of a payment in flight. An
-approved refund is booked as a negative payment linked to the original, under the refund
-attempt's key.
+Refunds take the same door (:meth:`PaymentService.refund`, with :mod:`.refunds`): the
+refunded payment is locked, its refundable amount checked and a *refund* attempt written in
+one transaction, and an approved refund is booked as a negative payment under its key.
 """
 
 from __future__ import annotations
@@ -24,14 +22,13 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.manager import AddonHooks
 from core.models import ZERO, utcnow
 from core.payments import (
-    CENT,
     PaymentError,
     PaymentInProgress,
     PaymentOutcome,
@@ -56,15 +53,13 @@ from .ledger import (
     locked_documents,
     record_payment,
     record_payments,
-    record_refund,
     write_documents,
 )
 from .mail.events import MailEvent, record_events
+from .refunds import OPEN, REFUND, book_refund, open_refund, refundable, refundable_many
 
 log = logging.getLogger(__name__)
 
-REFUND = "refund"
-OPEN = ("pending", "unknown")
 
 
 #: the customer columns :func:`payer_of` reads (a query that reads rows, not customers, selects them)
@@ -187,34 +182,16 @@ class PaymentService:
         """Refund ``amount`` of a payment through the gateway that took it; at most once per call.
 
         The payment row is locked while the refundable amount is checked and the refund
-        attempt written, so parallel refunds can never give back more than was paid.
-        ``intent`` is the refund form's one-time key, as for :meth:`pay`; ``reason`` is kept
-        on the attempt and in the booked refund's comment.
+        attempt written (:func:`~hostapp.services.refunds.open_refund`), so parallel refunds can
+        never give back more than was paid. ``intent`` is the refund form's one-time key, as for
+        :meth:`pay`; ``reason`` is kept on the attempt and in the booked refund's comment.
         """
         try:
             with self.db.transaction() as session:
                 if intent and (earlier := self._by_intent(session, intent)) is not None:
                     return self.outcome_of(earlier)
-                payment = session.execute(
-                    select(Payment).where(Payment.id == payment_id).with_for_update()).scalar_one_or_none()
-                if payment is None or payment.gateway != gateway or payment.amount <= ZERO or payment.refund_of_id:
-                    raise PaymentError(f"Only payments made through {gateway} can be refunded here.")
-                if session.execute(select(PaymentAttempt.id).where(
-                        PaymentAttempt.open_target == f"{REFUND}:{payment.id}")).first():
-                    raise PaymentInProgress("A refund of this payment is already in progress.")
-                left = self.refundable(session, payment.id)
-                if left <= ZERO:
-                    raise PaymentError(f"Payment {payment.receipt_number} is refunded in full already.")
-                if not CENT <= amount <= left or amount != amount.quantize(CENT):
-                    raise PaymentError(f"Enter an amount between 0.01 and {left}.")
-                paid_by = self._attempt_of(session, payment)
-                attempt = PaymentAttempt(
-                    key=new_attempt_key(), gateway=gateway, customer_id=payment.customer_id, target_kind=REFUND,
-                    target_id=payment.id, amount=amount, source=paid_by.source if paid_by else "card",
-                    account_id=paid_by.account_id if paid_by else None, open_target=f"{REFUND}:{payment.id}",
-                    initiated_by=initiated_by, intent=intent or None, note=" ".join(reason.split())[:255])
-                session.add(attempt)
-                session.flush()
+                attempt, payment = open_refund(session, gateway=gateway, payment_id=payment_id, amount=amount,
+                                               initiated_by=initiated_by, intent=intent, reason=reason)
                 request = self._request(session, attempt, {}, f"Refund of payment {payment.receipt_number}")
         except (IntegrityError, PaymentError) as exc:
             earlier = self._same_intent(intent)
@@ -225,29 +202,15 @@ class PaymentService:
             raise PaymentInProgress("A refund of this payment is already in progress.") from None
         return self.execute(attempt.id, request)
 
-    @classmethod
-    def refundable(cls, session: Session, payment_id: int) -> Decimal:
+    @staticmethod
+    def refundable(session: Session, payment_id: int) -> Decimal:
         """The payment's amount less refunds booked (negative payments) and refunds in flight."""
-        return cls.refundable_many(session, [session.get(Payment, payment_id)])[payment_id]
+        return refundable(session, payment_id)
 
     @staticmethod
     def refundable_many(session: Session, payments: list[Payment]) -> dict[int, Decimal]:
         """:meth:`refundable` of several payments in two queries: ``{payment id: amount}``."""
-        ids = [payment.id for payment in payments]
-        if not ids:
-            return {}
-        booked = dict(session.execute(select(Payment.refund_of_id, func.sum(Payment.amount)).where(
-            Payment.refund_of_id.in_(ids)).group_by(Payment.refund_of_id)).all())
-        in_flight = dict(session.execute(select(PaymentAttempt.target_id, func.sum(PaymentAttempt.amount)).where(
-            PaymentAttempt.target_kind == REFUND, PaymentAttempt.target_id.in_(ids),
-            PaymentAttempt.status.in_(OPEN)).group_by(PaymentAttempt.target_id)).all())
-        return {payment.id: payment.amount + Decimal(booked.get(payment.id) or 0) - Decimal(in_flight.get(payment.id) or 0)
-                for payment in payments}
-
-    @staticmethod
-    def _attempt_of(session: Session, payment: Payment) -> PaymentAttempt | None:
-        """The attempt that booked ``payment`` (``None`` for payments booked by hand)."""
-        return session.execute(select(PaymentAttempt).where(PaymentAttempt.payment_id == payment.id)).scalar_one_or_none()
+        return refundable_many(session, payments)
 
     def _request(self, session: Session, attempt: PaymentAttempt, details: dict, description: str) -> PaymentRequest:
         customer = session.get(Customer, attempt.customer_id)
@@ -329,7 +292,7 @@ class PaymentService:
             attempt.gateway_reference = result.reference
         document = self._document(session, attempt)
         if result.status is PaymentStatus.APPROVED and attempt.target_kind == REFUND:
-            attempt.payment_id = self._book_refund(session, attempt, result)
+            attempt.payment_id = book_refund(session, attempt, result)
             attempt.open_target = None
         elif result.status is PaymentStatus.APPROVED:
             attempt.payment_id = record_payment(session, _booking(attempt, result, document)).id
@@ -398,22 +361,6 @@ class PaymentService:
             except TransitionError as exc:
                 refused[attempt_id] = exc
         return refused
-
-    def _book_refund(self, session: Session, attempt: PaymentAttempt, result: PaymentResult) -> int:
-        """Book an approved refund as a negative payment; a full refund marks the paying attempt refunded."""
-        original = session.execute(select(Payment).where(Payment.id == attempt.target_id).with_for_update()).scalar_one()
-        comment = result.message or f"Refund by {attempt.gateway}"
-        refund = record_refund(session, original, attempt.amount, gateway_reference=attempt.key,
-                               comment=f"{comment}: {attempt.note}"[:255] if attempt.note else comment,
-                               added_by=attempt.initiated_by or "system")
-        session.flush()
-        paid_by = self._attempt_of(session, original)
-        if paid_by is not None and self.refundable(session, original.id) == ZERO \
-                and transition(paid_by.status, PaymentStatus.REFUNDED):
-            if paid_by.batch_id is not None:
-                forget_attempts(session, [paid_by.id])
-            paid_by.status = PaymentStatus.REFUNDED.value
-        return refund.id
 
     @staticmethod
     def _document(session: Session, attempt: PaymentAttempt):
