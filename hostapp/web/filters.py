@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Flask
@@ -21,7 +22,9 @@ STATUS_CLASSES = {
 }
 
 
+@lru_cache(maxsize=1024)
 def badge(text: str) -> Markup:
+    """A status as a coloured badge; each status's markup is made once (a list shows the same few on every row)."""
     return Markup('<span class="badge badge-{}">{}</span>').format(STATUS_CLASSES.get(text, "info"), text)
 
 
