@@ -17,7 +17,7 @@ from core.web.viewers import HOST_KEY, VIEWERS_KEY
 from .host import Host
 from .models import Module
 from .web import (access_log, branding_views, cookie_sessions, csrf_tokens, entry_point_views, errors, filters, headers,
-                  icon_set, input_guard, sidebar, throttling)
+                  icon_set, input_guard, page_urls, sidebar, throttling)
 from .web.auth import SessionViewers, current_admin, current_customer
 from .web.roles import role_of
 from .web.templating import PageEnvironment
@@ -56,6 +56,7 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     csrf_tokens.register(app)
     cookie_sessions.register(app)
     filters.register(app)
+    page_urls.register(app)
     entry_point_views.register(app)
     sidebar.register(app)
     throttling.register(app, host.config.ratelimit_storage_url)
