@@ -6,7 +6,6 @@ import logging
 from datetime import timedelta
 
 from flask import Flask, abort, redirect, request, url_for
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import select
 
@@ -21,7 +20,7 @@ from .web import (access_log, branding_views, cookie_sessions, csrf_tokens, entr
 from .web.auth import SessionViewers, current_admin, current_customer
 from .web.roles import role_of
 from .web.templating import PageEnvironment
-from .web.url_rules import HostFlask
+from .web.host_flask import HostFlask
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +51,7 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     app.extensions[HOST_KEY] = host
     app.extensions[VIEWERS_KEY] = SessionViewers()
     input_guard.register(app)
-    CSRFProtect(app)
+    csrf_tokens.protect(app)
     csrf_tokens.register(app)
     cookie_sessions.register(app)
     filters.register(app)
