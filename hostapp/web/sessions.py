@@ -31,6 +31,9 @@ from ..services.config_cache import GENERATION_COLUMN, remember_generation
 #: signed and sent again on every request, and an idle login ends at most this much early
 SEEN_STEP = 60
 
+#: what ``g`` holds under a login's key before this request looked the user up
+_UNKNOWN = object()
+
 ADMIN_KEY = "splynx_admin"
 CUSTOMER_KEY = "splynx_customer"
 
@@ -118,8 +121,9 @@ def _load(model, user_id: int):
 
 def user_of(key: str, model):
     """The user logged in under ``key`` (a ``model`` row), or ``None``: unknown, revoked or timed out."""
-    if key in g:
-        return g.get(key)
+    known = g.get(key, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
     entry = session.get(key)
     user = None
     if isinstance(entry, dict) and isinstance(entry.get("id"), int) and isinstance(entry.get("token"), str):
