@@ -92,6 +92,7 @@ def read_with_user(model, endpoint: str, *columns) -> None:
     correlated scalar subqueries) in the query that loads the logged-in ``model`` user, so the
     view needs no query of its own for them; it takes them from :func:`read_for_user`."""
     _READ_WITH_USER[(model, endpoint)] = columns
+    _user_query.cache_clear()  # a statement built before now must not miss the new columns
 
 
 def read_for_user(key: str) -> tuple:
