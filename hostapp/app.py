@@ -6,7 +6,6 @@ import logging
 from datetime import timedelta
 
 from flask import Flask, abort, redirect, request, url_for
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import select
 
@@ -17,11 +16,11 @@ from core.web.viewers import HOST_KEY, VIEWERS_KEY
 from .host import Host
 from .models import Module
 from .web import (access_log, branding_views, cookie_sessions, csrf_tokens, entry_point_views, errors, filters, headers,
-                  icon_set, input_guard, sidebar, throttling)
+                  icon_set, input_guard, page_urls, sidebar, throttling)
 from .web.auth import SessionViewers, current_admin, current_customer
 from .web.roles import role_of
 from .web.templating import PageEnvironment
-from .web.url_rules import HostFlask
+from .web.host_flask import HostFlask
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +51,11 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     app.extensions[HOST_KEY] = host
     app.extensions[VIEWERS_KEY] = SessionViewers()
     input_guard.register(app)
-    CSRFProtect(app)
+    csrf_tokens.protect(app)
     csrf_tokens.register(app)
     cookie_sessions.register(app)
     filters.register(app)
+    page_urls.register(app)
     entry_point_views.register(app)
     sidebar.register(app)
     throttling.register(app, host.config.ratelimit_storage_url)

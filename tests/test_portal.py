@@ -45,6 +45,24 @@ def test_dashboard_shows_balance_and_unpaid_totals(app, factory):
     assert "-20.00 $" in page and "20.00 $ due" in page
 
 
+def test_dashboard_counts_only_the_customers_unpaid_invoices_and_proformas(app, factory):
+    import re
+
+    customer, other = factory.customer(), factory.customer()
+    factory.invoice(customer, "10.00")
+    factory.invoice(customer, "0.25", status="pending")
+    factory.invoice(customer, "99.00", status="paid")
+    factory.proforma(customer, "3.10")
+    factory.invoice(other, "500.00")
+    factory.proforma(other, "600.00")
+    tiles = re.findall(r'<div class="value">(\d+)</div><div class="muted">([^<]+) due',
+                       portal_login(app, customer).get("/portal/").get_data(as_text=True))
+    assert tiles == [("2", "10.25 $"), ("1", "3.10 $")]
+    tiles = re.findall(r'<div class="value">(\d+)</div><div class="muted">([^<]+) due',
+                       portal_login(app, other).get("/portal/").get_data(as_text=True))
+    assert tiles == [("1", "500.00 $"), ("1", "600.00 $")]
+
+
 def test_profile_validates_and_saves(app, factory):
     customer = factory.customer()
     client = portal_login(app, customer)

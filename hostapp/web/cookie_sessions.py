@@ -5,13 +5,14 @@ keeps it from changing more than once a minute), and Flask checks its signature 
 it every time. :class:`VerifiedCookieSessions` keeps, per cookie value, what that check gave
 (the data and when the cookie was signed): a kept value passed the same signature check with
 the same keys, and its age is checked again on every request, so a cookie is accepted exactly
-when Flask would accept it. Each request gets its own copy of the data.
+when Flask would accept it. Each request gets its own copy of the data (its dicts, lists and
+tuples copied; what the session serializer gives besides is immutable).
 """
 
 from __future__ import annotations
 
-import copy
 import time
+from typing import Any
 
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -37,7 +38,7 @@ class VerifiedCookieSessions(SecureCookieSessionInterface):
         max_age = int(app.permanent_session_lifetime.total_seconds())
         if verified is None or not 0 <= int(time.time()) - verified[1] <= max_age:
             return self.session_class()
-        return self.session_class(copy.deepcopy(verified[0]))
+        return self.session_class(_copy(verified[0]))
 
     def _verify(self, app: Flask, value: str) -> tuple[dict, int] | None:
         """The cookie's data and signing time if its signature holds, else ``None`` (age unchecked)."""
@@ -46,6 +47,16 @@ class VerifiedCookieSessions(SecureCookieSessionInterface):
         except BadSignature:
             return None
         return data, int(signed_at.timestamp())
+
+
+def _copy(value: Any) -> Any:
+    """A copy of session data: new dicts, lists and tuples; other values (str, numbers, bytes,
+    ``Markup``, ``UUID``, ``datetime``: all the tagged JSON serializer makes) are immutable and shared."""
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(item) for item in value)
+    return value
 
 
 def register(app: Flask) -> None:

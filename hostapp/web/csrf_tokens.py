@@ -1,4 +1,10 @@
-"""The pages' CSRF token, signed once per session token and then reused.
+"""CSRF protection: Flask-WTF's check on the requests it applies to, and the pages' token signed once.
+
+Flask-WTF's ``CSRFProtect`` checks every request in a ``before_request`` hook that first looks
+up the view's and blueprint's exemptions and only then sees that a GET needs no check.
+:func:`protect` lets it check (the same ``protect`` call, exemptions included) only requests
+whose method is in ``WTF_CSRF_METHODS``, the only ones it checks at all, so a page view skips
+the look-ups.
 
 Flask-WTF's ``csrf_token()`` signs the session's raw token, with the time, on every page.
 The app sets ``WTF_CSRF_TIME_LIMIT=None``: the time in a token is never checked, so a token
@@ -9,10 +15,21 @@ checking sent tokens stays Flask-WTF's (``CSRFProtect``), unchanged.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, session
-from flask_wtf.csrf import generate_csrf
+from flask import Flask, current_app, request, session
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 
 from .lru import LruCache
+
+
+def protect(app: Flask) -> None:
+    """Check the CSRF token of every request of ``app`` whose method Flask-WTF checks."""
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # CSRFProtect's own hook then checks nothing
+    csrf = CSRFProtect(app)
+
+    @app.before_request
+    def _check_csrf():
+        if request.method in app.config["WTF_CSRF_METHODS"] and app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect(apply_exemptions=True)
 
 
 def register(app: Flask) -> None:

@@ -139,16 +139,14 @@ def tab_points(place: str, root: str):
 
 def code_widgets(place: str, root: str, placement: str) -> list[Markup]:
     """Rendered widgets of a page slot; a failing add-on yields an error box, not an error page."""
-    host = current_host()
+    slot = Placement(placement)
+    points = [p for p in _points(Place(place), PointType.CODE, root=root) if p.placement is slot]
+    if not points:
+        return []
+    hooks = current_host().addons.hooks
     context = {"customer": current_customer() if place == "portal" else None,
                "admin": current_admin() if place == "admin" else None, "request": request}
-    widgets = []
-    for point in _points(Place(place), PointType.CODE, root=root):
-        if point.placement is not Placement(placement):
-            continue
-        addon_id = AddonIdentity.from_module_name(point.module).id
-        widgets.append(host.addons.hooks.render_entry_point(addon_id, point, context))
-    return widgets
+    return [hooks.render_entry_point(AddonIdentity.from_module_name(p.module).id, p, context) for p in points]
 
 
 def register(app: Flask) -> None:

@@ -19,7 +19,7 @@ import secrets
 import time
 from functools import cache
 
-from flask import g, session
+from flask import g, request, session
 from sqlalchemy import bindparam, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,6 +30,9 @@ from ..services.config_cache import GENERATION_COLUMN, remember_generation
 #: how often a login's last use is written to its cookie, in seconds: a busy user's cookie is not
 #: signed and sent again on every request, and an idle login ends at most this much early
 SEEN_STEP = 60
+
+#: what ``g`` holds under a login's key before this request looked the user up
+_UNKNOWN = object()
 
 ADMIN_KEY = "splynx_admin"
 CUSTOMER_KEY = "splynx_customer"
@@ -80,35 +83,58 @@ def _lifetime_over(entry: dict, now: float) -> bool:
             or now - entry.get("seen", 0) > config.session_idle_minutes * 60)
 
 
+#: (model, endpoint) -> columns read with the logged-in ``model`` row on that endpoint's requests
+_READ_WITH_USER: dict[tuple[type, str], tuple] = {}
+
+
+def read_with_user(model, endpoint: str, *columns) -> None:
+    """Have requests to ``endpoint`` read ``columns`` (expressions over ``model``'s row, such as
+    correlated scalar subqueries) in the query that loads the logged-in ``model`` user, so the
+    view needs no query of its own for them; it takes them from :func:`read_for_user`."""
+    _READ_WITH_USER[(model, endpoint)] = columns
+    _user_query.cache_clear()  # a statement built before now must not miss the new columns
+
+
+def read_for_user(key: str) -> tuple:
+    """The columns :func:`read_with_user` named for this request's endpoint, as read with the user
+    logged in under ``key`` (after :func:`user_of` found that user)."""
+    return getattr(g, f"{key}.read")
+
+
 @cache
-def _user_query(model):
-    """A ``model`` row by id with the configuration generation (built once per model)."""
-    return select(model, GENERATION_COLUMN).where(model.id == bindparam("user_id"))
+def _user_query(model, endpoint: str | None):
+    """A ``model`` row by id with the configuration generation and the columns ``endpoint`` reads
+    with it (built once per model and endpoint)."""
+    columns = _READ_WITH_USER.get((model, endpoint), ())
+    return select(model, GENERATION_COLUMN, *columns).where(model.id == bindparam("user_id"))
 
 
 def _load(model, user_id: int):
-    """The ``model`` row ``user_id``, read with the configuration generation (one query per request)."""
+    """The ``model`` row ``user_id`` with the configuration generation and what this endpoint reads
+    with the user (one query per request), or ``None``."""
     session = current_host().db.session
-    row = session.execute(_user_query(model), {"user_id": user_id}).first()
-    if row is None:
-        return None
-    remember_generation(session, row[1])
-    return row[0]
+    endpoint = request.endpoint if (model, request.endpoint) in _READ_WITH_USER else None
+    row = session.execute(_user_query(model, endpoint), {"user_id": user_id}).first()
+    if row is not None:
+        remember_generation(session, row[1])
+    return row
 
 
 def user_of(key: str, model):
     """The user logged in under ``key`` (a ``model`` row), or ``None``: unknown, revoked or timed out."""
-    if key in g:
-        return g.get(key)
+    known = g.get(key, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
     entry = session.get(key)
     user = None
     if isinstance(entry, dict) and isinstance(entry.get("id"), int) and isinstance(entry.get("token"), str):
         now = time.time()
-        candidate = _load(model, entry["id"])
-        if (candidate is not None and candidate.session_token
-                and hmac.compare_digest(candidate.session_token.encode(), entry["token"].encode())
+        row = _load(model, entry["id"])
+        if (row is not None and row[0].session_token
+                and hmac.compare_digest(row[0].session_token.encode(), entry["token"].encode())
                 and not _lifetime_over(entry, now)):
-            user = candidate
+            user = row[0]
+            setattr(g, f"{key}.read", tuple(row[2:]))
             if now - entry.get("seen", 0) >= SEEN_STEP:
                 session[key] = {**entry, "seen": int(now)}
     if user is None and key in session:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask
 from werkzeug.routing import Rule
 
 
@@ -35,9 +34,3 @@ class LazyBuilderRule(Rule):
             return builder(**values)
 
         return build_first
-
-
-class HostFlask(Flask):
-    """The host's Flask application: its URL rules (add-ons' too) compile their builders on first use."""
-
-    url_rule_class = LazyBuilderRule
