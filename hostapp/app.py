@@ -6,7 +6,6 @@ import logging
 from datetime import timedelta
 
 from flask import Flask, abort, redirect, request, url_for
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from sqlalchemy import select
 
@@ -16,8 +15,8 @@ from core.web.viewers import HOST_KEY, VIEWERS_KEY
 
 from .host import Host
 from .models import Module
-from .web import (access_log, branding_views, cookie_sessions, csrf_tokens, entry_point_views, errors, filters, headers,
-                  icon_set, input_guard, sidebar, throttling)
+from .web import (access_log, branding_views, cookie_sessions, csrf_check, csrf_tokens, entry_point_views, errors, filters,
+                  headers, icon_set, input_guard, sidebar, throttling)
 from .web.auth import SessionViewers, current_admin, current_customer
 from .web.roles import role_of
 from .web.templating import PageEnvironment
@@ -52,7 +51,7 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
     app.extensions[HOST_KEY] = host
     app.extensions[VIEWERS_KEY] = SessionViewers()
     input_guard.register(app)
-    CSRFProtect(app)
+    csrf_check.register(app)
     csrf_tokens.register(app)
     cookie_sessions.register(app)
     filters.register(app)
