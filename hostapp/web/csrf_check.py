@@ -1,7 +1,8 @@
 """CSRF protection: every POST, PUT, PATCH and DELETE must carry the session's signed token.
 
 The check is Flask-WTF's (:meth:`flask_wtf.csrf.CSRFProtect.protect`, unchanged), registered
-when the app is built, in the place ``CSRFProtect(app)`` would take among the request hooks.
+when the app is built, in the place ``CSRFProtect(app)`` would take among the request hooks,
+and it reads the host's ``WTF_CSRF_*`` settings (:func:`hostapp.app.create_app`).
 Importing Flask-WTF imports WTForms (and Babel and its reCAPTCHA fields) while the host has no
 WTForms forms, only the token: so Flask-WTF is imported by the first request the check must
 look at, or by the first token a page renders (:mod:`.csrf_tokens`), not at start-up. A GET,
@@ -18,18 +19,6 @@ from flask import Flask, request
 if TYPE_CHECKING:
     from flask_wtf.csrf import CSRFProtect
 
-#: Flask-WTF's defaults, set when the app is built as ``CSRFProtect.init_app`` sets them
-DEFAULTS = {
-    "WTF_CSRF_ENABLED": True,
-    "WTF_CSRF_CHECK_DEFAULT": True,
-    "WTF_CSRF_FIELD_NAME": "csrf_token",
-    "WTF_CSRF_HEADERS": ["X-CSRFToken", "X-CSRF-Token"],
-    "WTF_CSRF_META_NAME": "csrf-token",
-    "WTF_CSRF_TIME_LIMIT": 3600,
-    "WTF_CSRF_SSL_STRICT": True,
-}
-
-
 @cache
 def _protector() -> CSRFProtect:
     """Flask-WTF's checker (it keeps no app: ``protect`` reads the current app's config)."""
@@ -39,10 +28,11 @@ def _protector() -> CSRFProtect:
 
 
 def register(app: Flask) -> None:
-    """Check the CSRF token of every request of ``app`` whose method changes something."""
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
-    app.config["WTF_CSRF_METHODS"] = set(app.config.get("WTF_CSRF_METHODS", ["POST", "PUT", "PATCH", "DELETE"]))
+    """Check the CSRF token of every request of ``app`` whose method is one of ``WTF_CSRF_METHODS``.
+
+    The ``WTF_CSRF_*`` settings are the host's, declared with the app's other settings
+    (:func:`hostapp.app.create_app`).
+    """
 
     @app.before_request
     def csrf_protect():
