@@ -6,9 +6,12 @@ import sys
 
 import pytest
 
-#: imported by the first request that charges, sends mail, issues a document or edits a customer
+#: imported by the first request (or job) that charges, sends or renders mail, issues a document, edits a
+#: customer, opens the add-on catalog or reconciles payment attempts
 UNLOADED_AT_START = ("hostapp.services.charging", "hostapp.services.mail.service", "hostapp.services.mail.smtp",
-                     "hostapp.services.issuing", "hostapp.services.customers", "smtplib")
+                     "hostapp.services.mail.render", "hostapp.services.mail.settings", "smtplib",
+                     "hostapp.services.issuing", "hostapp.services.customers", "hostapp.services.addon_catalog",
+                     "hostapp.services.package_jobs", "core.packages", "hostapp.services.reconciler")
 
 
 def test_building_the_app_does_not_import_the_services_of_requests(tmp_path):

@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...models import Customer, MailMessage
-from .settings import automatic
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,12 @@ def record_event(session: Session, template: str, customer_id: int, *, setting: 
 
 
 def record_events(session: Session, events: list[MailEvent]) -> set[str]:
-    """:func:`record_event` of many events with a few statements; the keys of the events queued."""
+    """:func:`record_event` of many events with a few statements; the keys of the events queued.
+
+    The mail settings (whether a partner sends a kind of message) are imported by the first call.
+    """
+    from .settings import automatic
+
     if not events:
         return set()
     customers = {row.id: row for row in session.execute(select(

@@ -1,7 +1,7 @@
 """Config → Main → Email (SMTP settings per partner, Send test email) and Config → Templates.
 
-The mail service (:mod:`hostapp.services.mail.service`, with the SMTP client) is imported by
-the first request that sends or renders a message, not when the app is built.
+The mail settings, the mail service (:mod:`hostapp.services.mail.service`, with the SMTP client)
+and the renderer are imported by the first request that needs them, not when the app is built.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from core.web import admin_sees_partner, current_host, parse_id, requires
 
 from ...models import Customer, Invoice, MailTemplateRecord, Partner, Payment, ProformaInvoice
 from ...services.audit import record
-from ...services.mail.render import PART_LABELS, TemplateError, check_syntax
-from ...services.mail.settings import NAMESPACE, SETTINGS
 from ...services.settings_store import DEFAULT_PARTNER, SettingsStore, host_choices
 from . import bp
 from .integrations import actor
@@ -44,6 +42,8 @@ def _partners():
 @requires("config.manage")
 def mail_settings():
     """The SMTP server, the sender and automatic sending, per partner with the Default partner underneath."""
+    from ...services.mail.settings import NAMESPACE, SETTINGS
+
     host = current_host()
     db = host.db.session
     store = SettingsStore(db, host.box)
@@ -151,6 +151,7 @@ def _draft(base):
 @requires("config.manage")
 def mail_template(key: str):
     """Edit one template (per partner) and save it if it compiles, or reset it to the built-in text."""
+    from ...services.mail.render import PART_LABELS, TemplateError, check_syntax
     from ...services.mail.service import MailService
 
     host = current_host()
@@ -194,6 +195,7 @@ def mail_template(key: str):
 @requires("config.manage")
 def mail_template_preview(key: str):
     """The form's (unsaved) template rendered with a real customer's data, for the page's sandboxed frame."""
+    from ...services.mail.render import TemplateError
     from ...services.mail.service import MailService, NotSent
 
     host = current_host()

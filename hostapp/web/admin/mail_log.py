@@ -1,6 +1,7 @@
 """Logs → Emails (the outbox: status, answers, tries, view, resend) and sending invoices from Finance.
 
-The mail service is imported by the first resend or send, not when the app is built.
+The mail service and its renderer are imported by the first resend or send, not when the app is
+built.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from core.web.tables import paginate
 
 from ...models import MAIL_STATUSES, Invoice, MailMessage, ProformaInvoice
 from ...services.audit import record
-from ...services.mail.render import TemplateError
 from . import bp
 from .integrations import actor
 
@@ -103,6 +103,7 @@ def _ids(raw: str) -> list[int]:
 @requires("finance.mail")
 def mail_send_documents(kind: str):
     """Send ticked invoices (or one row's) to their customers: a confirmation, then the queue."""
+    from ...services.mail.render import TemplateError
     from ...services.mail.service import MailService, NotSent
 
     host = current_host()
