@@ -15,8 +15,8 @@ from core.web.viewers import HOST_KEY, VIEWERS_KEY
 
 from .host import Host
 from .models import Module
-from .web import (access_log, branding_views, cookie_sessions, csrf_tokens, entry_point_views, errors, filters, headers,
-                  icon_set, input_guard, page_urls, sidebar, throttling)
+from .web import (access_log, branding_views, cookie_sessions, csrf_check, csrf_tokens, entry_point_views, errors, filters,
+                  headers, icon_set, input_guard, page_urls, sidebar, throttling)
 from .web.auth import SessionViewers, current_admin, current_customer
 from .web.roles import role_of
 from .web.templating import PageEnvironment
@@ -43,15 +43,24 @@ def create_app(host: Host | None = None, *, testing: bool = False) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=host.config.session_hours),
         # the cookie is sent again when a login changes or its last use moves on (sessions.SEEN_STEP)
         SESSION_REFRESH_EACH_REQUEST=False,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        # The host's CSRF policy, in one place (hostapp.web.csrf_check applies it, Flask-WTF reads it):
+        # every POST, PUT, PATCH and DELETE carries the session's signed token, in the form field
+        # or one of the headers
+        WTF_CSRF_ENABLED=True,
+        WTF_CSRF_CHECK_DEFAULT=True,
+        WTF_CSRF_METHODS={"POST", "PUT", "PATCH", "DELETE"},
+        WTF_CSRF_FIELD_NAME="csrf_token",
+        WTF_CSRF_HEADERS=["X-CSRFToken", "X-CSRF-Token"],
+        # a token is valid for the session's life (csrf_tokens reuses the signed form)
         WTF_CSRF_TIME_LIMIT=None,
         # the pay pages send no Referer (signed links stay private); the CSRF token is the check
         WTF_CSRF_SSL_STRICT=False,
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
     )
     app.extensions[HOST_KEY] = host
     app.extensions[VIEWERS_KEY] = SessionViewers()
     input_guard.register(app)
-    csrf_tokens.protect(app)
+    csrf_check.register(app)
     csrf_tokens.register(app)
     cookie_sessions.register(app)
     filters.register(app)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from core.gateway.intents import IntentKeys
 from core.gateway.links import DirectLinks
 from core.manager import AddonManager
-from core.packages import PackageBackend
 from core.secrets import SecretBox, instance_key
 
 from .config import HostConfig
@@ -28,10 +28,14 @@ from .services.migrations import Migrator
 from .services.numbering import next_in_sequence
 from .services.payment_accounts import SavedAccounts
 from .services.payments import PaymentService
-from .services.reconciler import Reconciler
 from .services.registry import Registry
 from .services.portal_settings import PortalConfig
 from .services.settings_store import HostSettings
+
+if TYPE_CHECKING:
+    from core.packages import PackageBackend
+
+    from .services.reconciler import Reconciler
 
 
 @dataclass
@@ -92,7 +96,9 @@ class Host:
 
     @cached_property
     def reconciler(self) -> Reconciler:
-        """Settles payment attempts left unknown or pending past their lease."""
+        """Settles payment attempts left unknown or pending past their lease (its module imported here)."""
+        from .services.reconciler import Reconciler
+
         return Reconciler(self.payments, self.config.attempt_lease_seconds)
 
     def saved_accounts(self, gateway: str) -> SavedAccounts:

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from core.gateway.links import mask_signatures
 
 from ..models import Invoice, MailMessage, ProformaInvoice
-from ..services.mail import DeliveryFailure, MailService, NotSent, TemplateError
+from ..services.mail.render import TemplateError
+from ..services.mail.service import MailService, NotSent
+from ..services.mail.smtp import DeliveryFailure
 
 
 @click.group("mail")

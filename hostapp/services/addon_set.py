@@ -10,18 +10,21 @@ worker, the CLI or a Debian postinst reaches every worker without a restart.
 from __future__ import annotations
 
 import shlex
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.manager import AddonManager
-from core.packages import PackageBackend
 
 from ..config import HostConfig
 from ..db import Database
 from ..models import NumberSequence
 from .addon_orm import forget_addon_orm
 from .numbering import next_in_sequence
+
+if TYPE_CHECKING:
+    from core.packages import PackageBackend
 
 GENERATION_KEY = "addon-set-generation"
 #: the values of ``SPLYNX_PACKAGE_BACKEND``

@@ -153,7 +153,7 @@ def test_a_worker_on_rabbitmq_charges_a_batch(charging, host, rabbitmq, http_gat
 def test_a_worker_sends_the_mail_queue_when_asked(host, broker, factory, smtp_server, fakepay_dist, database_url,
                                                   instance_dir, tmp_path):
     from hostapp.models import Customer
-    from hostapp.services.mail import MailService, Subject
+    from hostapp.services.mail.service import MailService, Subject
     from tests.mail.configure import configure_mail
 
     configure_mail(host, smtp_server.port, send_on_invoice="0")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hostapp.models import MailMessage
-from hostapp.services.mail import MailService
+from hostapp.services.mail.service import MailService
 from tests.charging.conftest import request, wait_finished
 from tests.mail.configure import configure_mail
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hostapp.services.mail import MailService
+from hostapp.services.mail.service import MailService
 from tests.mail.configure import configure_mail
 
 

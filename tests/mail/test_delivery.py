@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from hostapp.models import MailMessage
-from hostapp.services.mail import MailService, PermanentFailure, Subject
+from hostapp.services.mail.service import MailService, Subject
+from hostapp.services.mail.smtp import PermanentFailure
 from hostapp.services.mail.outbox import deliver_due
 from tests.mail.configure import configure_mail
 

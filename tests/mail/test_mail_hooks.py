@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hostapp.models import Customer, Invoice
-from hostapp.services.mail import MailService, Subject
+from hostapp.services.mail.service import MailService, Subject
 from tests.plugins import widgets
 
 

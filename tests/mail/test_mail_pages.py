@@ -114,6 +114,6 @@ def test_the_customer_page_turns_finance_emails_off(host, factory, admin_client,
                              follow_redirects=True)
     assert b"no longer gets finance e-mails" in done.data
     factory.invoice(customer)
-    from hostapp.services.mail import MailService
+    from hostapp.services.mail.service import MailService
 
     assert MailService(host).deliver().sent == [] and smtp_server.inbox.messages == []

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from core.mail import MailTemplate
 from hostapp.models import Customer, Invoice, MailMessage, MailTemplateRecord
-from hostapp.services.mail import MailService, NotSent, Subject, TemplateError
+from hostapp.services.mail.render import TemplateError
+from hostapp.services.mail.service import MailService, NotSent, Subject
 from hostapp.services.mail.outbox import deliver_due
 from hostapp.services.mail.render import render
 from tests.mail.configure import configure_mail

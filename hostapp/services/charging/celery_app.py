@@ -82,7 +82,7 @@ def worker_app(host) -> Celery:
     @app.task(name=MAIL_TASK)
     def mail_deliver() -> str:
         """Work the e-mail outbox once (see :mod:`hostapp.services.mail.outbox`)."""
-        from ..mail import MailService
+        from ..mail.service import MailService
 
         report = MailService(host).deliver()
         log.info("e-mail outbox: %s", report.describe())

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from email.utils import make_msgid
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...models import Customer, MailMessage
-from .outbox import new_message_id
-from .settings import automatic
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,12 @@ def record_event(session: Session, template: str, customer_id: int, *, setting: 
 
 
 def record_events(session: Session, events: list[MailEvent]) -> set[str]:
-    """:func:`record_event` of many events with a few statements; the keys of the events queued."""
+    """:func:`record_event` of many events with a few statements; the keys of the events queued.
+
+    The mail settings (whether a partner sends a kind of message) are imported by the first call.
+    """
+    from .settings import automatic
+
     if not events:
         return set()
     customers = {row.id: row for row in session.execute(select(
@@ -69,7 +73,8 @@ def record_events(session: Session, events: list[MailEvent]) -> set[str]:
         return set()
     queued = set(session.execute(select(MailMessage.event_key).where(
         MailMessage.event_key.in_([event.event_key for event, _ in wanted]))).scalars())
-    rows = [dict(message_id=new_message_id(""), event_key=event.event_key, template=event.template,
+    # the Message-ID is a placeholder until the sweep renders the message and gives it the sender's domain
+    rows = [dict(message_id=make_msgid(domain="splynx.invalid"), event_key=event.event_key, template=event.template,
                  customer_id=customer.id, partner_id=customer.partner_id, to_address=customer.email,
                  document_kind=event.document_kind, document_id=event.document_id, payment_id=event.payment_id,
                  status="new")

@@ -27,7 +27,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 from sqlalchemy import and_, or_, select, update
 
@@ -46,10 +46,6 @@ CLAIM_SECONDS = 600
 def worker_name() -> str:
     """Who holds a claim: host name, process and thread."""
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:96]
-
-
-def new_message_id(domain: str) -> str:
-    return make_msgid(domain=domain or "splynx.invalid")
 
 
 def build_email(row: MailMessage, sender_name: str) -> EmailMessage:

@@ -4,6 +4,9 @@ A package job starts only from a confirmed form: the modal's *OK, confirm* (Java
 without JavaScript, the confirm page the action buttons open (``GET``: the question and the
 plan, *OK, confirm* / *Cancel*). Both post ``confirm=1``; a post without it starts nothing and
 is sent to the confirm page.
+
+The catalog, the package jobs and the package backends' vocabulary (:mod:`core.packages`) are
+imported by the first request to these pages, not when the app is built.
 """
 
 from __future__ import annotations
@@ -12,12 +15,8 @@ from flask import abort, flash, get_template_attribute, jsonify, redirect, rende
 from sqlalchemy import select
 
 from core.identity import AddonIdentity
-from core.packages import ACTIONS, PackageError, package_problem
-
 from core.web import current_host, requires
 from ...models import Job
-from ...services import package_jobs
-from ...services.addon_catalog import build_catalog
 from core.web.tables import paginate_items
 from . import bp
 from .integrations import actor
@@ -48,11 +47,15 @@ def _filesize(size: int) -> str:
 
 
 def _checked(package: str, action: str | None = None) -> None:
+    from core.packages import ACTIONS, package_problem
+
     if package_problem(package) or (action is not None and action not in ACTIONS):
         abort(404)
 
 
 def _package_jobs(limit: int = 5) -> list[Job]:
+    from ...services import package_jobs
+
     return current_host().db.session.execute(
         select(Job).where(Job.kind == package_jobs.KIND).order_by(Job.id.desc()).limit(limit)).scalars().all()
 
@@ -60,6 +63,9 @@ def _package_jobs(limit: int = 5) -> list[Job]:
 @bp.get("/config/integrations/add-ons")
 @requires("config.view")
 def addons():
+    from ...services import package_jobs
+    from ...services.addon_catalog import build_catalog
+
     host = current_host()
     catalog = build_catalog(host)
     page = paginate_items(catalog.rows, lambda row, q: row.matches(q))
@@ -74,6 +80,10 @@ def addons():
 @requires("config.manage")
 def addon_plan(package: str, action: str):
     """The dry run shown in the confirm dialog (an HTML fragment)."""
+    from core.packages import PackageError
+
+    from ...services import package_jobs
+
     _checked(package, action)
     try:
         plan = package_jobs.plan(current_host(), action, package)
@@ -101,6 +111,10 @@ def _confirmed() -> bool:
 @requires("config.manage")
 def addon_confirm(package: str, action: str):
     """The confirm page of an install, update, re-install, remove or purge (the dialog without JavaScript)."""
+    from core.packages import PackageError
+
+    from ...services import package_jobs
+
     _checked(package, action)
     try:
         plan, error = package_jobs.plan(current_host(), action, package), ""
@@ -115,6 +129,8 @@ def addon_confirm(package: str, action: str):
 @requires("config.manage")
 def addon_action(package: str, action: str):
     """Queue an install, update, re-install, remove or purge job (confirmed forms only)."""
+    from ...services import package_jobs
+
     _checked(package, action)
     if not _confirmed():
         return redirect(url_for(".addon_confirm", package=package, action=action), 303)
@@ -135,6 +151,8 @@ def addons_refresh_confirm():
 @requires("config.manage")
 def addons_refresh():
     """The "Update (apt)" button: re-read the package index (confirmed forms only)."""
+    from ...services import package_jobs
+
     if not _confirmed():
         return redirect(url_for(".addons_refresh_confirm"), 303)
     host = current_host()
@@ -145,6 +163,9 @@ def addons_refresh():
 @requires("config.view")
 def addon_info(package: str):
     """Package details, shown in a modal."""
+    from ...services import package_jobs
+    from ...services.addon_catalog import build_catalog
+
     _checked(package)
     host = current_host()
     row = next((r for r in build_catalog(host).rows if r.package == package), None) or abort(404)

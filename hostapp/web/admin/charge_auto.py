@@ -4,7 +4,7 @@ A filter is the Charge form without a period plus *when* it fires; ``splynx char
 run-scheduled`` charges what it selects each day without asking (see
 :mod:`hostapp.services.charging.auto`). The scheduler acts for every partner, so an
 administrator limited to partners sees, saves and deletes only filters that name partners,
-all of them theirs.
+all of them theirs. The charging services are imported by the first request that needs them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from core.web import admin_partner_ids, admin_sees_partner, ascii_digits, curren
 from ...models import AutoChargeFilter
 from ...models.charging import AUTO_WHEN
 from ...services.audit import record
-from ...services.charging import ChargeFilters, ChargeService, FilterError
-from ...services.charging.handlers import find_handler
 from . import bp
 from .charge_forms import KINDS, choices, filter_values, kind_arg, param_values, submitted
 from .integrations import actor
@@ -39,6 +37,8 @@ def _rule_or_404(rule_id: int) -> AutoChargeFilter:
 @bp.get("/finance/charge/auto")
 @requires("finance.charge")
 def charge_auto_filters():
+    from ...services.charging import ChargeFilters
+
     kind = kind_arg()
     rules = [rule for rule in current_host().db.session.execute(select(AutoChargeFilter).where(
         AutoChargeFilter.target_kind == kind).order_by(AutoChargeFilter.id)).scalars()
@@ -50,6 +50,9 @@ def charge_auto_filters():
 
 def _parse(kind: str) -> tuple[dict, dict]:
     """Validated (columns, errors) of the posted filter form."""
+    from ...services.charging import ChargeFilters, FilterError
+    from ...services.charging.handlers import find_handler
+
     errors: dict[str, str] = {}
     columns: dict = {"title": request.form.get("title", "").strip()[:128],
                      "enabled": "1" in request.form.getlist("enabled"), "target_kind": kind}
@@ -77,6 +80,8 @@ def _parse(kind: str) -> tuple[dict, dict]:
 @bp.route("/finance/charge/auto/<int:rule_id>", methods=["GET", "POST"])
 @requires("finance.charge")
 def charge_auto_edit(rule_id: int | None):
+    from ...services.charging import ChargeFilters, ChargeService
+
     host = current_host()
     db = host.db.session
     rule = _rule_or_404(rule_id) if rule_id else None

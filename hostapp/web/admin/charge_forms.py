@@ -1,17 +1,22 @@
-"""What the Charge dialog and the auto-charge filter form share: choices, form values, the filter fields."""
+"""What the Charge dialog and the auto-charge filter form share: choices, form values, the filter fields.
+
+Like the pages using them, these import the charging services when first called.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from flask import request
 from sqlalchemy import select
 
 from core.web import current_host, scope_partners
 from ...models import Location, Partner, PaymentMethod
-from ...services.charging import STATUSES, ChargeFilters
-from ...services.charging.handlers import PARAM_PREFIX
 from ...services.settings_store import host_choices
+
+if TYPE_CHECKING:
+    from ...services.charging import ChargeFilters
 
 KINDS = {"invoice": "Invoices", "proforma": "Proforma invoices"}
 MULTI_FIELDS = ("partner_ids", "location_ids", "payment_method_ids")
@@ -24,6 +29,8 @@ def kind_arg() -> str:
 
 def choices() -> dict:
     """Options of the filter selects."""
+    from ...services.charging import STATUSES
+
     db = current_host().db.session
 
     def pairs(statement):
@@ -55,6 +62,8 @@ def filter_values(filters: ChargeFilters) -> dict:
 
 
 def param_values(params: dict) -> dict:
+    from ...services.charging.handlers import PARAM_PREFIX
+
     return {PARAM_PREFIX + key: value for key, value in params.items()}
 
 

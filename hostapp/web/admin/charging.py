@@ -8,37 +8,35 @@ Every query runs within :func:`core.web.scope_customers`: an administrator limit
 previews and charges their partners' invoices only, sees the batches holding one of those,
 and of each batch only those invoices, their counts and sums. Stopping, resuming and deleting
 a batch takes one whose invoices are all theirs.
+
+The charging services (:mod:`hostapp.services.charging`) are imported by the first request
+that needs them, not when the app is built.
 """
 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from core.web import current_host, parse_id, requires, scope_customers
 from ...models import ChargeBatch
-from ...services.charging import (
-    BatchBusy,
-    BatchRequest,
-    ChargeFilters,
-    ChargeService,
-    FilterError,
-    NothingToCharge,
-)
-from ...services.charging.batches import count_results, results, selection_sums, visible_batches, whole_batch_within
-from ...services.charging.handlers import find_handler
-from ...services.charging.report import write_csv
 from core.web.tables import paginate
 from . import bp
 from .charge_forms import KINDS, choices, kind_arg, month_bounds, submitted
 from .integrations import actor
 
+if TYPE_CHECKING:
+    from ...services.charging import ChargeService
+
 RESULTS_PER_PAGE = 50
 
 
 def _service() -> ChargeService:
+    from ...services.charging import ChargeService
+
     return ChargeService(current_host())
 
 
@@ -59,6 +57,9 @@ def _initial_values(kind: str) -> dict:
 
 def parse_charge_form(kind: str):
     """(filters, handler, params, errors) of the posted Charge form; every bad field gets its message."""
+    from ...services.charging import ChargeFilters, FilterError
+    from ...services.charging.handlers import find_handler
+
     errors: dict[str, str] = {}
     filters = handler = params = None
     try:
@@ -76,6 +77,8 @@ def parse_charge_form(kind: str):
 @bp.route("/finance/charge", methods=["GET", "POST"])
 @requires("finance.charge")
 def charge_dialog():
+    from ...services.charging import BatchRequest, NothingToCharge
+
     kind = kind_arg()
     service = _service()
     handlers = service.handlers()
@@ -104,6 +107,8 @@ def charge_dialog():
 @bp.get("/finance/charge/history")
 @requires("finance.charge")
 def charge_history():
+    from ...services.charging.batches import visible_batches
+
     kind = kind_arg()
     db = current_host().db.session
     page = paginate(db, visible_batches(select(ChargeBatch).where(ChargeBatch.target_kind == kind)
@@ -117,6 +122,8 @@ def charge_history():
 
 def _batch_or_404(batch_id: int, *, whole: bool = False) -> ChargeBatch:
     """The batch if the administrator sees it (``whole``: if every invoice of it is within their partners)."""
+    from ...services.charging.batches import visible_batches, whole_batch_within
+
     session = current_host().db.session
     batch = session.execute(visible_batches(select(ChargeBatch).where(ChargeBatch.id == batch_id),
                                             scope_customers)).scalar_one_or_none()
@@ -128,6 +135,9 @@ def _batch_or_404(batch_id: int, *, whole: bool = False) -> ChargeBatch:
 @bp.get("/finance/charge/batches/<int:batch_id>")
 @requires("finance.charge")
 def charge_batch(batch_id: int):
+    from ...services.charging import ChargeFilters
+    from ...services.charging.batches import count_results, results, selection_sums
+
     batch = _batch_or_404(batch_id)
     only = request.args.get("only", "")
     page_no = max(1, request.args.get("page", 1, type=int))
@@ -161,6 +171,8 @@ def charge_batch_json(batch_id: int):
 @bp.get("/finance/charge/batches/<int:batch_id>.csv")
 @requires("finance.charge")
 def charge_batch_csv(batch_id: int):
+    from ...services.charging.report import write_csv
+
     _batch_or_404(batch_id)
     buffer = io.StringIO()
     with current_host().db.reading() as session:
@@ -172,6 +184,9 @@ def charge_batch_csv(batch_id: int):
 @bp.post("/finance/charge/batches/<int:batch_id>/<action>")
 @requires("finance.charge")
 def charge_batch_action(batch_id: int, action: str):
+    from ...services.charging import BatchBusy, BatchRequest, ChargeFilters, FilterError, NothingToCharge
+    from ...services.charging.handlers import find_handler
+
     batch = _batch_or_404(batch_id, whole=action != "rerun")
     kind, service = batch.target_kind, _service()
     try:

@@ -1,9 +1,11 @@
-"""Issue an invoice or a proforma invoice with items from a customer's page."""
+"""Issue an invoice or a proforma invoice with items from a customer's page.
+
+The issuing service is imported by the first request for the form, not when the app is built.
+"""
 
 from flask import flash, redirect, render_template, request, url_for
 
 from core.web import admin_customer_or_404, current_host, money, requires
-from ...services.issuing import KINDS, DocumentForm, issue_document, read_document_form
 from . import bp
 from .integrations import actor
 
@@ -15,6 +17,8 @@ BLANK_ROWS = 3
 @requires("finance.issue")
 def customer_document(customer_id: int):
     """The "Issue invoice" form; on success the customer's Billing tab with the new document."""
+    from ...services.issuing import KINDS, DocumentForm, issue_document, read_document_form
+
     customer = admin_customer_or_404(customer_id)
     db = current_host().db.session
     kind = request.args.get("kind")

@@ -1,4 +1,8 @@
-"""Customers: the searchable list, one customer's tabs (Information, Billing and its sub-tabs, ...), add and edit."""
+"""Customers: the searchable list, one customer's tabs (Information, Billing and its sub-tabs, ...), add and edit.
+
+The customer form's service (:mod:`hostapp.services.customers`) is imported by the first add or
+edit, not when the app is built.
+"""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -10,7 +14,6 @@ from ...services.audit import record
 from ...models import Customer, Invoice, Location, Partner, Payment, PaymentAccount, PaymentMethod, ProformaInvoice, \
     Transaction
 from ...models.people import BILLING_TYPES, CUSTOMER_STATUSES
-from ...services.customers import CATEGORIES, CustomerForm, login_taken, read_customer_form, save_customer
 from core.web.tables import paginate
 from . import bp
 from .integrations import actor
@@ -87,6 +90,8 @@ def customer_edit(customer_id: int):
 
 
 def _customer_form(customer: Customer, *, new: bool):
+    from ...services.customers import CustomerForm, login_taken, read_customer_form, save_customer
+
     db = current_host().db.session
     form = CustomerForm({}, {})
     if request.method == "POST":
@@ -117,6 +122,8 @@ def _customer_form(customer: Customer, *, new: bool):
 
 def _choices(db) -> dict:
     """The lists the customer form offers; partners only those the administrator may use."""
+    from ...services.customers import CATEGORIES
+
     def named(model, statement=None):
         statement = statement if statement is not None else select(model)
         return [(r.id, r.name) for r in db.execute(statement.order_by(model.name)).scalars()]

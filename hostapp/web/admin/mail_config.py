@@ -1,6 +1,12 @@
-"""Config → Main → Email (SMTP settings per partner, Send test email) and Config → Templates."""
+"""Config → Main → Email (SMTP settings per partner, Send test email) and Config → Templates.
+
+The mail settings, the mail service (:mod:`hostapp.services.mail.service`, with the SMTP client)
+and the renderer are imported by the first request that needs them, not when the app is built.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -10,13 +16,13 @@ from core.web import admin_sees_partner, current_host, parse_id, requires
 
 from ...models import Customer, Invoice, MailTemplateRecord, Partner, Payment, ProformaInvoice
 from ...services.audit import record
-from ...services.mail import DeliveryFailure, MailService, NotSent, Subject, TemplateError
-from ...services.mail.render import PART_LABELS, check_syntax
-from ...services.mail.settings import NAMESPACE, SETTINGS
 from ...services.settings_store import DEFAULT_PARTNER, SettingsStore, host_choices
 from . import bp
 from .integrations import actor
 from .module_settings import submitted_settings
+
+if TYPE_CHECKING:
+    from ...services.mail.service import Subject
 
 MAX_TEMPLATE = 100_000
 
@@ -36,6 +42,8 @@ def _partners():
 @requires("config.manage")
 def mail_settings():
     """The SMTP server, the sender and automatic sending, per partner with the Default partner underneath."""
+    from ...services.mail.settings import NAMESPACE, SETTINGS
+
     host = current_host()
     db = host.db.session
     store = SettingsStore(db, host.box)
@@ -71,6 +79,9 @@ def mail_settings():
 @requires("config.manage")
 def mail_test():
     """Send a test e-mail now (past the queue) and show what the server answered."""
+    from ...services.mail.service import MailService
+    from ...services.mail.smtp import DeliveryFailure
+
     partner_id = _partner_id()
     address = request.form.get("test_to", "").strip()
     if not _looks_like_address(address):
@@ -100,6 +111,8 @@ def _looks_like_address(address: str) -> bool:
 @requires("config.view")
 def mail_templates():
     """Config → Templates: every e-mail template, with whether operators edited it."""
+    from ...services.mail.service import MailService
+
     service = MailService(current_host())
     db = current_host().db.session
     edited = {(row.key, row.partner_id) for row in db.execute(select(MailTemplateRecord)).scalars()}
@@ -109,6 +122,8 @@ def mail_templates():
 
 def _preview_subject(db, key: str, customer: Customer) -> Subject:
     """A real customer's latest document or payment for the template's kind of message."""
+    from ...services.mail.service import NotSent, Subject
+
     if key in ("invoice_new", "proforma_new", "payment_failed"):
         model = ProformaInvoice if key == "proforma_new" else Invoice
         document = db.execute(select(model).where(model.customer_id == customer.id)
@@ -136,6 +151,9 @@ def _draft(base):
 @requires("config.manage")
 def mail_template(key: str):
     """Edit one template (per partner) and save it if it compiles, or reset it to the built-in text."""
+    from ...services.mail.render import PART_LABELS, TemplateError, check_syntax
+    from ...services.mail.service import MailService
+
     host = current_host()
     db = host.db.session
     service = MailService(host)
@@ -177,6 +195,9 @@ def mail_template(key: str):
 @requires("config.manage")
 def mail_template_preview(key: str):
     """The form's (unsaved) template rendered with a real customer's data, for the page's sandboxed frame."""
+    from ...services.mail.render import TemplateError
+    from ...services.mail.service import MailService, NotSent
+
     host = current_host()
     db = host.db.session
     service = MailService(host)

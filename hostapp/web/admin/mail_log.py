@@ -1,4 +1,8 @@
-"""Logs → Emails (the outbox: status, answers, tries, view, resend) and sending invoices from Finance."""
+"""Logs → Emails (the outbox: status, answers, tries, view, resend) and sending invoices from Finance.
+
+The mail service and its renderer are imported by the first resend or send, not when the app is
+built.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from core.web.tables import paginate
 
 from ...models import MAIL_STATUSES, Invoice, MailMessage, ProformaInvoice
 from ...services.audit import record
-from ...services.mail import MailService, NotSent, TemplateError
 from . import bp
 from .integrations import actor
 
@@ -65,6 +68,8 @@ def mail_message_html(message_id: int):
 @requires("finance.mail")
 def mail_resend(message_id: int):
     """Try a failed message again, or send a sent one again as a new message."""
+    from ...services.mail.service import MailService
+
     host = current_host()
     db = host.db.session
     row = _message_or_404(message_id)
@@ -98,6 +103,9 @@ def _ids(raw: str) -> list[int]:
 @requires("finance.mail")
 def mail_send_documents(kind: str):
     """Send ticked invoices (or one row's) to their customers: a confirmation, then the queue."""
+    from ...services.mail.render import TemplateError
+    from ...services.mail.service import MailService, NotSent
+
     host = current_host()
     db = host.db.session
     documents = _documents(kind, _ids(request.values.get("ids", "")))

@@ -1,6 +1,9 @@
 """Admin and portal pages through the Flask test client: menus, forms, exports, enable/disable."""
 
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from datetime import date, timedelta
@@ -277,3 +280,14 @@ def test_double_submits_of_a_valid_code_are_not_counted_as_wrong_codes(refill, r
     assert balance_of(refill.db, customer.id) == Decimal("10.00")
     wrong = clients[0].post("/refill-cards/portal/redeem", data={"code": "202601-X-WRONG001"})
     assert "No refill card has this code" in wrong.get_data(as_text=True)  # one wrong code of two: not locked out
+
+
+def test_the_host_loads_the_add_on_without_its_series_export_and_report_code(tmp_path):
+    modules = ("splynx_refill_cards.series", "splynx_refill_cards.cards", "splynx_refill_cards.export",
+               "splynx_refill_cards.report")
+    code = ("import sys; from hostapp.app import create_app; app = create_app(); "
+            "assert 'refill_cards' in app.blueprints; "
+            f"print(sorted(m for m in {modules!r} if m in sys.modules))")
+    env = {**os.environ, "SPLYNX_INSTANCE_PATH": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

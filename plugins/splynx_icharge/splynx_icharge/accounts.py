@@ -3,22 +3,20 @@
 Adding a card stores it in the Card Store (``POST /tokens``, no money moves) and keeps the
 token with brand, last 4 digits and expiry in the host's saved accounts
 (:meth:`core.host.Host.saved_accounts`: one default per customer, no removal while a
-payment uses it). Removing a card also deletes its token at Xilo.
+payment uses it). Removing a card also deletes its token at Xilo. The gateway client is
+imported by the first card added or removed.
 """
 
 from __future__ import annotations
 
 from core.gateway.cards import CardDetails
 from core.gateway.masking import masked_logger
-from core.gateway.transport import GatewayError
 from core import models as records
 from core.gateway.accounts import AccountError, NewAccount
 from core.host import Host
 from core.payments import SavedAccount
 
-from .charging import api_for
 from .settings import ADDON_ID, IchargeSettings, load_settings
-from .xserv import Refused
 
 log = masked_logger(__name__)
 
@@ -48,6 +46,11 @@ class Accounts:
         return settings
 
     def add_card(self, customer, card: CardDetails):
+        from core.gateway.transport import GatewayError
+
+        from .charging import api_for
+        from .xserv import Refused
+
         settings = self._settings(customer.partner_id)
         try:
             token = api_for(settings).create_token(card, customer_ref(customer))
@@ -63,6 +66,11 @@ class Accounts:
 
     def remove(self, customer_id: int, account_id) -> SavedAccount:
         """Forget the card here, then delete its token at Xilo (a failure there is logged, not shown)."""
+        from core.gateway.transport import GatewayError
+
+        from .charging import api_for
+        from .xserv import Refused
+
         removed = self.saved.remove(customer_id, account_id)
         with self.host.db.transaction() as session:
             partner_id = session.get(records.Customer, customer_id).partner_id

@@ -2,6 +2,8 @@
 
 Every hook receives the running host (:class:`core.host.Host`) and reaches the database,
 settings, saved accounts and payment service through it; none needs an application context.
+The gateway client (charging, refunds, bulk charges) is imported by the first money hook
+called, not when the host loads the add-on; the models are mapped at load.
 """
 
 from __future__ import annotations
@@ -10,8 +12,7 @@ from core import AddonManifest, ModuleSpec, PaymentAccountType, PortalMethod, ho
 from core.gateway.accounts import saved_account_point_visible
 from core.gateway.mail import GatewayMail
 
-from . import bulk, refunds, widgets
-from .charging import Charger
+from . import models, widgets  # noqa: F401 - models: the add-on's tables join the shared metadata at load
 from .entry_points import ADMIN_PAY_POINTS, default_entry_points
 from .settings import ADDON_ID, CARD_METHOD, SETTINGS, load_settings
 
@@ -75,25 +76,33 @@ def splynx_render_entry_point(host, point, context):
 @hookimpl
 def splynx_pay_invoice(host, request):
     """Charge an invoice or proforma with a saved token or a typed card; a look-up settles time-outs."""
+    from .charging import Charger
+
     return Charger(host).charge(request)
 
 
 @hookimpl
 def splynx_refill_balance(host, request):
     """Top up the balance by charging a saved or typed card."""
+    from .charging import Charger
+
     return Charger(host).charge(request)
 
 
 @hookimpl
 def splynx_refund_payment(host, request):
     """Refund (part of) a card payment with ProcessRefund under the refund attempt's key."""
-    return refunds.refund(host, request)
+    from .refunds import refund
+
+    return refund(host, request)
 
 
 @hookimpl
 def splynx_bulk_charge(host, batch):
     """Charge each invoice with the customer's default saved card, ``batch.concurrency`` at a time."""
-    return bulk.charge_batch(host, batch)
+    from .bulk import charge_batch
+
+    return charge_batch(host, batch)
 
 
 MAIL = GatewayMail(gateway=ADDON_ID, prefix="/icharge", title="Pay with iCharge", load_settings=load_settings)

@@ -1,4 +1,7 @@
-"""Saved cards: tokenised at the gateway, the token kept by the host (never the number)."""
+"""Saved cards: tokenised at the gateway, the token kept by the host (never the number).
+
+The gateway client is imported with the first card added, not with the portal's pages.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +9,18 @@ import uuid
 
 from core.gateway.accounts import AccountError, NewAccount
 from core.gateway.cards import CardDetails
-from core.gateway.transport import GatewayError
 from core.host import Host
 
-from .charging import settings_of
-from .client import ClientError, GatewayClient
 from .settings import ADDON_ID
 
 
 def add_card(host: Host, customer, card: CardDetails):
     """Tokenise ``card`` and save it for the customer (the first card becomes the default)."""
+    from core.gateway.transport import GatewayError
+
+    from .charging import settings_of
+    from .client import ClientError, GatewayClient
+
     settings = settings_of(host, customer.partner_id)
     try:
         token = GatewayClient(settings).tokenize(f"pm-{uuid.uuid4().hex}", card)

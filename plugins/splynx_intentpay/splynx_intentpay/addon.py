@@ -3,16 +3,17 @@
 Every hook receives the running host (:class:`core.host.Host`) first; each docstring below
 states the contract of its hook (``core.hookspecs``): when it is called, what it returns,
 whether it may move money and how a failure is reported. Money hooks fail loudly and move
-money only through the gateway; the host's payment service books the results.
+money only through the gateway; the host's payment service books the results. The gateway
+client is imported by the first money hook called, not when the host loads the add-on; the
+models are mapped at load.
 """
 
 from __future__ import annotations
 
 from core import AddonManifest, ModuleSpec, PaymentAccountType, hookimpl
 from core.entry_points import EntryPoint
-from core.gateway.bulk import charge_batch as run_batch
 
-from .charging import Charger
+from . import models  # noqa: F401 - the add-on's tables join the shared metadata at load
 from .settings import METHOD, SETTINGS
 
 MANIFEST = AddonManifest(
@@ -58,12 +59,16 @@ def splynx_pay_invoice(host, request):
     key by the reconciler (then the journal says it was sent before and the gateway is asked).
     Returns a :class:`core.payments.PaymentResult`; raises nothing for gateway failures.
     """
+    from .charging import Charger
+
     return Charger(host).charge(request)
 
 
 @hookimpl
 def splynx_refill_balance(host, request):
     """Top up the balance by charging a saved token or a typed card; the same contract as paying."""
+    from .charging import Charger
+
     return Charger(host).charge(request)
 
 
@@ -86,4 +91,8 @@ def splynx_bulk_charge(host, batch):
     Yields a :class:`core.payments.ChargeItemResult` per invoice as soon as it is known; the
     host books them. A resumed batch hands the same attempt keys again: they are looked up.
     """
+    from core.gateway.bulk import charge_batch as run_batch
+
+    from .charging import Charger
+
     return run_batch(batch, Charger(host).charge, gateway="IntentPay")

@@ -7,17 +7,19 @@ which also keep one default per customer and refuses to remove an account in use
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from core.gateway.accounts import AccountError, NewAccount
 from core.gateway.cards import CardDetails
 from core.gateway.masking import masked_logger
-from core.gateway.transport import GatewayError
 from core.host import Host
 
-from .charging import client_for
-from .client import BankDetails
 from .codes import describe
-from .protocol import Response
 from .settings import ADDON_ID, IppaySettings, load_settings
+
+if TYPE_CHECKING:
+    from .client import BankDetails
+    from .protocol import Response
 
 log = masked_logger(__name__)
 
@@ -45,6 +47,10 @@ class Accounts:
         return settings
 
     def _tokenize(self, settings: IppaySettings, send) -> Response:
+        from core.gateway.transport import GatewayError
+
+        from .charging import client_for  # the gateway client loads with the first account added
+
         try:
             response = send(client_for(settings))
         except GatewayError as exc:

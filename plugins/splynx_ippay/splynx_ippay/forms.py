@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from core.gateway.cards import digits_only, routing_number_valid
 from core.web import ascii_digits
 
-from .client import BankDetails
+if TYPE_CHECKING:
+    from .client import BankDetails
 
 BANK_ACCOUNT_TYPES = (("CHECKING", "Checking"), ("SAVINGS", "Savings"))
 
@@ -30,4 +32,6 @@ def parse_bank(form: Mapping[str, str]) -> tuple[BankDetails | None, dict[str, s
         errors["first_name"] = "Enter the account holder's name."
     if errors:
         return None, errors
+    from .client import BankDetails  # the gateway client loads with the first bank account read
+
     return BankDetails(account, routing, account_type, holder), {}

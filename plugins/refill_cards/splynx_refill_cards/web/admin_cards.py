@@ -1,4 +1,8 @@
-"""Admin: the cards of a series (view, edit, delete) and the "Redeem card" modal."""
+"""Admin: the cards of a series (view, edit, delete) and the "Redeem card" modal.
+
+Editing cards (:mod:`..cards`) and the series totals (:mod:`..report`) are imported by the first
+request that needs them, not when the host loads the add-on.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,8 @@ from sqlalchemy import String, cast, func, or_, select
 from core import models as records
 from core.web import admin_customer_or_404, current_host, paginate, requires, scope_partners
 
-from ..cards import delete_card, edit_card
 from ..models import STATUS_LABELS, Card, status_expression
 from ..redeem import RedeemRefused, redeem
-from ..report import series_totals
-from ..series import InputError
 from . import bp
 from .forms import actor, card_or_404, series_or_404
 
@@ -26,6 +27,8 @@ MAX_MATCHES = 20
 @requires("prepaid.view")
 def series_cards(series_id: int):
     """The cards of a series: a window over the series list (View, after Generate) or a page of its own."""
+    from ..report import series_totals
+
     db = current_host().db.session
     series = series_or_404(series_id)
     Customer = records.Customer
@@ -42,6 +45,9 @@ def series_cards(series_id: int):
 @bp.route("/admin/cards/<int:card_id>/edit", methods=["GET", "POST"])
 @requires("prepaid.manage")
 def card_edit(card_id: int):
+    from ..cards import edit_card
+    from ..series import InputError
+
     db = current_host().db.session
     card = card_or_404(card_id)
     errors = {}
@@ -66,6 +72,9 @@ def card_edit(card_id: int):
 @bp.post("/admin/cards/<int:card_id>/delete")
 @requires("prepaid.manage")
 def card_delete(card_id: int):
+    from ..cards import delete_card
+    from ..series import InputError
+
     db = current_host().db.session
     card = card_or_404(card_id)
     series_id, code = card.series_id, card.full_code

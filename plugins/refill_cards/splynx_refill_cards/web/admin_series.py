@@ -1,4 +1,9 @@
-"""Admin: Series list, Generate, Edit and Delete a series, Export and download, Statistics."""
+"""Admin: Series list, Generate, Edit and Delete a series, Export and download, Statistics.
+
+Generating and editing series (:mod:`..series`), exports (:mod:`..export`) and statistics
+(:mod:`..report`) are imported by the first request that needs them, not when the host loads
+the add-on.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,7 @@ from sqlalchemy import func, select
 
 from core.web import admin_partner_ids, admin_sees_partner, current_host, host_page, paginate, parse_id, requires, scope_partners
 
-from ..export import FORMATS, count_for_sale, export_dir, start_export
 from ..models import Card, Export, Series
-from ..report import series_totals
-from ..series import InputError, delete_series, edit, generate, parse_generate
 from ..settings import options
 from . import bp
 from .forms import actor, get_or_404, partner_options, series_or_404
@@ -47,6 +49,8 @@ def series_list():
 @requires("prepaid.manage")
 def generate_page():
     """Finance → Refill cards → Generate (a page, or a window over the series); then the new series' cards pop up."""
+    from ..series import InputError, generate, parse_generate
+
     host = current_host()
     errors, form = {}, request.form
     if request.method == "POST":
@@ -72,6 +76,8 @@ def generate_page():
 @requires("prepaid.manage")
 def series_edit(series_id: int):
     """The "Edit series" window (a page of its own without JavaScript); saved, the series list shows."""
+    from ..series import InputError, edit
+
     db = current_host().db.session
     series = series_or_404(series_id)
     errors = {}
@@ -96,6 +102,9 @@ def series_edit(series_id: int):
 @bp.post("/admin/series/<int:series_id>/delete")
 @requires("prepaid.manage")
 def series_delete(series_id: int):
+    from ..export import export_dir
+    from ..series import InputError, delete_series
+
     host = current_host()
     series_or_404(series_id)
     host.db.session.rollback()
@@ -116,6 +125,8 @@ def series_delete(series_id: int):
 @requires("prepaid.manage")
 def series_export(series_id: int):
     """The "Export refill card series" modal: choose PDF or CSV; a job writes the series' active cards."""
+    from ..export import FORMATS, count_for_sale, start_export
+
     series = series_or_404(series_id)
     error = ""
     for_sale = count_for_sale(current_host().db.session, series.id, date.today())
@@ -138,6 +149,8 @@ def series_export(series_id: int):
 @bp.get("/admin/exports/<int:export_id>")
 @requires("prepaid.view")
 def export_status(export_id: int):
+    from ..export import FORMATS
+
     export = get_or_404(Export, export_id)
     series_or_404(export.series_id)
     return render_template("refill_cards/admin/export_status.html", export=export, formats=FORMATS)
@@ -146,6 +159,8 @@ def export_status(export_id: int):
 @bp.get("/admin/exports/<int:export_id>/download")
 @requires("prepaid.manage")
 def export_download(export_id: int):
+    from ..export import export_dir
+
     export = get_or_404(Export, export_id)
     series_or_404(export.series_id)
     path = export_dir(current_host().config.instance_path) / Path(export.file_name).name
@@ -166,6 +181,8 @@ def _date_arg(name: str) -> date | None:
 @host_page
 @requires("prepaid.view")
 def report():
+    from ..report import series_totals
+
     db = current_host().db.session
     partner = request.args.get("partner", "")
     rows = series_totals(db, start=_date_arg("from"), end=_date_arg("to"), partner_id=parse_id(partner),

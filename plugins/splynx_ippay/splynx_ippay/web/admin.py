@@ -11,7 +11,6 @@ from core.payments import PaymentError
 from core.web import admin_customer_or_404, admin_required, current_admin, current_host, id_or_404, parse_amount
 
 from ..models import IppayTransaction
-from ..refunds import RefundError, settle_unknown
 from ..settings import ADDON_ID
 from . import bp
 from .paying import PAGES
@@ -95,6 +94,8 @@ def admin_refund():
 @admin_required("finance.refund")
 def admin_settle_refund():
     """Settle a refund IPpay never confirmed, after checking IPpay's reporting."""
+    from ..refunds import RefundError, settle_unknown  # the gateway client loads with the first refund settled
+
     row = current_host().db.session.execute(select(IppayTransaction).where(
         IppayTransaction.reference == request.form.get("reference", ""))).scalar_one_or_none() or abort(404)
     admin_customer_or_404(row.customer_id)

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from hostapp.models import Invoice
-from hostapp.services.mail import MailService
+from hostapp.services.mail.service import MailService
 from splynx_testing.browser import LiveServer, screenshot
 from tests.mail.configure import configure_mail
 
