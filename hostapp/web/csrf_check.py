@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 
 @cache
 def _protector() -> CSRFProtect:
-    """Flask-WTF's checker (it keeps no app: ``protect`` reads the current app's config)."""
+    """Flask-WTF's checker (it keeps no app: ``protect`` reads the current app's config).
+
+    The host exempts no view, so the check is ``protect()`` itself: the same call in Debian
+    trixie's Flask-WTF (1.2) as in later releases, which added the ``apply_exemptions`` flag.
+    """
     from flask_wtf.csrf import CSRFProtect
 
     return CSRFProtect()
@@ -43,4 +47,4 @@ def register(app: Flask) -> None:
             return
         if request.method not in config["WTF_CSRF_METHODS"]:
             return
-        _protector().protect(apply_exemptions=True)
+        _protector().protect()
