@@ -80,9 +80,10 @@ def forget_chunk(session: Session, chunk_id: int) -> None:
     session.execute(delete(ChargeChunkTally).where(ChargeChunkTally.chunk_id == chunk_id))
 
 
-def forget_attempts(session: Session, attempt_ids: Iterable[int]) -> None:
-    """Drop the tallies of the chunks holding these attempts, whose status is changing."""
-    ids = sorted(set(attempt_ids))
+def forget_attempts(session: Session, attempts: Iterable) -> None:
+    """Drop the tallies of the chunks holding these attempts (rows with ``id`` and ``batch_id``),
+    whose status is changing; attempts of no charge batch have no tally."""
+    ids = sorted({attempt.id for attempt in attempts if attempt.batch_id is not None})
     if ids:
         session.execute(delete(ChargeChunkTally).where(ChargeChunkTally.chunk_id.in_(
             select(ChargeBatchItem.chunk_id).where(ChargeBatchItem.attempt_id.in_(ids)))))

@@ -61,7 +61,6 @@ from .refunds import OPEN, REFUND, book_refund, open_refund, refundable, refunda
 log = logging.getLogger(__name__)
 
 
-
 #: the customer columns :func:`payer_of` reads (a query that reads rows, not customers, selects them)
 PAYER_COLUMNS = (Customer.name, Customer.email, Customer.zip_code, Customer.street, Customer.city)
 
@@ -283,8 +282,7 @@ class PaymentService:
         ).scalar_one()
         if not transition(attempt.status, result.status):
             return PaymentOutcome(attempt.id, result.status, attempt.message, attempt.payment_id)
-        if attempt.batch_id is not None:
-            forget_attempts(session, [attempt.id])
+        forget_attempts(session, [attempt])
         attempt.status = result.status.value
         attempt.message = result.message
         attempt.approval_code = result.approval_code
@@ -350,7 +348,7 @@ class PaymentService:
                          "open_target": None if closed else attempt.open_target, "updated_at": utcnow()})
             events += _mail_events(attempt, document, result.status, payment_ids.get(attempt.id))
         if rows:
-            forget_attempts(session, [attempt.id for attempt, _, _ in changing if attempt.batch_id is not None])
+            forget_attempts(session, [attempt for attempt, _, _ in changing])
             write_documents(session, [document for _, _, document in changing])
             update_by_id(session, PaymentAttempt, rows)
             record_events(session, events)

@@ -99,7 +99,6 @@ def book_refund(session: Session, attempt: PaymentAttempt, result: PaymentResult
     paid_by = attempt_of(session, original)
     if paid_by is not None and refundable(session, original.id) == ZERO \
             and transition(paid_by.status, PaymentStatus.REFUNDED):
-        if paid_by.batch_id is not None:
-            forget_attempts(session, [paid_by.id])
+        forget_attempts(session, [paid_by])
         paid_by.status = PaymentStatus.REFUNDED.value
     return refund.id
