@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from math import ceil
 
 from flask import request
-from sqlalchemy import String, and_, cast, func, inspect, or_, select
+from sqlalchemy import String, and_, cast, func, inspect, literal, or_, select
 from sqlalchemy.orm import Session
 
 from .viewers import current_host
@@ -62,9 +62,7 @@ def paginate(session: Session, statement, search_columns=(), *, prefix_columns=(
                                         *(_starts_with(c, q) for c in prefix_columns)))
     key = _key_column(statement) if scalars else None
     counted = (statement if key is None else statement.with_only_columns(key)).order_by(None)
-    total = session.execute(select(func.count()).select_from(counted.limit(COUNT_CAP + 1).subquery())).scalar_one()
-    capped = total > COUNT_CAP
-    total = min(total, COUNT_CAP)
+    total, capped = _capped_count(session, counted)
     page, per_page = _requested_page(total)
     offset = (page - 1) * per_page
     if key is not None:
@@ -74,6 +72,19 @@ def paginate(session: Session, statement, search_columns=(), *, prefix_columns=(
         result = session.execute(statement.limit(per_page).offset(offset))
     items = list(result.scalars() if scalars else result)
     return Page(items, page, per_page, total, q, capped)
+
+
+def _capped_count(session: Session, counted) -> tuple[int, bool]:
+    """How many rows ``counted`` selects, at most :data:`COUNT_CAP`, and whether there are more.
+
+    A probe for a row past the cap comes first: it steps over the first :data:`COUNT_CAP`
+    keys without keeping them (MariaDB would store a limited derived table's rows before
+    counting them), and only a list within the cap is counted.
+    """
+    beyond = counted.limit(1).offset(COUNT_CAP).subquery()
+    if session.execute(select(literal(1)).select_from(beyond)).first() is not None:
+        return COUNT_CAP, True
+    return session.execute(select(func.count()).select_from(counted.subquery())).scalar_one(), False
 
 
 def _key_column(statement):
