@@ -1,7 +1,10 @@
 """Portal dashboard throughput with three widget entry points, next to a bare Flask page.
 
-Both apps are served the same way (werkzeug threaded server in a child process) and loaded
-by the same client in the same run. Run: ``.venv/bin/python benchmarks/portal_dashboard.py``.
+Both apps are served the same way in a child process and loaded by the same client in the same
+run, twice: by werkzeug's threaded server, and by gunicorn with the settings the splynx-host
+package installs (``packaging/debian/splynx-host/debian/extra/gunicorn.conf.py``: one worker,
+eight threads; only its address, folder and access log are the benchmark's). The second is how
+the product is served. Run: ``.venv/bin/python benchmarks/portal_dashboard.py``.
 
 Measured at load 0.7 on the 2-core development machine, one run after the other: before the
 configuration cache 87.8 req/s against 1,209.6 bare (0.07x); after it (entry points and portal
@@ -82,6 +85,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -116,16 +120,21 @@ def splynx_render_entry_point(point, context):
 """
 
 
+#: the gunicorn settings the splynx-host package serves the web UI with (``splynx-web``)
+PACKAGED_GUNICORN = Path(__file__).resolve().parent.parent / "packaging/debian/splynx-host/debian/extra/gunicorn.conf.py"
+#: packaged settings that name the installed system's address, folders and log, not how requests are served
+SYSTEM_SETTINGS = {"bind", "chdir", "accesslog"}
+
+
 def quiet() -> None:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
-def serve_host(instance: str, port_queue) -> None:
+def host_app(instance: str):
+    """The host with the three-widget add-on and one customer, on SQLite in ``instance``."""
     import importlib.util
-
-    from werkzeug.serving import make_server
 
     from core.manager import AddonManager
     from hostapp.app import create_app
@@ -151,15 +160,13 @@ def serve_host(instance: str, port_queue) -> None:
         s.flush()
         s.add(Customer(login="bench", password_hash=hash_password("bench-password"), name="Bench Customer",
                        partner_id=partner.id, location_id=location.id))
-    quiet()
-    server = make_server("127.0.0.1", 0, create_app(host), threaded=True)
-    port_queue.put(server.socket.getsockname()[1])
-    server.serve_forever()
+    host.db.dispose()  # a forked server process opens its own connections
+    return create_app(host)
 
 
-def serve_bare(port_queue) -> None:
+def bare_app():
+    """A Flask page that answers a constant string."""
     from flask import Flask
-    from werkzeug.serving import make_server
 
     app = Flask("bare")
 
@@ -167,10 +174,51 @@ def serve_bare(port_queue) -> None:
     def index():
         return "<!doctype html><title>bare</title><p>Hello</p>"
 
-    quiet()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    port_queue.put(server.socket.getsockname()[1])
-    server.serve_forever()
+    return app
+
+
+def serve(make_app, args: tuple, server: str, port_queue) -> None:
+    """Serve ``make_app(*args)`` with werkzeug's threaded server or with the packaged gunicorn settings."""
+    app = make_app(*args)
+    if server == "werkzeug":
+        from werkzeug.serving import make_server
+
+        quiet()
+        httpd = make_server("127.0.0.1", 0, app, threaded=True)
+        port_queue.put(httpd.socket.getsockname()[1])
+        httpd.serve_forever()
+    else:
+        port = free_port()
+        port_queue.put(port)
+        packaged_gunicorn(app, port).run()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def packaged_gunicorn(app, port: int):
+    """A gunicorn server for ``app`` on ``port`` with the package's settings (workers, threads, timeout)."""
+    import runpy
+
+    from gunicorn.app.base import BaseApplication
+
+    class PackagedServer(BaseApplication):
+        def load_config(self):
+            for name, value in runpy.run_path(str(PACKAGED_GUNICORN)).items():
+                if name in self.cfg.settings and name not in SYSTEM_SETTINGS:
+                    self.cfg.set(name, value)
+            self.cfg.set("bind", f"127.0.0.1:{port}")
+            self.cfg.set("loglevel", "warning")
+
+        def load(self):
+            return app
+
+    return PackagedServer()
 
 
 def login_cookie(base: str) -> str:
@@ -187,26 +235,53 @@ def login_cookie(base: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def main(seconds: float = 5.0, clients: int = 4) -> None:
+def wait_until_up(url: str) -> None:
+    import urllib.error
+    import urllib.request
+
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url).read()
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def measure(server: str, seconds: float, clients: int) -> tuple[float, float]:
+    """Requests per second of the dashboard and of the bare page, both served by ``server``."""
     queue = multiprocessing.Queue()
     with tempfile.TemporaryDirectory() as instance:
-        host_proc = multiprocessing.Process(target=serve_host, args=(instance, queue), daemon=True)
-        host_proc.start()
-        host_url = f"http://127.0.0.1:{queue.get(timeout=60)}"
-        bare_proc = multiprocessing.Process(target=serve_bare, args=(queue,), daemon=True)
-        bare_proc.start()
-        bare_url = f"http://127.0.0.1:{queue.get(timeout=60)}"
+        processes = []
+        urls = []
+        for make_app, args, path in ((host_app, (instance,), "/portal/login"), (bare_app, (), "/")):
+            process = multiprocessing.Process(target=serve, args=(make_app, args, server, queue), daemon=True)
+            process.start()
+            processes.append(process)
+            urls.append(f"http://127.0.0.1:{queue.get(timeout=60)}")
+            wait_until_up(urls[-1] + path)
+        host_url, bare_url = urls
         cookie = login_cookie(host_url)
         time.sleep(0.5)
         dashboard = requests_per_second(f"{host_url}/portal/", seconds=seconds, clients=clients,
                                         headers={"Cookie": cookie})
         bare = requests_per_second(f"{bare_url}/", seconds=seconds, clients=clients)
-        host_proc.terminate()
-        bare_proc.terminate()
-    print(f"portal dashboard, 3 widget entry points: {dashboard:8.1f} req/s")
-    print(f"bare Flask page, same server and client: {bare:8.1f} req/s")
-    print(f"ratio dashboard / bare:                  {dashboard / bare:8.2f} "
-          f"(goal >= 0.5: {'met' if dashboard / bare >= 0.5 else 'NOT met'}; load average {os.getloadavg()[0]:.1f})")
+        for process in processes:
+            os.kill(process.pid, signal.SIGINT if server == "gunicorn" else signal.SIGTERM)
+            process.join(30)
+    return dashboard, bare
+
+
+def main(seconds: float = 5.0, clients: int = 4) -> None:
+    for server, label in (("werkzeug", "werkzeug threaded server"),
+                          ("gunicorn", "the package's gunicorn settings (1 worker, 8 threads)")):
+        dashboard, bare = measure(server, seconds, clients)
+        print(f"served by {label}:")
+        print(f"  portal dashboard, 3 widget entry points: {dashboard:8.1f} req/s")
+        print(f"  bare Flask page, same server and client: {bare:8.1f} req/s")
+        print(f"  ratio dashboard / bare:                  {dashboard / bare:8.2f} "
+              f"(goal >= 0.5: {'met' if dashboard / bare >= 0.5 else 'NOT met'}; "
+              f"load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
