@@ -7,9 +7,10 @@ import sys
 
 import pytest
 
-#: imported by the first request (or job) that charges, sends or renders mail, issues a document, edits a
-#: customer, opens the add-on catalog or reconciles payment attempts
-UNLOADED_AT_START = ("hostapp.services.charging", "hostapp.services.mail.service", "hostapp.services.mail.smtp",
+#: imported by the first request (or job) that charges, pays or refunds, sends or renders mail, issues a
+#: document, edits a customer, opens the add-on catalog or reconciles payment attempts
+UNLOADED_AT_START = ("hostapp.services.charging", "hostapp.services.payments", "hostapp.services.ledger",
+                     "hostapp.services.refunds", "hostapp.services.mail.service", "hostapp.services.mail.smtp",
                      "hostapp.services.mail.render", "hostapp.services.mail.settings", "smtplib",
                      "hostapp.services.issuing", "hostapp.services.customers", "hostapp.services.addon_catalog",
                      "hostapp.services.package_jobs", "core.packages", "hostapp.services.reconciler")
