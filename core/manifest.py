@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import Version
-
 from .identity import AddonIdentity
 from .portal import PortalMethod
 from .settings import SettingsSchema
+from .version import API_VERSION
 
 
 class CompatibilityError(RuntimeError):
     """The add-on needs an add-on API version this host does not provide."""
+
+
+def _kit_ranges() -> frozenset[str]:
+    """The API ranges that admit :data:`~core.version.API_VERSION` written as the add-on kit writes them.
+
+    ``>=M.m,<M+1`` (the kit's) and ``>=M.m`` for every minor ``m`` of this host's major ``M`` up
+    to its own: matched as strings, so a host whose add-ons declare them imports no version
+    parser (``packaging``) at start-up; any other range is parsed.
+    """
+    major, minor = (int(part) for part in API_VERSION.split("."))
+    return frozenset(spec for m in range(minor + 1) for spec in (f">={major}.{m},<{major + 1}", f">={major}.{m}"))
+
+
+_KIT_RANGES = _kit_ranges()
 
 
 @dataclass(frozen=True)
@@ -39,8 +51,11 @@ class AddonManifest:
 
     def check_api(self, api_version: str) -> None:
         """Raise :class:`CompatibilityError` when ``api_version`` is outside ``requires_api``."""
-        if not self.requires_api:
+        if not self.requires_api or (api_version == API_VERSION and self.requires_api in _KIT_RANGES):
             return
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+        from packaging.version import Version
+
         try:
             spec = SpecifierSet(self.requires_api)
         except InvalidSpecifier as exc:

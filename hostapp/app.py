@@ -5,22 +5,26 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import Flask, abort, redirect, request, url_for
-from werkzeug.middleware.proxy_fix import ProxyFix
-from sqlalchemy import select
+from .collector import imports_kept
 
-from core.identity import AddonIdentity
-from core.web.inputs import RecordIdConverter
-from core.web.viewers import HOST_KEY, VIEWERS_KEY
+# what these imports build lives as long as the process: collections skip it from here on
+with imports_kept():
+    from flask import Flask, abort, redirect, request, url_for
+    from werkzeug.middleware.proxy_fix import ProxyFix
+    from sqlalchemy import select
 
-from .host import Host
-from .models import Module
-from .web import (access_log, branding_views, cookie_sessions, csrf_check, csrf_tokens, entry_point_views, errors, filters,
-                  headers, icon_set, input_guard, page_urls, sidebar, throttling)
-from .web.auth import SessionViewers, current_admin, current_customer
-from .web.roles import role_of
-from .web.templating import PageEnvironment
-from .web.host_flask import HostFlask
+    from core.identity import AddonIdentity
+    from core.web.inputs import RecordIdConverter
+    from core.web.viewers import HOST_KEY, VIEWERS_KEY
+
+    from .host import Host
+    from .models import Module
+    from .web import (access_log, branding_views, cookie_sessions, csrf_check, csrf_tokens, entry_point_views, errors, filters,
+                      headers, icon_set, input_guard, page_urls, sidebar, throttling)
+    from .web.auth import SessionViewers, current_admin, current_customer
+    from .web.roles import role_of
+    from .web.templating import PageEnvironment
+    from .web.host_flask import HostFlask
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,6 @@ from .services.jobs import JobRunner
 from .services.migrations import Migrator
 from .services.numbering import next_in_sequence
 from .services.payment_accounts import SavedAccounts
-from .services.payments import PaymentService
 from .services.registry import Registry
 from .services.portal_settings import PortalConfig
 from .services.settings_store import HostSettings
@@ -35,6 +34,7 @@ from .services.settings_store import HostSettings
 if TYPE_CHECKING:
     from core.packages import PackageBackend
 
+    from .services.payments import PaymentService
     from .services.reconciler import Reconciler
 
 
@@ -46,7 +46,6 @@ class Host:
     db: Database
     addons: AddonManager
     box: SecretBox
-    payments: PaymentService
     registry: Registry
     jobs: JobRunner
     settings: HostSettings = field(init=False)
@@ -74,7 +73,7 @@ class Host:
         # migrations take SQLite's write lock up front: a deferred transaction that reads the
         # version table and then writes fails at once ("database is locked") beside any writer
         registry = Registry(db, addons, box, Migrator(db.write_engine, config.instance_path))
-        host = cls(config, db, addons, box, PaymentService(db, addons.hooks), registry, JobRunner(db))
+        host = cls(config, db, addons, box, registry, JobRunner(db))
         addons.bind(host)
         host.jobs.context["host"] = host  # job handlers reach the host through their runner
         return host
@@ -83,6 +82,13 @@ class Host:
     def packages(self) -> PackageBackend:
         """Where add-on packages are installed from (wheelhouse or apt), built when first needed."""
         return package_backend(self.config)
+
+    @cached_property
+    def payments(self) -> PaymentService:
+        """Payments through the gateway add-ons; its module, with the ledger and refunds, is imported here."""
+        from .services.payments import PaymentService
+
+        return PaymentService(self.db, self.addons.hooks)
 
     @cached_property
     def direct_links(self) -> DirectLinks:

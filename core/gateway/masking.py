@@ -20,13 +20,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from functools import cached_property
 
 #: field names (XML elements, JSON keys, form fields) whose values are card or account numbers
 NUMBER_FIELDS = ("CardNum", "AccountNumber", "card_number", "account_number", "number", "pan")
 #: field names whose values are card security codes (never kept, not even the last digit)
 SECRET_FIELDS = ("CVV2", "cvv", "cvc", "cvv2", "security_code")
 
-_LOOSE_DIGITS = re.compile(r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])")
+#: any run of 13 to 19 digits, with spaces or dashes between groups (compiled with the first text scrubbed)
+_LOOSE_DIGITS = r"(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w-])"
 
 
 def mask_number(value: str) -> str:
@@ -52,12 +54,21 @@ def _field_patterns(names: Iterable[str]) -> list[re.Pattern[str]]:
 
 
 class Scrubber:
-    """Masks sensitive values in text; configurable field names per gateway."""
+    """Masks sensitive values in text; configurable field names per gateway.
+
+    Its patterns are compiled with the first text it scrubs, not when it is made (scrubbers are
+    made when their modules are imported, at start-up).
+    """
 
     def __init__(self, number_fields: Iterable[str] = NUMBER_FIELDS,
                  secret_fields: Iterable[str] = SECRET_FIELDS) -> None:
-        self._numbers = _field_patterns(number_fields)
-        self._secrets = _field_patterns(secret_fields)
+        self._number_fields = tuple(number_fields)
+        self._secret_fields = tuple(secret_fields)
+
+    @cached_property
+    def _patterns(self) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], re.Pattern[str]]:
+        """The secret fields', the number fields' and the loose digits' patterns."""
+        return _field_patterns(self._secret_fields), _field_patterns(self._number_fields), re.compile(_LOOSE_DIGITS)
 
     def __call__(self, text: str) -> str:
         return self.scrub(text)
@@ -66,11 +77,12 @@ class Scrubber:
         """The text with every sensitive value masked."""
         if not text:
             return text
-        for pattern in self._secrets:
+        secrets, numbers, loose_digits = self._patterns
+        for pattern in secrets:
             text = pattern.sub(lambda m: m.group(1) + "***" + m.groups()[-1], text)
-        for pattern in self._numbers:
+        for pattern in numbers:
             text = pattern.sub(lambda m: m.group(1) + mask_number(m.group("value")) + m.groups()[-1], text)
-        return _LOOSE_DIGITS.sub(lambda m: mask_number(m.group(0)), text)
+        return loose_digits.sub(lambda m: mask_number(m.group(0)), text)
 
 
 #: the scrubber with the default field names, for gateways that need nothing else

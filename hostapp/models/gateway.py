@@ -49,6 +49,10 @@ class PaymentAccount(Timestamped, Base):
 
 
 ATTEMPT_STATUSES = ("pending", "approved", "declined", "unknown", "refunded")
+#: attempt statuses still waiting for the gateway's word
+OPEN = ("pending", "unknown")
+#: the ``target_kind`` of a refund attempt
+REFUND = "refund"
 
 
 class PaymentAttempt(Base):

@@ -20,9 +20,16 @@ from core.inputs import parse_id
 
 from ..db import Database
 from ..models import Customer, PaymentAccount, PaymentAccountType, PaymentAttempt, PaymentMethod
-from .payments import saved_account
 
 log = logging.getLogger(__name__)
+
+
+def saved_account(account: PaymentAccount | None) -> SavedAccount | None:
+    """The add-on API's view of a saved account (:class:`core.payments.SavedAccount`), ``None`` for none."""
+    if account is None:
+        return None
+    return SavedAccount(id=account.id, kind=account.kind, token=account.token, brand=account.brand,
+                        last4=account.last4, expiry=account.expiry, holder=account.holder)
 
 
 def customer_accounts(session: Session, customer_id: int, gateway: str) -> list[PaymentAccount]:

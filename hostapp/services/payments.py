@@ -36,7 +36,6 @@ from core.payments import (
     PaymentResult,
     PaymentStatus,
     RefundOf,
-    SavedAccount,
     TransitionError,
     new_attempt_key,
     transition,
@@ -44,6 +43,7 @@ from core.payments import (
 
 from ..db import Database
 from ..models import Customer, Payment, PaymentAccount, PaymentAttempt
+from ..models.gateway import OPEN, REFUND
 from .audit import record
 from .bulk_rows import update_by_id
 from .charge_tallies import forget_attempts
@@ -56,7 +56,8 @@ from .ledger import (
     write_documents,
 )
 from .mail.events import MailEvent, record_events
-from .refunds import OPEN, REFUND, book_refund, open_refund, refundable, refundable_many
+from .payment_accounts import saved_account
+from .refunds import book_refund, open_refund, refundable, refundable_many
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +70,6 @@ def payer_of(customer: Customer) -> dict[str, str]:
     """The billing address facts gateways ask for (``customer`` may be a row of :data:`PAYER_COLUMNS`)."""
     return {"name": customer.name, "email": customer.email, "zip": customer.zip_code,
             "street": customer.street, "city": customer.city}
-
-
-def saved_account(account: PaymentAccount | None) -> SavedAccount | None:
-    if account is None:
-        return None
-    return SavedAccount(id=account.id, kind=account.kind, token=account.token, brand=account.brand,
-                        last4=account.last4, expiry=account.expiry, holder=account.holder)
 
 
 class PaymentService:

@@ -36,7 +36,8 @@ from core.models import utcnow
 from core.payments import PaymentOutcome, PaymentStatus
 
 from ..models import ChargeBatch, PaymentAttempt
-from .payments import OPEN, PaymentService
+from ..models.gateway import OPEN
+from .payments import PaymentService
 from .periodic import Periodic
 
 log = logging.getLogger(__name__)

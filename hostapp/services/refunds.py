@@ -26,13 +26,9 @@ from core.payments import (
 )
 
 from ..models import Payment, PaymentAttempt
+from ..models.gateway import OPEN, REFUND
 from .charge_tallies import forget_attempts
 from .ledger import record_refund
-
-#: the ``target_kind`` of a refund attempt
-REFUND = "refund"
-#: attempt statuses still waiting for the gateway's word
-OPEN = ("pending", "unknown")
 
 
 def refundable_many(session: Session, payments: list[Payment]) -> dict[int, Decimal]:

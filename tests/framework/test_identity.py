@@ -1,9 +1,13 @@
 """One add-on id derives every name; disagreements are reported clearly."""
 
+import sys
+
 import pytest
+from packaging.specifiers import SpecifierSet
 
 from core.identity import AddonIdentity, IdentityError
-from core.manifest import AddonManifest, CompatibilityError
+from core.manifest import _KIT_RANGES, AddonManifest, CompatibilityError
+from core.version import API_VERSION
 
 
 def test_every_name_derives_from_the_id():
@@ -51,3 +55,19 @@ def test_api_version_range():
         manifest.check_api("2.0")
     with pytest.raises(CompatibilityError, match="invalid API range"):
         AddonManifest(id="x", title="X", requires_api="at least one").check_api("1.0")
+
+
+def test_ranges_as_the_kit_writes_them_are_checked_without_packaging(monkeypatch):
+    major, minor = API_VERSION.split(".")
+    assert f">={API_VERSION},<{int(major) + 1}" in _KIT_RANGES and f">={major}.0" in _KIT_RANGES
+    assert all(API_VERSION in SpecifierSet(spec) for spec in _KIT_RANGES)
+    monkeypatch.setitem(sys.modules, "packaging.specifiers", None)
+    for spec in _KIT_RANGES:
+        AddonManifest(id="ippay", title="IPpay", requires_api=spec).check_api(API_VERSION)
+    with pytest.raises(ImportError):  # any other range is parsed by packaging
+        AddonManifest(id="ippay", title="IPpay", requires_api=f">={major}.{int(minor) + 1}").check_api(API_VERSION)
+    monkeypatch.undo()
+    with pytest.raises(CompatibilityError, match=f"needs add-on API >={major}.{int(minor) + 1}; this host provides"):
+        AddonManifest(id="ippay", title="IPpay", requires_api=f">={major}.{int(minor) + 1}").check_api(API_VERSION)
+    with pytest.raises(CompatibilityError, match="needs add-on API"):
+        AddonManifest(id="ippay", title="IPpay", requires_api=f">={API_VERSION},<{major}").check_api(API_VERSION)

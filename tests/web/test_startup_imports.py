@@ -1,4 +1,5 @@
-"""Building the app registers every page but leaves the services only requests use unimported."""
+"""Building the app registers every page but leaves the services only requests use unimported; importing it
+freezes what its modules built for the garbage collector."""
 
 import os
 import subprocess
@@ -6,9 +7,10 @@ import sys
 
 import pytest
 
-#: imported by the first request (or job) that charges, sends or renders mail, issues a document, edits a
-#: customer, opens the add-on catalog or reconciles payment attempts
-UNLOADED_AT_START = ("hostapp.services.charging", "hostapp.services.mail.service", "hostapp.services.mail.smtp",
+#: imported by the first request (or job) that charges, pays or refunds, sends or renders mail, issues a
+#: document, edits a customer, opens the add-on catalog or reconciles payment attempts
+UNLOADED_AT_START = ("hostapp.services.charging", "hostapp.services.payments", "hostapp.services.ledger",
+                     "hostapp.services.refunds", "hostapp.services.mail.service", "hostapp.services.mail.smtp",
                      "hostapp.services.mail.render", "hostapp.services.mail.settings", "smtplib",
                      "hostapp.services.issuing", "hostapp.services.customers", "hostapp.services.addon_catalog",
                      "hostapp.services.package_jobs", "core.packages", "hostapp.services.reconciler")
@@ -31,3 +33,11 @@ def test_a_service_that_cannot_be_imported_fails_its_page_with_the_import_error(
         admin_client.get("/admin/finance/charge")
     monkeypatch.undo()
     assert admin_client.get("/admin/finance/charge").status_code == 200
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_importing_the_app_freezes_its_modules_and_leaves_the_collector_as_it_was(collecting):
+    code = (f"import gc; {'gc.enable()' if collecting else 'gc.disable()'}; import hostapp.app; "
+            "print(gc.isenabled(), gc.get_freeze_count() > 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == [str(collecting), "True"]

@@ -27,7 +27,8 @@ from core.payments import ChargeItem, new_attempt_key
 
 from ...models import ChargeBatchItem, Customer, PaymentAccount, PaymentAttempt
 from ..bulk_rows import inserted_ids
-from ..payments import DOCUMENTS, PAYER_COLUMNS, payer_of, saved_account
+from ..payment_accounts import saved_account
+from ..payments import DOCUMENTS, PAYER_COLUMNS, payer_of
 
 IN_PROGRESS = "Not charged: another payment of this invoice is pending or its outcome is unknown."
 

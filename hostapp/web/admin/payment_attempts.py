@@ -17,7 +17,7 @@ from core.web import admin_customer_or_404, current_admin, current_host, require
 from core.web.tables import paginate
 
 from ...models import PaymentAttempt
-from ...services.payments import OPEN
+from ...models.gateway import OPEN
 from . import bp
 
 

@@ -20,7 +20,7 @@ from core.payments import PaymentError
 from core.web import admin_customer_or_404, current_admin, current_host, money, requires
 
 from ...models import Payment, PaymentAttempt
-from ...services.refunds import REFUND
+from ...models.gateway import REFUND
 from . import bp
 
 PURPOSE = "refund"
