@@ -79,6 +79,32 @@ million, the bare page's share included).
 On the merged tree, the machine quiet (load average 0.6-1.5): 505.9 / 1,572.7 (0.32x) and 566.5 /
 1,611.4 (0.35x). The goal is not met: with the machine to itself the bare page answers faster
 than at load, and the ratio is what the instruction counts say.
+
+Then served the way the issue measured it as well: by gunicorn with the package's settings. The
+machine was busy (another job, or the hypervisor taking a third of the CPU as steal time), so
+the figures are wide, and they part clearly. Gunicorn answers the bare page at 1,391-2,397 req/s
+where werkzeug's server answers 530-1,394, because it spends less Python of its own per
+request; the dashboard gains much less (292-701 req/s against 244-519), so its ratio is the
+lower one: 0.20 (load 3.0), 0.20 (2.2), 0.21 (1.4, with 33% steal), and 0.29 / 0.31 in a
+standalone run (2.2-2.7), against werkzeug's 0.37, 0.46 and 0.55 in the same runs. The 0.55
+came when the bare page alone fell to 570 req/s; it is not a met goal. The goal is not met by
+either server.
+
+What the dashboard's work is made of, counted in instructions per request through Flask's test
+client (4.15 M; 4.06 M once start-up froze the imported modules for the garbage collector), by
+taking one part away at a time: a bare Flask page 0.83 M; the host's hooks, cookie session and
+teardown without a login 0.39 M; checking the login and loading the ``Customer`` with the counts
+1.16 M (the same statement through Core on the same session 0.66 M, of which the session and
+its connection are 0.34 M); the portal settings and the request's entry points 0.26 M;
+rendering's context processors 0.09 M; the layout chain itself about 0.96 M; the three widgets
+0.46 M (their hook calls through pluggy 0.12 M, the sandboxed templates 0.23 M, placing them
+0.11 M). A dashboard built without the ORM at all (the customer read through Core into a plain
+object, the same templates and widgets, the page byte for byte the same) counts 3.56 M: 14%
+less. By the werkzeug figures 0.5x needs about 2.4 M through the test client, and gunicorn's
+smaller share of its own asks for no more: below what Flask, Jinja and one query leave once a
+page does any work of this kind. Reaching it would take serving a stored rendering of the page,
+checked against the customer's data, which would need each add-on widget to say when its
+output changes; the hook contract has no such statement today.
 """
 
 from __future__ import annotations
