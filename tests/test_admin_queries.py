@@ -77,6 +77,16 @@ def test_the_count_stops_at_the_cap_and_says_so(admin_client, host, factory, mon
     assert "Showing 3 to 4 of 4+ entries" in last
 
 
+@pytest.mark.parametrize(("invoices", "shown"), [(4, "of 4 entries"), (5, "of 4+ entries")])
+def test_a_list_of_exactly_the_cap_is_counted_and_one_more_is_capped(admin_client, host, factory, monkeypatch,
+                                                                      invoices, shown):
+    monkeypatch.setattr("core.web.tables.COUNT_CAP", 4)
+    customer = factory.customer()
+    for _ in range(invoices):
+        factory.invoice(customer, "5.00")
+    assert shown in admin_client.get("/admin/finance/invoices").get_data(as_text=True)
+
+
 def test_invoice_number_search_matches_the_number_or_its_beginning(admin_client, factory):
     customer = factory.customer()
     first, second = factory.invoice(customer, "5.00"), factory.invoice(customer, "6.00")
