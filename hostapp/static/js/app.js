@@ -292,14 +292,14 @@
     if (top && ev.target === top) closeModal();  // a click on the backdrop
   });
 
-  // an add-on page shown inside a host page: loaded once the page is there
-  document.querySelectorAll("[data-region][data-load-url]").forEach((r) => load(r, r.dataset.loadUrl));
-
-  // a modal link marked data-modal-open opens as soon as the page is there (e.g. the cards of a
-  // series just generated, over the list of series)
-  const opening = document.querySelector("[data-modal-url][data-modal-open]");
-  if (opening) openUrlModal(opening.dataset.modalUrl, { title: opening.dataset.modalTitle,
-                                                        width: parseInt(opening.dataset.modalWidth, 10) });
+  // an add-on page shown inside a host page: loaded once the page is there; a modal link marked
+  // data-modal-open opens then (e.g. the cards of a series just generated, over the list of series)
+  function openOnLoad() {
+    document.querySelectorAll("[data-region][data-load-url]").forEach((r) => load(r, r.dataset.loadUrl));
+    const opening = document.querySelector("[data-modal-url][data-modal-open]");
+    if (opening) openUrlModal(opening.dataset.modalUrl, { title: opening.dataset.modalTitle,
+                                                          width: parseInt(opening.dataset.modalWidth, 10) });
+  }
 
   // --- the sidebar: groups open and close (click, Enter, Space) and stay as the user left them;
   // the group of the current page is always open. The menu button shows the sidebar on a phone. ---
@@ -311,12 +311,14 @@
     toggle.setAttribute("aria-expanded", String(open));
     document.getElementById(toggle.getAttribute("aria-controls")).hidden = !open;
   }
-  const remembered = menuState();
-  document.querySelectorAll("[data-submenu-toggle]").forEach(function (toggle) {
-    const id = toggle.getAttribute("aria-controls");
-    const holdsCurrent = document.getElementById(id).querySelector("[aria-current=page]");
-    if (id in remembered && !holdsCurrent) setGroup(toggle, remembered[id]);
-  });
+  function restoreMenu() {
+    const remembered = menuState();
+    document.querySelectorAll("[data-submenu-toggle]").forEach(function (toggle) {
+      const id = toggle.getAttribute("aria-controls");
+      const holdsCurrent = document.getElementById(id).querySelector("[aria-current=page]");
+      if (id in remembered && !holdsCurrent) setGroup(toggle, remembered[id]);
+    });
+  }
   document.addEventListener("click", function (ev) {
     const toggle = ev.target.closest("[data-submenu-toggle]");
     if (toggle) {
@@ -350,7 +352,6 @@
     });
   }
   document.addEventListener("change", function (ev) { if (ev.target.dataset && ev.target.dataset.shows) syncShown(ev.target); });
-  document.querySelectorAll("select[data-shows]").forEach(syncShown);
 
   // a select that reloads the page with its value as a query parameter (e.g. the Partner selector)
   document.addEventListener("change", function (ev) {
@@ -453,7 +454,6 @@
     }
     tick();
   }
-  document.querySelectorAll("[data-job-url]").forEach(watchJob);
   window.splynxWatchJob = watchJob;
 
   // what loaded content needs, as the page got it on load
@@ -461,4 +461,13 @@
     root.querySelectorAll("[data-job-url]").forEach(watchJob);
     root.querySelectorAll("select[data-shows]").forEach(syncShown);
   }
+
+  // This script runs in the page's head, so its handlers above are there before any link or form
+  // is (a tap on "Pay" while the page still loads opens the dialog); the page's own parts are set
+  // up once it is parsed.
+  document.addEventListener("DOMContentLoaded", function () {
+    restoreMenu();
+    initContent(document);
+    openOnLoad();
+  });
 })();
