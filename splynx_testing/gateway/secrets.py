@@ -57,14 +57,20 @@ def dump_tables(db: Database) -> str:
 
 
 def assert_no_secrets(db: Database, log_lines: list[str], *, numbers: list[str], codes: list[str]) -> None:
-    """Fail if a card/account number (anywhere) or a CVV (as a whole number) is stored or logged."""
+    """Fail if a card/account number (anywhere) or a CVV (as a value of its own) is stored or logged.
+
+    A CVV is looked for where a value stands alone (``<CVV>123</CVV>``, ``"cvv": "123"``,
+    ``cvv=123``), not inside a longer run of letters and digits: three digits turn up by chance
+    in random tokens (an encrypted setting, a key), which are not a leak.
+    """
     haystacks = {"database": dump_tables(db), "logs": "\n".join(log_lines)}
     for where, text in haystacks.items():
         digits_only = re.sub(r"[\s-]", "", text)
         for number in numbers:
             assert number not in text and number not in digits_only, f"a card/account number is in the {where}"
         for code in codes:
-            assert not re.search(rf"(?<!\d){re.escape(code)}(?!\d)", text), f"a CVV is in the {where}"
+            found = re.search(rf"(?<![0-9A-Za-z]){re.escape(code)}(?![0-9A-Za-z])", text)
+            assert not found, f"a CVV is in the {where}: ...{text[max(found.start() - 60, 0):found.end() + 60]}..."
 
 
 
