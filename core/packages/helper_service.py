@@ -105,7 +105,10 @@ def request_events(path: str, argv: list[str], timeout: float | None = None) -> 
         raise PackageError(f"the add-on helper service cannot be reached at {path} "
                            f"(splynx-addon-helper.socket): {exc.strerror or exc}") from exc
     with connection, connection.makefile("rb") as replies:
-        connection.sendall(encode_request(argv))
+        try:
+            connection.sendall(encode_request(argv))
+        except OSError:
+            pass  # refused before the request was read (a user it does not serve): its answer is there to read
         for raw in replies:
             line = raw.decode(errors="replace").rstrip("\n")
             try:

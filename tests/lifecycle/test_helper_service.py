@@ -75,6 +75,15 @@ def test_only_root_and_the_client_user_may_ask(service):
     assert events[-1] == {"event": "exit", "code": root_helper.EX_NOPERM}
 
 
+def test_a_refusal_sent_before_the_request_was_read_reaches_the_client(service):
+    path, server = service
+    server.allowed_uids = {os.getuid() + 1}
+    # larger than the socket's buffers: the service closes the connection while it is still being sent
+    events = list(request_events(path, ["install", "x" * 1_000_000]))
+    assert events == [{"event": "error", "message": "this user may not ask the add-on helper"},
+                      {"event": "exit", "code": root_helper.EX_NOPERM}]
+
+
 def test_a_malformed_request_is_refused_without_running_the_helper(service):
     path, _server = service
     with socket.socket(socket.AF_UNIX) as client:
