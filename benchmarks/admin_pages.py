@@ -8,64 +8,13 @@ through the application (Flask's test client, logged in as an administrator) and
 p50/p95 latency and SQL queries per request for both sizes. The baseline is a bare Flask page
 rendering 25 invoice rows from one query on the same database, measured in the same run. The
 Charge dialog's Preview (this month's unpaid invoices, a tenth of all) is timed as the function
-the dialog calls. Goals (issue #16): a page's p95 at 1M ≤ 1.5× its p95 at 1k and ≤ 5× the bare
-page, ≤ 8 queries per page; the Preview in one pass (one query).
-
-Measured on the 2-core development machine shared with other people's test runs, 40 requests a
-page, p95 at 1M / p95 at 1k and × the bare page at 1M, after the index on (status,
-date_created, id, customer_id, total, due), pages picking their keys in a derived table and
-the Preview as one aggregate query:
-
-- PostgreSQL 15, load 1.1-1.6: every list page met, 0.43x-1.44x and 0.4x-4.0x the bare page
-  (customers 1.36x, invoices page 1 1.23x, page 1000 1.44x, unpaid this month 1.07x, paid in
-  the first month 0.93x, number search 0.93x), 3-4 queries a page.
-- MariaDB 10.11, load 1.6: every list page met, 0.64x-1.44x and 1.0x-4.7x the bare page
-  (unpaid this month 1.34x, paid in the first month 1.44x: counting up to 10,000 keys of a
-  filter costs 4-7 ms there), 3-4 queries a page. Before the derived table, the first page of
-  "paid, first month" took 6.1 s: MariaDB walked the status's index entries in date order.
-- SQLite, load 3.0: every list page met, 0.99x-1.46x and 0.9x-4.5x the bare page, 3-4 queries
-  a page. A run at load 1.6-5.6 that rose between the two sizes put even the empty
-  transactions page and the bare page at about 2x: the ratios here are as steady as the
-  machine's load.
-
-A later run on the quiet machine (load 0.1-1.4) did not meet every goal: the bare page took
-2.2-4.6 ms p95 and a list page still spends about 10 ms rendering the admin layout and its 25
-rows whatever the data size, so MariaDB's invoice lists were 6.1x-7.5x the bare page (ratios
-1.04x-1.59x); PostgreSQL met all but "unpaid, this month" (1.55x, 4.4x the bare page); on
-SQLite the customers and first invoices pages took 17-22 ms p50 at 1M (8-10 ms in the other
-runs) and three pages were 1.6x-2.4x.
-
-On the quiet machine again (load 0.6-0.8), after the badges made once per status, 40 requests a
-page: PostgreSQL met every page (1.01x-1.38x, 1.2x-2.9x the bare page of 2.9 ms), SQLite every
-page (1.00x-1.31x, 1.0x-2.8x of 2.0 ms); MariaDB all but "unpaid, this month" (1.52x) and "paid,
-first month" (1.65x, 5.3x the bare page): counting a filter's keys up to 10,001 takes MariaDB
-about 3 ms at 1M (PostgreSQL under 1 ms), against a page of 6-7 ms at 1k.
-
-The Charge dialog's Preview sums its selection, 100 invoices at 1k and 100,000 at 1M, so it grows
-with it: its goal is one pass (issue #16: "the Preview in one pass"), one query that the index
-alone answers (an index-only scan on PostgreSQL, a covering range on MariaDB and SQLite). Its
-times are printed beside the pages': p50/p95 at 1M 26.6/43.9 ms on PostgreSQL, 51.4/70.1 ms on
-MariaDB, 27.2/33.2 ms on SQLite, 7-12x the bare page, against 344 ms (four passes) before.
-
-Then the count probes for a row past the cap (``LIMIT 1 OFFSET 10000``) before it counts: a list
-longer than the cap is not counted at all, and one within it is counted exactly (one query more,
-5 a page at 1k). MariaDB stores the rows of a limited derived table before counting them; the
-probe steps over the keys without storing them. Timed on the 1M tables, p50: a filtered invoice
-list's count 2.78 ms, its probe 2.08 ms; the customers' count 1.50 ms, probe 0.85 ms (MariaDB);
-2.49 against 2.22 ms and 1.03 against 0.64 ms (PostgreSQL); on SQLite, over a table of a million
-rows, 0.75 against 0.15 ms, and 0.62 against 0.27 ms for a filter on an index. The first run
-after it, on MariaDB at load 0.6-0.8, met every page but "paid, first month" (1.67x at p95 with
-40 requests; p50 8.6 against 6.5 ms, 1.32x), against two pages missed before it on the quiet
-machine; one traced request of the customers page at 1M went from 8.9 to 6.3 ms. PostgreSQL at
-load 1.0 met every page (0.74x-1.25x). Later runs, with the virtual machine slowed by its host
-(steal time, the bare page itself 1.3x-2.0x slower at 1M than at 1k in the same run) missed
-pages on every database at random (SQLite 1 page, MariaDB 3, PostgreSQL 4, with 100 requests a
-page): the ratios at the goal's margin are as steady as the machine.
+the dialog calls. Goals: a page's p95 at 1M ≤ 1.5× its p95 at 1k and ≤ 5× the bare page, ≤ 8
+queries per page; the Preview in one pass (one query).
 
 Run: ``.venv/bin/python benchmarks/admin_pages.py`` (SQLite in a temporary folder; under a
 minute, seeding included; PostgreSQL and MariaDB take a few). Options: ``--sizes 1000
 1000000``, ``--requests``, ``--database-url`` (PostgreSQL or MariaDB: its tables are dropped
-and recreated per size).
+and recreated per size). Measured figures: ``benchmarks/README.md``.
 """
 
 from __future__ import annotations
@@ -264,7 +213,8 @@ def run_size(invoices: int, database_url: str, requests: int) -> dict:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs=2, default=[1_000, 1_000_000])
-    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--requests", type=int, default=100,
+                        help="requests per page and size (p95 of 100 is the fifth slowest; of 40 the second)")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args(argv)
     small, large = args.sizes

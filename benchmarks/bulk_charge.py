@@ -9,108 +9,16 @@ The gateway is splynx-ippay's simulator when the ``splynx_ippay`` distribution i
 and its simulator takes a latency option; otherwise the fakepay test add-on against its HTTP
 gateway server (``tests/plugins/fakepay_server.py``, which sleeps L per request). Either runs
 in its own process; the output says which. Every run checks the gateway's own ledger: each
-invoice charged exactly once.
+invoice charged exactly once. It also prints the load average before and after, and the CPU
+time per invoice of the host (this process or the workers), the database server and the
+gateway.
 
 Run: ``.venv/bin/python benchmarks/bulk_charge.py`` (10,000 invoices, 50 ms, concurrency 8;
 about ten minutes, most of it the one-after-another run). Options: ``--invoices``,
 ``--latency``, ``--concurrency``, ``--database-url`` (MariaDB/PostgreSQL), ``--workers K
 --broker URL`` (charge the first set on K Celery worker processes instead of in-process),
-``--no-sequential`` (skip the one-after-another run). It also prints the load average before
-and after, and the CPU time per invoice of the host (this process or the workers), the database
-server and the gateway: when together they need more CPU seconds than the machine's cores give
-in the bound's time, no runner can reach the bound on that machine.
-
-Measured on the 2-core development machine (shared with other test runs, load 0.5-3), the
-fakepay gateway server at 50 ms, concurrency 8, SQLite, in-process runner:
-
-    10,000 invoices: charge batch 95.6 s (bound 62.5 s, 1.53x); one after another 539.1 s
-    (bound 500 s, 1.08x); 5.6x faster. 1,000 invoices: 8.4 s (bound 6.2 s, 1.34x).
-
-Same machine, PostgreSQL, ``--workers 2`` (Celery on Redis; the two workers, PostgreSQL and
-the gateway share the 2 cores): 10,000 invoices 138.2 s (2.21x the bound), one after another
-537.7 s (1.08x). With 1,000 invoices on SQLite, ``--workers 2``: 9.2 s (1.47x).
-
-After set-based claiming, grouped booking and sequence numbers, at load 10-22 (other test runs
-on the 2 cores): 10,000 on SQLite in-process 456.9 s (7.31x), host CPU 5.6 ms per invoice;
-2,000 on PostgreSQL with 2 workers 84.6 s (6.76x), 11.7 ms per invoice in the workers. The wall
-figures measure the machine's load; the CPU per invoice is the comparable one.
-
-Each group of results is now booked set-based (payments, allocations, ledger lines, balances,
-documents, attempts and e-mail events with one multi-row statement each, receipt numbers in
-one block per method), a chunk's last results are booked while the next chunk is at the
-gateway, and a lane books with one thread per 16 requests in flight. Same machine, load 5-6
-at the start (other people's test runs), within the same hour:
-
-    SQLite in-process, 10,000:      before 146.5 s (2.34x), 8.3 ms per invoice;
-                                    after   75.0 s (1.20x), 2.1 ms per invoice.
-    PostgreSQL, 2 workers, 10,000:  87.7 s (1.40x; load 6.1 rising to 10.8), 6.1 ms per invoice
-                                    in the workers, with 4 booking threads a lane; then with
-                                    one booking thread a lane, 3,000: 23.6 s (1.26x), 3.1 ms.
-
-At load 0.7-1.3 (the machine nearly to itself), later the same evening:
-
-    SQLite in-process, 10,000:      70.3 s (1.12x, goal 1.15x), 1.9 ms per invoice.
-    PostgreSQL, 2 workers, 10,000:  68.9 s (1.10x, goal 1.2x), 2.8 ms per invoice in the
-                                    workers (the Celery processes and the add-on's HTTP client
-                                    included).
-    PostgreSQL, 4 workers, C=32, 100,000: 238.3 s (1.52x the 156.2 s bound, goal 1.3x; load 0.6
-                                    at the start, 14.3 after: the workers, PostgreSQL and the
-                                    gateway server share the 2 cores), 2.1 ms per invoice.
-
-With the CPU of the database server and the gateway counted too, 10,000 invoices with 2
-workers at load 1.2-2.1 (the machine nearly to itself):
-
-    PostgreSQL:  70.3 s (1.12x, goal 1.2x); CPU per invoice: workers 3.2 ms, PostgreSQL 1.6 ms,
-                 gateway 0.6 ms; 53 CPU seconds in all.
-    MariaDB:     68.8 s (1.10x); workers 2.9 ms, MariaDB 1.7 ms, gateway 0.5 ms; 51 CPU seconds.
-
-At those 5.4 ms of CPU per invoice, 100,000 invoices would need about 540 CPU seconds, while two
-cores give 312 in the bound's 156 s at C=32: unless the workers, the database and the gateway
-together need less than 3.1 ms an invoice, no runner on this machine reaches 1.3x that bound.
-
-With the PostgreSQL booking writing each group as one array per column (``hostapp/services/bulk_rows.py``),
-100,000 invoices on PostgreSQL with 4 workers at C=32 (bound 156.2 s, goal 1.3x):
-
-    load 0.7 at the start, a test run beside it:  210.9 s (1.35x); CPU per invoice: workers 1.6 ms
-                            (goal 2 ms: met), PostgreSQL 1.9 ms, gateway 0.3 ms.
-    load 2.9:               226.6 s (1.45x); workers 1.5 ms, PostgreSQL 1.8 ms.
-    load 1.3, the batch watched every 0.7 s as the Charge dialog does (before, every 0.2 s):
-                            204.5 s (1.31x); workers 1.5 ms, PostgreSQL 1.8 ms, gateway 0.3 ms;
-                            354 CPU seconds in all.
-
-With autovacuum on (PostgreSQL's default; this machine's server runs with it off, and the
-benchmark now says so): 221.1 s (1.42x) at load 2.5 at the start; PostgreSQL 1.0 ms an invoice
-instead of 1.8 (without statistics, the check of a group's gateway references walked every
-payment of the gateway), workers 2.1 ms, 353 CPU seconds in all: the run-to-run spread of the
-workers' CPU on this shared machine is as large as what the statistics save.
-
-A look at a batch used to count its items and join their attempts: at 100,000 items about 300
-ms of PostgreSQL without planner statistics and 100 ms with them, every 0.7 s. Now each chunk's
-outcomes are tallied once when it is done (``hostapp/services/charge_tallies.py``) and a look
-adds up about a thousand tallies and counts the few chunks being charged. Sampling
-``pg_stat_activity`` then showed that most of what was left came from plans made without
-statistics: the check of a group's gateway references walked every payment of the gateway, and
-each claim read the whole "unpaid" part of the status index. On a server with autovacuum on
-(PostgreSQL's default) the tables are analysed as they grow; on this machine's server, which runs
-without it, the benchmark now runs ``ANALYZE`` every 15 s in its place (its CPU counted with the
-server's). Items also lost their index on status, which every item update had to maintain.
-100,000 invoices, PostgreSQL, 4 workers, C=32, the batch watched every 0.7 s:
-
-    load 3.1 at the start (other work on the machine): 189.5 s (1.21x, goal 1.3x: met); CPU per
-                            invoice: workers 1.2 ms (goal 2 ms: met), PostgreSQL 0.5 ms (the
-                            analyses included), gateway 0.2 ms; 202 CPU seconds in all, against
-                            337-342 in two runs before these changes (1.44x, 1.47x at load 2.4).
-    load 1.4 at the start, the merged tree: 176.8 s (1.13x); workers 1.0 ms, PostgreSQL 0.4 ms,
-                            gateway 0.2 ms; 164 CPU seconds.
-
-The same tree, 10,000 invoices at C=8: PostgreSQL with 2 workers 65.8 s (1.05x, goal 1.2x; load
-3.5 at the start), workers 1.3 ms and PostgreSQL 0.6 ms an invoice; SQLite in-process 68.9 s
-(1.10x, goal 1.15x; load 1.2), 1.3 ms an invoice.
-
-Booking used to bind the batch (about 6 ms of ORM work per invoice, one core per process); now
-a process needs about a third of a core for the gateway's 160 invoices a second at C=8 and
-L=50 ms. What is left of the gap to the bound is the machine's load and the end of each chunk
-(fewer than C requests in flight while its last answers come in).
+``--no-sequential`` (skip the one-after-another run). Goals and measured figures:
+``benchmarks/README.md``.
 """
 
 from __future__ import annotations
@@ -129,6 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks._cpu import group_cpu_seconds, process_cpu_seconds, server_cpu_seconds  # noqa: E402
 from core.manager import AddonManager  # noqa: E402
 from hostapp.config import HostConfig  # noqa: E402
 from hostapp.host import Host  # noqa: E402
@@ -238,43 +147,6 @@ def install(host):
         assert not report.failed, report.failed
 
     return _install
-
-
-def _process_stats() -> list[tuple[str, list[str]]]:
-    """(command name, fields after the name) of every live process, from ``/proc/PID/stat``."""
-    stats = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            head, fields = stat.read_text().rsplit(")", 1)
-        except OSError:  # the process ended meanwhile
-            continue
-        stats.append((head.split("(", 1)[1], fields.split()))
-    return stats
-
-
-def _seconds(ticks: int) -> float:
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def group_cpu_seconds(groups: list[int]) -> float:
-    """CPU seconds (user + system) used so far by the live processes of these process groups."""
-    return _seconds(sum(int(f[11]) + int(f[12]) for _, f in _process_stats() if int(f[2]) in groups))
-
-
-def server_cpu_seconds(names: tuple[str, ...] = ("postgres", "mariadbd", "mysqld")) -> float:
-    """CPU seconds used so far by the database server's processes.
-
-    Live processes count their own time, and the server's exited backends are counted in
-    their parent's time of waited-for children (which only the server's own processes have).
-    """
-    return _seconds(sum(int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])
-                        for name, f in _process_stats() if name in names))
-
-
-def process_cpu_seconds(pid: int) -> float:
-    """CPU seconds (user + system, all threads) used so far by one process."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return _seconds(int(fields[11]) + int(fields[12]))
 
 
 def app_cpu_seconds(workers: list[Worker]) -> float:
