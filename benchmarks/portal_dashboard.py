@@ -18,13 +18,12 @@ import signal
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._cpu import tree_cpu_seconds  # noqa: E402
-from benchmarks._load import Load, load  # noqa: E402
+from benchmarks._load import load  # noqa: E402
 
 WIDGETS = """
 from core import AddonManifest, EntryPoint, ModuleSpec, hookimpl
@@ -179,28 +178,18 @@ def wait_until_up(url: str) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-@dataclass(frozen=True)
-class Served:
-    """One page's load run and the CPU seconds its server process (with its workers) spent in it."""
-
-    load: Load
-    server_cpu: float
-
-    @property
-    def cpu_per_request(self) -> float:
-        """Server CPU seconds per completed request."""
-        return self.server_cpu / self.load.requests
-
-
-def served(server_pid: int, url: str, seconds: float, clients: int, headers: dict | None = None) -> Served:
-    """Load ``url`` and meter the CPU of the server process ``server_pid`` meanwhile."""
+def served(server_pid: int, url: str, seconds: float, clients: int, headers: dict | None = None
+           ) -> tuple[float, float]:
+    """Requests per second of ``url``, and the CPU seconds its server process ``server_pid`` (with
+    its workers) spent per request meanwhile."""
     before = tree_cpu_seconds(server_pid)
     run = load(url, seconds=seconds, clients=clients, headers=headers)
-    return Served(run, tree_cpu_seconds(server_pid) - before)
+    return run.rate, (tree_cpu_seconds(server_pid) - before) / run.requests
 
 
-def measure(server: str, seconds: float, clients: int) -> tuple[Served, Served]:
-    """The dashboard and the bare page, both served by ``server``, loaded one after the other."""
+def measure(server: str, seconds: float, clients: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(requests per second, server CPU seconds per request) of the dashboard and of the bare
+    page, both served by ``server``, loaded one after the other."""
     queue = multiprocessing.Queue()
     with tempfile.TemporaryDirectory() as instance:
         processes = []
@@ -225,15 +214,14 @@ def measure(server: str, seconds: float, clients: int) -> tuple[Served, Served]:
 def main(seconds: float = 5.0, clients: int = 4) -> None:
     for server, label in (("werkzeug", "werkzeug threaded server"),
                           ("gunicorn", "the package's gunicorn settings (1 worker, 8 threads)")):
-        dashboard, bare = measure(server, seconds, clients)
-        ratio = dashboard.load.rate / bare.load.rate
+        (dashboard, dashboard_cpu), (bare, bare_cpu) = measure(server, seconds, clients)
         print(f"served by {label}:")
-        for name, page in (("portal dashboard, 3 widget entry points", dashboard),
-                           ("bare Flask page, same server and client", bare)):
-            print(f"  {name}: {page.load.rate:8.1f} req/s, server CPU {page.cpu_per_request * 1e6:6.0f} us a request")
-        print(f"  ratio dashboard / bare:                  {ratio:8.2f} "
-              f"(goal >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'}; "
-              f"CPU a request bare / dashboard {bare.cpu_per_request / dashboard.cpu_per_request:.2f}; "
+        for name, rate, cpu in (("portal dashboard, 3 widget entry points", dashboard, dashboard_cpu),
+                                ("bare Flask page, same server and client", bare, bare_cpu)):
+            print(f"  {name}: {rate:8.1f} req/s, server CPU {cpu * 1e6:6.0f} us a request")
+        print(f"  ratio dashboard / bare:                  {dashboard / bare:8.2f} "
+              f"(goal >= 0.5: {'met' if dashboard / bare >= 0.5 else 'NOT met'}; "
+              f"CPU a request bare / dashboard {bare_cpu / dashboard_cpu:.2f}; "
               f"load average {os.getloadavg()[0]:.1f})")
 
 
