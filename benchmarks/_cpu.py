@@ -6,16 +6,21 @@ import os
 from pathlib import Path
 
 
+def _parse_stat(text: str) -> tuple[int, str, list[str]]:
+    """(pid, command name, fields after the name) of one ``/proc/PID/stat`` line."""
+    head, fields = text.rsplit(")", 1)
+    pid, name = head.split(" (", 1)
+    return int(pid), name, fields.split()
+
+
 def _process_stats() -> list[tuple[int, str, list[str]]]:
-    """(pid, command name, fields after the name) of every live process, from ``/proc/PID/stat``."""
+    """:func:`_parse_stat` of every live process."""
     stats = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            head, fields = stat.read_text().rsplit(")", 1)
+            stats.append(_parse_stat(stat.read_text()))
         except OSError:  # the process ended meanwhile
             continue
-        pid, name = head.split(" (", 1)
-        stats.append((int(pid), name, fields.split()))
     return stats
 
 
@@ -38,7 +43,7 @@ def tree_cpu_seconds(root: int) -> float:
     parent = {pid: int(fields[1]) for pid, _, fields in stats}
 
     def descends(pid: int) -> bool:
-        while pid > 1:
+        while pid > 0:
             if pid == root:
                 return True
             pid = parent.get(pid, 0)
@@ -59,4 +64,4 @@ def server_cpu_seconds(names: tuple[str, ...] = ("postgres", "mariadbd", "mysqld
 
 def process_cpu_seconds(pid: int) -> float:
     """CPU seconds used so far by one process."""
-    return _seconds(_own_ticks(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()))
+    return _seconds(_own_ticks(_parse_stat(Path(f"/proc/{pid}/stat").read_text())[2]))
