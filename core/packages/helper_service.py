@@ -107,7 +107,7 @@ def request_events(path: str, argv: list[str], timeout: float | None = None) -> 
     with connection, connection.makefile("rb") as replies:
         try:
             connection.sendall(encode_request(argv))
-        except OSError:
+        except (BrokenPipeError, ConnectionResetError):
             pass  # refused before the request was read (a user it does not serve): its answer is there to read
         for raw in replies:
             line = raw.decode(errors="replace").rstrip("\n")
